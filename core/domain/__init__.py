@@ -1,0 +1,1 @@
+"""Frozen dataclasses and pure functions: no I/O, no ORM."""

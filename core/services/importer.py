@@ -1,0 +1,310 @@
+"""Import 13F filings: detect the format, stream-parse securely, store all rows or none."""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+from collections.abc import Generator, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from core.domain import cusip as cusips
+from core.domain.filings import (
+    AmendmentType,
+    FilingHeader,
+    FilingRow,
+    FormType,
+    ValueUnit,
+    normalize_accession,
+)
+from core.filings import FilingFormatError
+from core.filings import sources as src
+from core.filings.cover_page import CoverPage
+from core.storage.database import Database
+from core.storage.repositories import Repository
+
+MAX_LISTED = 10  # CUSIPs named in one warning before "and N more"
+
+
+@dataclass(frozen=True, slots=True)
+class ImportOptions:
+    """What a lone information table cannot say about itself (and overrides for others)."""
+
+    cik: str | None = None
+    name: str | None = None
+    period: dt.date | None = None
+    filed: dt.date | None = None
+    accession: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class ImportProgress:
+    path: Path
+    fraction: float  # 0..1 of the bytes read
+    rows: int
+
+
+@dataclass(frozen=True, slots=True)
+class ImportReport:
+    path: Path
+    accession: str
+    filer: str
+    cik: str
+    form_type: str
+    amendment_type: str | None
+    period: dt.date
+    filed: dt.date
+    value_unit: ValueUnit
+    rows: int
+    total_value_usd: int
+    unmapped_cusips: tuple[str, ...] = ()
+    warnings: tuple[str, ...] = ()
+    already_present: bool = False
+    new_companies: int = 0
+
+
+@dataclass
+class _Tally:
+    rows: int = 0
+    value_as_filed: int = 0
+    issuers: dict[str, str] = field(default_factory=dict)  # cusip -> first issuer name seen
+
+
+def _listing(items: list[str]) -> str:
+    shown = ", ".join(items[:MAX_LISTED])
+    return shown + (f" and {len(items) - MAX_LISTED} more" if len(items) > MAX_LISTED else "")
+
+
+class Importer:
+    """`import_path` is a generator: it yields ImportProgress and returns an ImportReport."""
+
+    def __init__(self, db: Database, max_bytes: int = src.DEFAULT_MAX_BYTES) -> None:
+        self.db = db
+        self.max_bytes = max_bytes
+
+    def import_path(
+        self, path: str | Path, options: ImportOptions | None = None
+    ) -> Generator[ImportProgress, None, ImportReport]:
+        path = Path(path)
+        options = options or ImportOptions()
+        if not path.exists():
+            raise FilingFormatError(f"{path}: no such file or folder")
+        kind = src.detect(path)
+        if kind == "cover":
+            raise FilingFormatError(
+                f"{path.name} is a cover page alone; import the folder or .zip that holds it "
+                "together with the information table"
+            )
+        if kind == "table":
+            missing = [f"--{n}" for n in ("cik", "period", "filed") if not getattr(options, n)]
+            if missing:
+                raise FilingFormatError(
+                    f"{path.name} is a lone information table: give {', '.join(missing)}"
+                )
+        readers = {
+            "submission": src.read_submission,
+            "zip": src.read_zip,
+            "folder": src.read_folder,
+            "table": src.read_table_file,
+        }
+        events = readers[kind](path, self.max_bytes)
+        return (yield from self._store(path, kind, events, options))
+
+    # -- the one transaction --------------------------------------------------------------
+    def _store(
+        self, path: Path, kind: str, events: Iterator[src.Event], options: ImportOptions
+    ) -> Generator[ImportProgress, None, ImportReport]:
+        sec: src.SecHeader | None = None
+        cover: CoverPage | None = None
+        early: list[list[FilingRow]] = []  # rows that came before the cover page (rare)
+        warnings: list[str] = []
+        for event in events:
+            if isinstance(event, src.SecHeader):
+                sec = event
+            elif isinstance(event, CoverPage):
+                cover = event
+                self._check_form(cover.submission_type, path)
+                break
+            elif isinstance(event, list):
+                early.append(event)
+                if kind != "submission":
+                    break
+        header = self._header(path, kind, sec, cover, options, warnings)
+        tally = _Tally()
+        with self.db.session() as s:
+            repo = Repository(s)
+            if repo.filing_exists(header.accession):
+                events_close = getattr(events, "close", None)
+                if events_close:
+                    events_close()
+                return self._report(path, header, tally, warnings, already=True)
+            portfolio = repo.filer_portfolio(header.cik, header.filer_name)
+            filing_id = repo.add_filing(portfolio, header)
+            multiplier = header.value_unit.multiplier
+
+            def store(batch: list[FilingRow]) -> None:
+                repo.add_rows(filing_id, tally.rows + 1, batch, multiplier)
+                tally.rows += len(batch)
+                for r in batch:
+                    tally.value_as_filed += r.value
+                    tally.issuers.setdefault(r.cusip, r.issuer)
+
+            for batch in early:
+                store(batch)
+            for event in events:
+                if isinstance(event, list):
+                    store(event)
+                elif isinstance(event, src.Progress) and event.total_bytes:
+                    yield ImportProgress(path, event.done_bytes / event.total_bytes, tally.rows)
+                elif isinstance(event, CoverPage):
+                    raise FilingFormatError(f"{path.name} holds more than one cover page")
+            if tally.rows == 0:
+                raise FilingFormatError(f"{path.name} has no information-table rows")
+            self._check_totals(header, tally, warnings)
+            valid = {c: n for c, n in tally.issuers.items() if cusips.is_valid(c)}
+            invalid = sorted(set(tally.issuers) - set(valid))
+            if invalid:
+                warnings.append(
+                    f"{len(invalid)} CUSIP(s) fail the check digit (rows kept): "
+                    + _listing(invalid)
+                )
+            new_companies = repo.add_companies_if_absent(
+                {"cusip": c, "name": n or c, "origin": "filing"} for c, n in valid.items()
+            )
+            mapped = repo.tickers(tally.issuers)
+            unmapped = tuple(sorted(c for c in tally.issuers if c not in mapped))
+        yield ImportProgress(path, 1.0, tally.rows)
+        return self._report(path, header, tally, warnings, unmapped=unmapped, new=new_companies)
+
+    # -- helpers --------------------------------------------------------------------------
+    @staticmethod
+    def _check_form(form: str, path: Path) -> None:
+        if form == "13F-NT" or form == "13F-NT/A":
+            raise FilingFormatError(
+                f"{path.name} is a 13F-NT notice: its holdings are reported by another "
+                "manager, so it lists none"
+            )
+        if form not in (FormType.HOLDINGS, FormType.AMENDMENT):
+            raise FilingFormatError(f"{path.name} is a {form} filing, not a 13F-HR holdings report")
+
+    def _header(
+        self,
+        path: Path,
+        kind: str,
+        sec: src.SecHeader | None,
+        cover: CoverPage | None,
+        o: ImportOptions,
+        warnings: list[str],
+    ) -> FilingHeader:
+        form = (cover.submission_type if cover else None) or (sec.form_type if sec else None)
+        form = form or FormType.HOLDINGS.value
+        self._check_form(form, path)
+        if kind in ("submission", "zip", "folder") and cover is None:
+            raise FilingFormatError(f"{path.name} holds no 13F cover page (primary_doc.xml)")
+        amendment = cover.amendment_type if cover else None
+        if form == FormType.AMENDMENT and amendment is None:
+            amendment = AmendmentType.RESTATEMENT
+            warnings.append("amendment without an amendment type: taken as a RESTATEMENT")
+        period = o.period or (cover.period if cover else None) or (sec.period if sec else None)
+        if period is None:
+            raise FilingFormatError(f"{path.name} does not say its period of report: give --period")
+        filed = o.filed or (sec.filed if sec else None)
+        if filed is None and cover is not None and cover.signature_date is not None:
+            filed = cover.signature_date
+            warnings.append(
+                f"filing date taken from the cover page's signature date ({filed}); "
+                "give --filed if EDGAR's differs"
+            )
+        if filed is None:
+            raise FilingFormatError(f"{path.name} does not say when it was filed: give --filed")
+        cik = o.cik or (cover.cik if cover else None) or (sec.cik if sec else None)
+        if not cik or not cik.strip().isdigit() or len(cik.strip()) > 10:
+            raise FilingFormatError(f"{path.name}: the filer's CIK is missing or not a number")
+        cik = cik.strip().zfill(10)
+        name = o.name or (cover.filer_name if cover else None) or (sec.name if sec else None)
+        name = (name or f"CIK {cik}").strip()
+        accession = self._accession(path, kind, sec, o)
+        return FilingHeader(
+            accession=accession,
+            cik=cik,
+            filer_name=name,
+            form_type=FormType(form),
+            amendment_type=amendment,
+            period=period,
+            filed=filed,
+            entry_total=cover.entry_total if cover else None,
+            value_total=cover.value_total if cover else None,
+            source=path.name,
+        )
+
+    @staticmethod
+    def _accession(path: Path, kind: str, sec: src.SecHeader | None, o: ImportOptions) -> str:
+        if o.accession:
+            acc = normalize_accession(o.accession)
+            if acc is None:
+                raise FilingFormatError(
+                    f"accession {o.accession!r} is not of the form 0001045810-24-000021"
+                )
+            return acc
+        for candidate in ((sec.accession if sec else None), path.stem, path.name):
+            acc = normalize_accession(candidate or "")
+            if acc:
+                return acc
+        # No accession anywhere: key the filing by its content, so a re-import is a no-op.
+        h = hashlib.sha256()
+        files = sorted(p for p in path.iterdir() if p.is_file()) if path.is_dir() else [path]
+        for p in files:
+            with p.open("rb") as f:
+                while chunk := f.read(1 << 20):
+                    h.update(chunk)
+        return "local-" + h.hexdigest()[:14]
+
+    @staticmethod
+    def _check_totals(h: FilingHeader, tally: _Tally, warnings: list[str]) -> None:
+        if h.entry_total is not None and h.entry_total != tally.rows:
+            warnings.append(
+                f"cover page lists {h.entry_total:,} entries; the table has {tally.rows:,} rows"
+            )
+        if h.value_total is not None and h.value_total != tally.value_as_filed:
+            warnings.append(
+                f"cover page total {h.value_total:,} differs from the rows' sum "
+                f"{tally.value_as_filed:,} (both as filed, {h.value_unit.value})"
+            )
+
+    @staticmethod
+    def _report(
+        path: Path,
+        h: FilingHeader,
+        tally: _Tally,
+        warnings: list[str],
+        *,
+        already: bool = False,
+        unmapped: tuple[str, ...] = (),
+        new: int = 0,
+    ) -> ImportReport:
+        return ImportReport(
+            path=path,
+            accession=h.accession,
+            filer=h.filer_name,
+            cik=h.cik,
+            form_type=h.form_type.value,
+            amendment_type=h.amendment_type.value if h.amendment_type else None,
+            period=h.period,
+            filed=h.filed,
+            value_unit=h.value_unit,
+            rows=tally.rows,
+            total_value_usd=tally.value_as_filed * h.value_unit.multiplier,
+            unmapped_cusips=unmapped,
+            warnings=tuple(warnings),
+            already_present=already,
+            new_companies=new,
+        )
+
+
+def run(gen: Generator[object, None, ImportReport]) -> ImportReport:
+    """Drive a progress generator to its end and return what it returns."""
+    while True:
+        try:
+            next(gen)
+        except StopIteration as stop:
+            return stop.value

@@ -1,0 +1,61 @@
+"""Read-only questions about portfolios, filings and holdings, answered as plain data."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from core.domain.filings import FilingSummary
+from core.domain.positions import Holdings, PortfolioRef, aggregate
+from core.services.seeding import NVIDIA_CIK
+from core.storage.database import Database
+from core.storage.repositories import Repository
+
+
+class NotFoundError(LookupError):
+    """A portfolio or period the user named does not exist; the message says which exist."""
+
+
+class PortfolioQueries:
+    def __init__(self, db: Database) -> None:
+        self.db = db
+
+    def portfolios(self) -> list[PortfolioRef]:
+        with self.db.session() as s:
+            return Repository(s).portfolios()
+
+    def portfolio(self, key: str | None = None) -> PortfolioRef:
+        """By name or filer CIK; None means NVIDIA Corp."""
+        with self.db.session() as s:
+            repo = Repository(s)
+            found = repo.find_portfolio(key if key is not None else NVIDIA_CIK)
+            if found is None:
+                names = ", ".join(p.name for p in repo.portfolios()) or "none"
+                raise NotFoundError(f"no portfolio {key!r} (there are: {names})")
+            return found
+
+    def filings(self, portfolio: PortfolioRef | None = None) -> list[FilingSummary]:
+        with self.db.session() as s:
+            return Repository(s).filings(portfolio)
+
+    def periods(self, portfolio: PortfolioRef) -> list[dt.date]:
+        with self.db.session() as s:
+            return Repository(s).periods(portfolio)
+
+    def holdings(self, portfolio: PortfolioRef, period: dt.date | None = None) -> Holdings:
+        """Positions as of a period of report (the latest by default), largest first."""
+        with self.db.session() as s:
+            repo = Repository(s)
+            periods = repo.periods(portfolio)
+            if not periods:
+                raise NotFoundError(f"{portfolio.name} has no reports yet")
+            if period is None:
+                period = periods[-1]
+            elif period not in periods:
+                listed = ", ".join(p.isoformat() for p in periods)
+                raise NotFoundError(
+                    f"{portfolio.name} has no report for {period.isoformat()} (it has: {listed})"
+                )
+            reports = repo.report_rows(portfolio, period)
+            cusips = {r.cusip for rep in reports for r in rep.rows}
+            tickers = repo.tickers(cusips)
+        return aggregate(portfolio.name, period, reports, tickers)

@@ -1,0 +1,1 @@
+"""The only package that imports SQLAlchemy: the database, its schema, its repositories."""

@@ -1,0 +1,1 @@
+"""Alembic migrations (render_as_batch for SQLite)."""

@@ -1,0 +1,211 @@
+"""Reads and writes inside one session; everything returned is a domain object."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable, Mapping, Sequence
+
+from sqlalchemy import func, insert, select
+from sqlalchemy.orm import Session
+
+from core.domain import filings as fd
+from core.domain.positions import PortfolioRef, ReportRows, RowInDollars
+from core.storage import schema as t
+
+_ROW_COLUMNS = (
+    "filing_id", "row_number", "issuer", "title_of_class", "cusip", "figi", "value_as_filed",
+    "value_usd", "shares", "share_type", "put_call", "investment_discretion",
+    "other_managers", "voting_sole", "voting_shared", "voting_none", "provenance",
+)  # fmt: skip
+
+
+def _portfolio_ref(p: t.Portfolio) -> PortfolioRef:
+    return PortfolioRef(id=p.id, name=p.name, kind=p.kind, cik=p.cik)
+
+
+class Repository:
+    """Typed access to the tables for the length of one session (one unit of work)."""
+
+    def __init__(self, session: Session) -> None:
+        self.s = session
+
+    # -- portfolios -----------------------------------------------------------------------
+    def portfolios(self) -> list[PortfolioRef]:
+        rows = self.s.scalars(select(t.Portfolio).order_by(t.Portfolio.kind, t.Portfolio.name))
+        return [_portfolio_ref(p) for p in rows]
+
+    def find_portfolio(self, key: str) -> PortfolioRef | None:
+        """By name (case-insensitive) or by filer CIK (leading zeros optional)."""
+        key = key.strip()
+        if key.isdigit():
+            p = self.s.scalar(select(t.Portfolio).where(t.Portfolio.cik == key.zfill(10)))
+            if p is not None:
+                return _portfolio_ref(p)
+        p = self.s.scalar(select(t.Portfolio).where(func.lower(t.Portfolio.name) == key.lower()))
+        return _portfolio_ref(p) if p is not None else None
+
+    def filer_portfolio(self, cik: str, name: str) -> PortfolioRef:
+        """The filer's portfolio, created on first sight (named as the filer signs)."""
+        cik = cik.zfill(10)
+        p = self.s.scalar(select(t.Portfolio).where(t.Portfolio.cik == cik))
+        if p is None:
+            taken = self.s.scalar(select(t.Portfolio.id).where(t.Portfolio.name == name))
+            p = t.Portfolio(name=name if taken is None else f"{name} (CIK {cik})",
+                            kind="filer", cik=cik)
+            self.s.add(p)
+            self.s.flush()
+        return _portfolio_ref(p)
+
+    # -- companies ------------------------------------------------------------------------
+    def company_count(self) -> int:
+        return self.s.scalar(select(func.count()).select_from(t.Company)) or 0
+
+    def add_companies_if_absent(self, companies: Iterable[Mapping[str, str | None]]) -> int:
+        """Insert companies whose CUSIP is new; never touch an existing row. Returns count."""
+        wanted = {c["cusip"]: c for c in companies}
+        if not wanted:
+            return 0
+        known = set(self.s.scalars(select(t.Company.cusip).where(t.Company.cusip.in_(wanted))))
+        new = [dict(c) for cusip, c in wanted.items() if cusip not in known]
+        if new:
+            self.s.execute(insert(t.Company), new)
+        return len(new)
+
+    def tickers(self, cusips: Iterable[str] | None = None) -> dict[str, str]:
+        q = select(t.Company.cusip, t.Company.ticker).where(t.Company.ticker.is_not(None))
+        if cusips is not None:
+            q = q.where(t.Company.cusip.in_(set(cusips)))
+        return {cusip: ticker for cusip, ticker in self.s.execute(q)}
+
+    # -- filings --------------------------------------------------------------------------
+    def filing_exists(self, accession: str) -> bool:
+        q = select(t.Filing.id).where(t.Filing.accession == accession)
+        return self.s.scalar(q) is not None
+
+    def add_filing(self, portfolio: PortfolioRef, h: fd.FilingHeader) -> int:
+        f = t.Filing(
+            portfolio_id=portfolio.id,
+            accession=h.accession,
+            form_type=h.form_type.value,
+            amendment_type=h.amendment_type.value if h.amendment_type else None,
+            period_of_report=h.period,
+            filed_date=h.filed,
+            entry_total=h.entry_total,
+            value_total=h.value_total,
+            value_unit=h.value_unit.value,
+            source=h.source,
+        )
+        self.s.add(f)
+        self.s.flush()
+        return f.id
+
+    def add_rows(
+        self, filing_id: int, first_number: int, rows: Sequence[fd.FilingRow], multiplier: int
+    ) -> None:
+        """Bulk-insert a batch of rows (numbered from first_number) in one statement."""
+        if not rows:
+            return
+        params = [
+            dict(zip(_ROW_COLUMNS, (
+                filing_id, first_number + i, r.issuer, r.title_of_class, r.cusip, r.figi,
+                r.value, r.value * multiplier, r.shares, r.share_type, r.put_call,
+                r.investment_discretion, r.other_managers, r.voting_sole, r.voting_shared,
+                r.voting_none, r.provenance,
+            ), strict=True))
+            for i, r in enumerate(rows)
+        ]  # fmt: skip
+        self.s.execute(insert(t.FilingRow), params)
+
+    def filings(self, portfolio: PortfolioRef | None = None) -> list[fd.FilingSummary]:
+        agg = (
+            select(
+                t.FilingRow.filing_id,
+                func.count().label("n"),
+                func.coalesce(func.sum(t.FilingRow.value_usd), 0).label("total"),
+            )
+            .group_by(t.FilingRow.filing_id)
+            .subquery()
+        )
+        q = (
+            select(t.Filing, t.Portfolio, agg.c.n, agg.c.total)
+            .join(t.Portfolio, t.Filing.portfolio_id == t.Portfolio.id)
+            .outerjoin(agg, agg.c.filing_id == t.Filing.id)
+            .order_by(t.Filing.period_of_report, t.Filing.filed_date, t.Filing.accession)
+        )
+        if portfolio is not None:
+            q = q.where(t.Filing.portfolio_id == portfolio.id)
+        out = []
+        for f, p, n, total in self.s.execute(q):
+            unit = fd.ValueUnit(f.value_unit)
+            out.append(
+                fd.FilingSummary(
+                    accession=f.accession,
+                    portfolio=p.name,
+                    cik=p.cik or "",
+                    form_type=f.form_type,
+                    amendment_type=f.amendment_type,
+                    period=f.period_of_report,
+                    filed=f.filed_date,
+                    value_unit=unit,
+                    entry_total=f.entry_total,
+                    value_total_usd=(
+                        f.value_total * unit.multiplier if f.value_total is not None else None
+                    ),
+                    rows=n or 0,
+                    rows_value_usd=int(total or 0),
+                    source=f.source,
+                )
+            )
+        return out
+
+    def periods(self, portfolio: PortfolioRef) -> list[dt.date]:
+        q = (
+            select(t.Filing.period_of_report)
+            .where(t.Filing.portfolio_id == portfolio.id)
+            .distinct()
+            .order_by(t.Filing.period_of_report)
+        )
+        return list(self.s.scalars(q))
+
+    def report_rows(self, portfolio: PortfolioRef, period: dt.date) -> list[ReportRows]:
+        """Every filing of the portfolio for the period, with its rows in dollars."""
+        filings = self.s.scalars(
+            select(t.Filing).where(
+                t.Filing.portfolio_id == portfolio.id, t.Filing.period_of_report == period
+            )
+        ).all()
+        out = []
+        for f in filings:
+            rows = self.s.execute(
+                select(
+                    t.FilingRow.cusip, t.FilingRow.issuer, t.FilingRow.title_of_class,
+                    t.FilingRow.share_type, t.FilingRow.put_call, t.FilingRow.shares,
+                    t.FilingRow.value_usd,
+                )
+                .where(t.FilingRow.filing_id == f.id)
+                .order_by(t.FilingRow.row_number)
+            )  # fmt: skip
+            out.append(
+                ReportRows(
+                    accession=f.accession,
+                    form_type=f.form_type,
+                    amendment_type=f.amendment_type,
+                    filed=f.filed_date,
+                    rows=[RowInDollars(*r) for r in rows],
+                )
+            )
+        return out
+
+    def filing_row_count(self) -> int:
+        return self.s.scalar(select(func.count()).select_from(t.FilingRow)) or 0
+
+    # -- meta -----------------------------------------------------------------------------
+    def get_meta(self, key: str) -> str | None:
+        return self.s.scalar(select(t.Meta.value).where(t.Meta.key == key))
+
+    def set_meta(self, key: str, value: str) -> None:
+        row = self.s.get(t.Meta, key)
+        if row is None:
+            self.s.add(t.Meta(key=key, value=value))
+        else:
+            row.value = value

@@ -1,0 +1,144 @@
+"""Typed ORM tables. Prices, quotes and own holdings get their own tables in later revisions."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from sqlalchemy import (
+    BigInteger,
+    CheckConstraint,
+    Date,
+    DateTime,
+    ForeignKey,
+    Index,
+    Integer,
+    MetaData,
+    String,
+    Text,
+    func,
+)
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+
+NAMING = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+
+class Base(DeclarativeBase):
+    metadata = MetaData(naming_convention=NAMING)
+
+
+def _utcnow() -> dt.datetime:
+    return dt.datetime.now(dt.UTC)
+
+
+class Company(Base):
+    """The security master: one row per CUSIP."""
+
+    __tablename__ = "companies"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    cusip: Mapped[str] = mapped_column(String(9), unique=True)
+    ticker: Mapped[str | None] = mapped_column(String(16), index=True)
+    name: Mapped[str] = mapped_column(String(200))
+    exchange: Mapped[str | None] = mapped_column(String(32))
+    note: Mapped[str | None] = mapped_column(Text)
+    # Where the ticker came from: "bundled", "filing" (name only, no ticker) or "user".
+    origin: Mapped[str] = mapped_column(String(16), default="bundled")
+    updated_at: Mapped[dt.datetime] = mapped_column(
+        DateTime(timezone=True), default=_utcnow, onupdate=_utcnow
+    )
+
+    __table_args__ = (CheckConstraint("length(cusip) = 9", name="cusip_length"),)
+
+
+class Portfolio(Base):
+    """A named book: a 13F filer's or the user's own."""
+
+    __tablename__ = "portfolios"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(200), unique=True)
+    kind: Mapped[str] = mapped_column(String(8))
+    cik: Mapped[str | None] = mapped_column(String(10), unique=True)
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=_utcnow)
+
+    filings: Mapped[list[Filing]] = relationship(back_populates="portfolio")
+
+    __table_args__ = (
+        CheckConstraint("kind IN ('filer', 'own')", name="kind"),
+        CheckConstraint("kind = 'own' OR cik IS NOT NULL", name="filer_has_cik"),
+    )
+
+
+class Filing(Base):
+    """One 13F-HR or 13F-HR/A submission."""
+
+    __tablename__ = "filings"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    portfolio_id: Mapped[int] = mapped_column(ForeignKey("portfolios.id", ondelete="CASCADE"))
+    accession: Mapped[str] = mapped_column(String(20), unique=True)
+    form_type: Mapped[str] = mapped_column(String(10))
+    amendment_type: Mapped[str | None] = mapped_column(String(16))
+    period_of_report: Mapped[dt.date] = mapped_column(Date)
+    filed_date: Mapped[dt.date] = mapped_column(Date)
+    entry_total: Mapped[int | None] = mapped_column(Integer)
+    value_total: Mapped[int | None] = mapped_column(BigInteger)  # in value_unit
+    value_unit: Mapped[str] = mapped_column(String(16))
+    source: Mapped[str] = mapped_column(Text, default="")
+    imported_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=_utcnow)
+
+    portfolio: Mapped[Portfolio] = relationship(back_populates="filings")
+
+    __table_args__ = (
+        CheckConstraint("form_type IN ('13F-HR', '13F-HR/A')", name="form_type"),
+        CheckConstraint(
+            "amendment_type IS NULL OR amendment_type IN ('RESTATEMENT', 'NEW HOLDINGS')",
+            name="amendment_type",
+        ),
+        Index("ix_filings_portfolio_period", "portfolio_id", "period_of_report"),
+    )
+
+
+class FilingRow(Base):
+    """One information-table row as filed; nothing is dropped."""
+
+    __tablename__ = "filing_rows"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    filing_id: Mapped[int] = mapped_column(ForeignKey("filings.id", ondelete="CASCADE"))
+    row_number: Mapped[int] = mapped_column(Integer)
+    issuer: Mapped[str] = mapped_column(Text)
+    title_of_class: Mapped[str] = mapped_column(Text)
+    cusip: Mapped[str] = mapped_column(String(16))
+    figi: Mapped[str | None] = mapped_column(String(12))
+    value_as_filed: Mapped[int] = mapped_column(BigInteger)
+    value_usd: Mapped[int] = mapped_column(BigInteger)
+    shares: Mapped[int] = mapped_column(BigInteger)
+    share_type: Mapped[str | None] = mapped_column(String(3))
+    put_call: Mapped[str | None] = mapped_column(String(4))
+    investment_discretion: Mapped[str | None] = mapped_column(String(8))
+    other_managers: Mapped[str | None] = mapped_column(Text)
+    voting_sole: Mapped[int | None] = mapped_column(BigInteger)
+    voting_shared: Mapped[int | None] = mapped_column(BigInteger)
+    voting_none: Mapped[int | None] = mapped_column(BigInteger)
+    provenance: Mapped[str | None] = mapped_column(Text)
+
+    __table_args__ = (Index("ix_filing_rows_filing_row", "filing_id", "row_number", unique=True),)
+
+
+class Meta(Base):
+    """Small key/value facts about the database itself (e.g. when it was seeded)."""
+
+    __tablename__ = "meta"
+
+    key: Mapped[str] = mapped_column(String(64), primary_key=True)
+    value: Mapped[str] = mapped_column(Text)
+    updated_at: Mapped[dt.datetime] = mapped_column(
+        DateTime(timezone=True), default=_utcnow, onupdate=_utcnow, server_default=func.now()
+    )

@@ -1,0 +1,1 @@
+"""The Qt shell over core/: windows, pages, charts, workers."""

@@ -1,0 +1,1 @@
+"""Data shipped with Stakewatch (NVIDIA's 13F filings, companies)."""
