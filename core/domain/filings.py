@@ -99,3 +99,14 @@ def normalize_accession(text: str) -> str | None:
     if len(digits) != 18 or not digits.isdigit():
         return None
     return f"{digits[:10]}-{digits[10:12]}-{digits[12:]}"
+
+
+# The bundled NVIDIA data marks issuer names that are a parser's label, not the name as filed.
+LABEL_MARK = " [parser label; filed name not seen]"
+
+
+def issuer_label(issuer: str) -> tuple[str, bool]:
+    """The issuer name to show, and whether it is a label rather than the name as filed."""
+    if issuer.endswith(LABEL_MARK):
+        return issuer[: -len(LABEL_MARK)], True
+    return issuer, False

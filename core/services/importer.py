@@ -19,7 +19,7 @@ from core.domain.filings import (
 )
 from core.filings import FilingFormatError
 from core.filings import sources as src
-from core.filings.cover_page import CoverPage
+from core.filings.cover_page import CoverPage, parse_cover_page
 from core.storage.database import Database
 from core.storage.repositories import Repository
 
@@ -91,6 +91,8 @@ class Importer:
             raise FilingFormatError(f"{path}: no such file or folder")
         kind = src.detect(path)
         if kind == "cover":
+            cover = parse_cover_page(path.read_bytes()[: 4 * 2**20 + 1], path.name)
+            self._check_form(cover.submission_type, path)
             raise FilingFormatError(
                 f"{path.name} is a cover page alone; import the folder or .zip that holds it "
                 "together with the information table"

@@ -1,13 +1,12 @@
 """companies, portfolios, filings, filing rows
 
 Revision ID: 0001
-Revises: 
+Revises: (none)
 Create Date: 2026-11-29 05:00:44.303393
 """
 
 import sqlalchemy as sa
 from alembic import op
-
 
 revision = '0001'
 down_revision = None

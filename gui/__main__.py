@@ -1,0 +1,22 @@
+"""`stakewatch`: no command opens the window; a command runs headless (no Qt import)."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+
+
+def open_window(args: argparse.Namespace) -> int:
+    from gui.app import run_app  # Qt is imported only when a window is wanted
+
+    return run_app(args.db)
+
+
+def main(argv: list[str] | None = None) -> int:
+    from core.cli import main as cli_main
+
+    return cli_main(argv, open_window=open_window)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

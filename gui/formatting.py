@@ -1,0 +1,20 @@
+"""Numbers for people: $3.96B on screen, $3,958,701,053 on hover, percentages to 0.01."""
+
+from __future__ import annotations
+
+
+def money_short(v: float) -> str:
+    a = abs(v)
+    sign = "-" if v < 0 else ""
+    for limit, suffix in ((1e12, "T"), (1e9, "B"), (1e6, "M"), (1e3, "K")):
+        if a >= limit:
+            return f"{sign}${a / limit:,.2f}{suffix}"
+    return f"{sign}${a:,.0f}"
+
+
+def money_long(v: float) -> str:
+    return f"-${abs(v):,.0f}" if v < 0 else f"${v:,.0f}"
+
+
+def percent(fraction: float) -> str:
+    return f"{fraction * 100:.2f}%"

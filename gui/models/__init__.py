@@ -1,0 +1,1 @@
+"""Qt table models: small adapters over plain data with named columns."""
