@@ -1,0 +1,77 @@
+"""Property tests: any valid table, in any namespace form and any chunking, parses back."""
+
+from __future__ import annotations
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from core.filings import FilingFormatError
+from core.filings.information_table import InformationTableReader
+from tests.builders import Row, info_table
+
+cusips = st.text(alphabet="0123456789ABCDEFGHJKLMNPQRSTUVWXYZ", min_size=9, max_size=9)
+names = st.text(
+    alphabet=st.characters(codec="utf-8", exclude_categories=("Cs", "Cc")), min_size=1,
+    max_size=40,
+).map(str.strip).filter(bool)  # fmt: skip
+amounts = st.integers(min_value=0, max_value=10**15)
+rows = st.builds(
+    Row, cusip=cusips, issuer=names, title=names, value=amounts, shares=amounts,
+    share_type=st.sampled_from(["SH", "PRN"]),
+    put_call=st.sampled_from([None, "Put", "Call"]),
+)  # fmt: skip
+forms = st.sampled_from([("ns1", False), ("n1", False), (None, True), (None, False)])
+
+
+def escape(s: str) -> str:
+    return s.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+def parse(data: bytes, cuts: list[int]) -> list:
+    reader = InformationTableReader("t", 2**30)
+    out = []
+    prev = 0
+    for cut in sorted(set(cuts)) + [len(data)]:
+        for batch in reader.feed(data[prev:cut]):
+            out.extend(batch)
+        prev = cut
+    for batch in reader.close():
+        out.extend(batch)
+    return out
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.lists(rows, min_size=1, max_size=30), forms, st.lists(st.integers(0, 10**6)))
+def test_rows_round_trip_whatever_the_chunking(table_rows, form, cuts):
+    safe = [Row(**{**r.__dict__, "issuer": escape(r.issuer), "title": escape(r.title)})
+            for r in table_rows]  # fmt: skip
+    data = info_table(safe, form[0], default_ns=form[1]).encode()
+    parsed = parse(data, [c % (len(data) + 1) for c in cuts])
+    assert [(p.cusip, p.issuer, p.title_of_class, p.value, p.shares, p.share_type, p.put_call)
+            for p in parsed] == [
+        (r.cusip, r.issuer, r.title, r.value, r.shares, r.share_type,
+         r.put_call.upper() if r.put_call else None)
+        for r in table_rows
+    ]  # fmt: skip
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.integers(1, 200))
+def test_a_doctype_split_across_chunks_is_still_refused(cut):
+    data = b'<?xml version="1.0"?>\n<!DOCTYPE informationTable [<!ENTITY a "b">]>\n' + (
+        info_table([Row()], None).split("\n", 1)[1].encode())
+    try:
+        parse(data, [cut])
+    except FilingFormatError as exc:
+        assert "DTD" in str(exc)
+    else:
+        raise AssertionError("a DTD got through")
+
+
+@settings(max_examples=80, deadline=None)
+@given(st.binary(max_size=300))
+def test_garbage_never_raises_anything_but_a_format_error(junk):
+    try:
+        parse(junk, [len(junk) // 2])
+    except FilingFormatError:
+        pass
