@@ -33,7 +33,10 @@ def info_table(rows: list[Row], prefix: str | None = "ns1", *, default_ns: bool 
         decl = f' xmlns="{NS_TABLE}"'
     else:
         decl = ""
-    out = ['<?xml version="1.0" encoding="UTF-8" standalone="yes"?>', f"<{p}informationTable{decl}>"]
+    out = [
+        '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>',
+        f"<{p}informationTable{decl}>",
+    ]
     for r in rows:
         out.append(f"  <{p}infoTable>")
         out.append(f"    <{p}nameOfIssuer>{r.issuer}</{p}nameOfIssuer>")

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import contextlib
+
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -31,7 +33,7 @@ def parse(data: bytes, cuts: list[int]) -> list:
     reader = InformationTableReader("t", 2**30)
     out = []
     prev = 0
-    for cut in sorted(set(cuts)) + [len(data)]:
+    for cut in [*sorted(set(cuts)), len(data)]:
         for batch in reader.feed(data[prev:cut]):
             out.extend(batch)
         prev = cut
@@ -71,7 +73,5 @@ def test_a_doctype_split_across_chunks_is_still_refused(cut):
 @settings(max_examples=80, deadline=None)
 @given(st.binary(max_size=300))
 def test_garbage_never_raises_anything_but_a_format_error(junk):
-    try:
+    with contextlib.suppress(FilingFormatError):
         parse(junk, [len(junk) // 2])
-    except FilingFormatError:
-        pass
