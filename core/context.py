@@ -9,7 +9,9 @@ from core import paths
 from core.services.importer import Importer
 from core.services.queries import PortfolioQueries
 from core.services.seeding import SeedReport, seed
-from core.storage.database import Database
+from core.storage.database import Database, DatabaseError
+
+__all__ = ["AppContext", "DatabaseError"]
 
 
 @dataclass

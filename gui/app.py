@@ -8,8 +8,7 @@ from PySide6.QtWidgets import QApplication, QMessageBox
 
 
 def run_app(db_url: str | None = None) -> int:
-    from core.context import AppContext
-    from core.storage.database import DatabaseError
+    from core.context import AppContext, DatabaseError
     from gui.main_window import MainWindow
 
     app = QApplication.instance() or QApplication(sys.argv)

@@ -68,9 +68,10 @@ class MainWindow(QMainWindow):
         self.setCentralWidget(central)
 
         quit_action = QAction("&Quit", self)
-        quit_action.setShortcut(QKeySequence.StandardKey.Quit)
+        quit_action.setShortcut(QKeySequence("Ctrl+Q"))
         quit_action.triggered.connect(self.close)
         self.menuBar().addMenu("&File").addAction(quit_action)
+        self.addAction(quit_action)  # the shortcut works whether or not a menu bar shows
 
         self.portfolio_box.currentIndexChanged.connect(self._on_portfolio_changed)
         self.period_box.currentIndexChanged.connect(self._on_period_changed)
@@ -101,7 +102,7 @@ class MainWindow(QMainWindow):
         self.period_box.blockSignals(True)
         self.period_box.clear()
         for period in reversed(periods):  # newest first
-            self.period_box.addItem(period.isoformat(), period)
+            self.period_box.addItem(period.isoformat(), period.isoformat())
         self.period_box.blockSignals(False)
         self.period_box.setCurrentIndex(0)
         self._on_period_changed(0)
@@ -110,7 +111,7 @@ class MainWindow(QMainWindow):
         if index < 0:
             return
         portfolio = self._portfolios[self.portfolio_box.currentIndex()]
-        period: dt.date = self.period_box.itemData(index)
+        period = dt.date.fromisoformat(self.period_box.itemData(index))
         self.show_holdings(self.queries.holdings(portfolio, period))
 
     def show_holdings(self, h: Holdings) -> None:

@@ -1,0 +1,19 @@
+"""GUI fixtures: real widgets offscreen; tests fail on leaked threads."""
+
+from __future__ import annotations
+
+import threading
+
+import pytest
+
+
+@pytest.fixture(autouse=True)
+def _no_leaked_threads():
+    """A test must end every thread it started (QThreadPool workers included)."""
+    before = set(threading.enumerate())
+    yield
+    from PySide6.QtCore import QThreadPool
+
+    QThreadPool.globalInstance().waitForDone(5000)
+    leaked = [t for t in threading.enumerate() if t not in before and t.is_alive()]
+    assert not leaked, f"threads left running: {leaked}"

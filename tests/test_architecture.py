@@ -1,0 +1,81 @@
+"""The layering ARCHITECTURE.md promises, written as sentences and checked on the source."""
+
+from __future__ import annotations
+
+import ast
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def imports_of(package: str) -> dict[str, set[str]]:
+    """Top-level module names each file under `package` imports (absolute imports)."""
+    found: dict[str, set[str]] = {}
+    for path in (ROOT / package).rglob("*.py"):
+        tree = ast.parse(path.read_text(), str(path))
+        names = set()
+        for node in ast.walk(tree):
+            if isinstance(node, ast.Import):
+                names.update(a.name for a in node.names)
+            elif isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
+                names.add(node.module)
+        found[str(path.relative_to(ROOT))] = names
+    return found
+
+
+def offenders(package: str, banned: tuple[str, ...], allowed_under: str | None = None):
+    out = []
+    for file, names in imports_of(package).items():
+        if allowed_under and file.startswith(allowed_under):
+            continue
+        for name in names:
+            if name == banned or name.split(".")[0] in banned or any(
+                name.startswith(b + ".") or name == b for b in banned
+            ):
+                out.append(f"{file}: {name}")
+    return sorted(out)
+
+
+def test_core_never_imports_qt_pyqtgraph_or_gui():
+    assert offenders("core", ("PySide6", "pyqtgraph", "shiboken6", "gui")) == []
+
+
+def test_only_core_storage_imports_sqlalchemy_or_alembic():
+    assert offenders("core", ("sqlalchemy", "alembic"), allowed_under="core/storage/") == []
+
+
+def test_gui_reaches_neither_storage_nor_the_network_nor_parsers():
+    banned = ("sqlalchemy", "alembic", "yfinance", "pandas", "lxml", "core.storage",
+              "core.filings")  # fmt: skip
+    assert offenders("gui", banned) == []
+
+
+def test_only_the_yahoo_provider_imports_yfinance_or_pandas():
+    assert offenders("core", ("yfinance", "pandas"), allowed_under="core/prices/yahoo.py") == []
+
+
+BLOCK_QT = """
+import importlib, pkgutil, sys
+
+class Block:
+    def find_spec(self, name, path=None, target=None):
+        if name.split('.')[0] in ('PySide6', 'shiboken6', 'pyqtgraph', 'gui'):
+            raise ImportError('blocked: ' + name)
+
+sys.meta_path.insert(0, Block())
+import core
+for m in pkgutil.walk_packages(core.__path__, 'core.'):
+    if '.migrations' not in m.name:  # Alembic runs those itself
+        importlib.import_module(m.name)
+from core.cli import main
+sys.exit(main(['--db', sys.argv[1], 'holdings', '--period', '2025-06-30']))
+"""
+
+
+def test_core_runs_with_qt_absent(tmp_path):
+    proc = subprocess.run([sys.executable, "-c", BLOCK_QT, str(tmp_path / "db.sqlite3")],
+                          cwd=ROOT, capture_output=True, text=True, timeout=60)  # fmt: skip
+    assert proc.returncode == 0, proc.stderr
+    assert "$4,333,080,800" in proc.stdout
