@@ -74,6 +74,49 @@ class FilingRow:
     provenance: str | None = None
 
 
+@dataclass(slots=True)
+class RowBatch:
+    """Many information-table rows by column: how the parser hands rows to storage.
+
+    Columns keep a large import in C-speed list operations instead of per-row objects.
+    """
+
+    issuer: list[str]
+    title_of_class: list[str]
+    cusip: list[str]
+    figi: list[str | None]
+    value: list[int]
+    shares: list[int]
+    share_type: list[str | None]
+    put_call: list[str | None]
+    investment_discretion: list[str | None]
+    other_managers: list[str | None]
+    voting_sole: list[int | None]
+    voting_shared: list[int | None]
+    voting_none: list[int | None]
+    provenance: list[str | None]
+
+    COLUMNS = (
+        "issuer", "title_of_class", "cusip", "figi", "value", "shares", "share_type",
+        "put_call", "investment_discretion", "other_managers", "voting_sole", "voting_shared",
+        "voting_none", "provenance",
+    )  # fmt: skip
+
+    def __len__(self) -> int:
+        return len(self.cusip)
+
+    @classmethod
+    def from_rows(cls, rows: list[FilingRow]) -> RowBatch:
+        return cls(*([getattr(r, c) for r in rows] for c in cls.COLUMNS))
+
+    def rows(self) -> list[FilingRow]:
+        return [FilingRow(**dict(zip(self.COLUMNS, t, strict=True))) for t in self.tuples()]
+
+    def tuples(self):
+        """Row tuples in COLUMNS order."""
+        return zip(*(getattr(self, c) for c in self.COLUMNS), strict=True)
+
+
 @dataclass(frozen=True, slots=True)
 class FilingSummary:
     """A stored filing as listed to users."""

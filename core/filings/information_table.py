@@ -1,26 +1,60 @@
-"""The 13F information table: one <infoTable> element per row, read as a stream."""
+"""The 13F information table: <infoTable> rows read as a stream, in batches.
+
+Speed matters (filers report up to 250,000 rows), so a batch of parsed rows is read column
+by column: one C-level tree walk per field, checked to line up with the rows. Anything the
+fast path cannot vouch for (a missing, empty or repeated field, a number with a comma, a
+stray namespace) sends that batch through the row-by-row reader, which is lenient where
+EDGAR is and names the row where it is not.
+"""
 
 from __future__ import annotations
 
+import operator
+import re
 from collections.abc import Iterator
 
 from lxml import etree
 
-from core.domain.filings import FilingRow
+from core.domain.filings import RowBatch
 from core.filings.errors import FilingFormatError
 from core.filings.xmlsafe import SecureFeed, local_name
+from core.perf import gc_paused
 
 ROOT = "informationTable"
 BATCH = 5000
+MAX_PENDING = 8 * 2**20  # bytes held back waiting for a row's end tag before feeding anyway
+
+# column: (container below <infoTable> or None, element)
+_REQUIRED = {
+    "issuer": (None, "nameOfIssuer"),
+    "title_of_class": (None, "titleOfClass"),
+    "cusip": (None, "cusip"),
+    "value": (None, "value"),
+    "shares": ("shrsOrPrnAmt", "sshPrnamt"),
+    "share_type": ("shrsOrPrnAmt", "sshPrnamtType"),
+    "investment_discretion": (None, "investmentDiscretion"),
+    "voting_sole": ("votingAuthority", "Sole"),
+    "voting_shared": ("votingAuthority", "Shared"),
+    "voting_none": ("votingAuthority", "None"),
+}
+_CONTAINERS = ("shrsOrPrnAmt", "votingAuthority")
+_INTS = ("value", "shares", "voting_sole", "voting_shared", "voting_none")
+_OPTIONAL = {"figi": "figi", "put_call": "putCall", "other_managers": "otherManager"}
+_ROW_END = re.compile(rb"</(?:[A-Za-z_][\w.-]*:)?infoTable\s*>")
 
 
+class _FastPathDeclined(Exception):
+    """The batch needs the row-by-row reader (which reports any error precisely)."""
+
+
+# -- row by row (lenient, precise errors) ---------------------------------------------------
 def _int(text: str | None, field: str, row: int, *, required: bool) -> int | None:
     if text is None or not text.strip():
         if required:
             raise FilingFormatError(f"row {row}: <{field}> is missing or empty")
         return None
     s = text.strip()
-    if s.isdigit():  # the common case, and no sign, decimal point or exponent
+    if s.isdigit():
         return int(s)
     cleaned = s.replace(",", "")
     if cleaned.endswith(".0") or cleaned.endswith(".00"):
@@ -30,20 +64,17 @@ def _int(text: str | None, field: str, row: int, *, required: bool) -> int | Non
     raise FilingFormatError(f"row {row}: <{field}> is {s!r}, not a whole non-negative number")
 
 
-def row_from_element(el: etree._Element, number: int) -> FilingRow:
-    """One <infoTable> element to a FilingRow; `number` (1-based) names it in errors."""
+def _row_values(el: etree._Element, number: int) -> tuple:
+    """One <infoTable> element as a tuple in RowBatch.COLUMNS order (provenance None)."""
     f: dict[str, str | None] = {}
     others: list[str] = []
     for child in el.iterdescendants():
-        tag = child.tag
-        if not isinstance(tag, str):
-            continue
-        name = tag[tag.rfind("}") + 1 :]
+        name = local_name(child.tag)
         if name == "otherManager":
             if child.text and child.text.strip():
                 others.append(child.text.strip())
-        else:
-            f[name] = child.text
+        elif name:
+            f.setdefault(name, child.text)
     cusip = (f.get("cusip") or "").strip().upper()
     if not cusip:
         raise FilingFormatError(f"row {number}: <cusip> is missing or empty")
@@ -55,75 +86,210 @@ def row_from_element(el: etree._Element, number: int) -> FilingRow:
     put_call = (f.get("putCall") or "").strip().upper() or None
     if put_call not in (None, "PUT", "CALL"):
         raise FilingFormatError(f"row {number}: <putCall> is {f.get('putCall')!r}")
-    return FilingRow(
-        issuer=(f.get("nameOfIssuer") or "").strip(),
-        title_of_class=(f.get("titleOfClass") or "").strip(),
-        cusip=cusip,
-        value=_int(f.get("value"), "value", number, required=True),  # type: ignore[arg-type]
-        shares=_int(f.get("sshPrnamt"), "sshPrnamt", number, required=True),  # type: ignore[arg-type]
-        share_type=share_type,
-        put_call=put_call,
-        investment_discretion=(f.get("investmentDiscretion") or "").strip() or None,
-        other_managers=",".join(others) or None,
-        voting_sole=_int(f.get("Sole"), "Sole", number, required=False),
-        voting_shared=_int(f.get("Shared"), "Shared", number, required=False),
-        voting_none=_int(f.get("None"), "None", number, required=False),
-        figi=(f.get("figi") or "").strip() or None,
+    return (
+        (f.get("nameOfIssuer") or "").strip(),
+        (f.get("titleOfClass") or "").strip(),
+        cusip,
+        (f.get("figi") or "").strip() or None,
+        _int(f.get("value"), "value", number, required=True),
+        _int(f.get("sshPrnamt"), "sshPrnamt", number, required=True),
+        share_type,
+        put_call,
+        (f.get("investmentDiscretion") or "").strip() or None,
+        ",".join(others) or None,
+        _int(f.get("Sole"), "Sole", number, required=False),
+        _int(f.get("Shared"), "Shared", number, required=False),
+        _int(f.get("None"), "None", number, required=False),
+        None,
     )
 
 
+def read_rows_slowly(rows: list[etree._Element], first_number: int) -> RowBatch:
+    values = [_row_values(el, first_number + i) for i, el in enumerate(rows)]
+    return RowBatch(*(list(col) for col in zip(*values, strict=True)))
+
+
+# -- by column (fast) -----------------------------------------------------------------------
+_FIELDS = ("nameOfIssuer", "titleOfClass", "cusip", "value", "sshPrnamt", "sshPrnamtType",
+           "investmentDiscretion", "Sole", "Shared", "None")  # fmt: skip
+_COLUMNS = ("issuer", "title_of_class", "cusip", "value", "shares", "share_type",
+            "investment_discretion", "voting_sole", "voting_shared", "voting_none")  # fmt: skip
+# Fields 0-3 and 6 are children of <infoTable>; 4, 5 of <shrsOrPrnAmt>; 7-9 of <votingAuthority>.
+_DIRECT = (0, 1, 2, 3, 6)
+_DISCRETION = {"SOLE", "DFND", "OTR"}
+_getparent = etree._Element.getparent
+_tag = operator.attrgetter("tag")
+
+
+def read_rows_fast(root: etree._Element, optional_seen: set[str]) -> RowBatch:
+    """Every child of root, all complete <infoTable> rows, by column; or _FastPathDeclined.
+
+    One C-level walk collects the ten fields every row has, in document order; the schema
+    fixes that order, and the checks below make sure each column holds one element per row
+    of the right kind before a number is taken from it. `optional_seen` names the optional
+    fields whose tags occur in the bytes of this batch (the others cannot be in the tree).
+    """
+    tag = root.tag
+    ns = tag[: tag.index("}") + 1] if tag.startswith("{") else ""
+    rows = list(root.iterchildren(ns + "infoTable"))
+    k = len(rows)
+    if k != len(root):
+        raise _FastPathDeclined  # something other than rows under the root
+    width = len(_FIELDS)
+    found = list(root.iter(*(ns + f for f in _FIELDS)))
+    if len(found) != width * k:
+        raise _FastPathDeclined
+    cols = [found[j::width] for j in range(width)]
+    shrs = list(map(_getparent, cols[4]))
+    votes = list(map(_getparent, cols[7]))
+    if (
+        any(list(map(_getparent, cols[j])) != rows for j in _DIRECT)
+        or list(map(_getparent, shrs)) != rows
+        or list(map(_getparent, cols[5])) != shrs
+        or list(map(_getparent, votes)) != rows
+        or any(list(map(_getparent, cols[j])) != votes for j in (8, 9))
+        or {*map(_tag, cols[2])} != {ns + "cusip"}
+        or {*map(_tag, cols[3])} != {ns + "value"}
+    ):
+        raise _FastPathDeclined
+    out: dict[str, list] = {}
+    for j, col in enumerate(_COLUMNS):
+        texts = [e.text for e in cols[j]]
+        if None in texts:
+            raise _FastPathDeclined
+        out[col] = texts
+    for col in _INTS:
+        if not "".join(out[col]).isdigit():  # signs, commas, blanks: the slow path decides
+            raise _FastPathDeclined
+        out[col] = list(map(int, out[col]))
+    cusips = [c.strip().upper() for c in out["cusip"]]
+    if (
+        not all(cusips)
+        or not set(out["share_type"]) <= {"SH", "PRN"}
+        or not set(out["investment_discretion"]) <= _DISCRETION
+    ):
+        raise _FastPathDeclined
+    out["cusip"] = cusips
+    out["issuer"] = [s.strip() for s in out["issuer"]]
+    out["title_of_class"] = [s.strip() for s in out["title_of_class"]]
+    for col, name in _OPTIONAL.items():
+        out[col] = _optional_column(root, ns + name, rows) if name in optional_seen else [None] * k
+    if any(out["put_call"]):
+        put_calls = [p.upper() if p else None for p in out["put_call"]]
+        if not set(put_calls) <= {None, "PUT", "CALL"}:
+            raise _FastPathDeclined
+        out["put_call"] = put_calls
+    out["provenance"] = [None] * k
+    return RowBatch(**out)
+
+
+def _optional_column(root: etree._Element, tag: str, rows: list[etree._Element]) -> list:
+    """An optional field's text per row (None where absent); repeats are joined by commas."""
+    found = list(root.iter(tag))
+    if list(map(_getparent, found)) == rows:  # exactly one per row: the common case
+        return [(e.text or "").strip() or None for e in found]
+    index = {row: i for i, row in enumerate(rows)}
+    column: list = [None] * len(rows)
+    for el in found:
+        i = index.get(el.getparent())
+        if i is None:
+            raise _FastPathDeclined
+        text = (el.text or "").strip()
+        if text:
+            column[i] = text if column[i] is None else f"{column[i]},{text}"
+    return column
+
+
+def _cut_after_last_row(data: bytes) -> int:
+    """Where the last complete </infoTable> in data ends (0 if none)."""
+    pos = data.rfind(b"infoTable")
+    while pos >= 0:
+        m = None
+        for m in _ROW_END.finditer(data, max(0, pos - 64), min(len(data), pos + 32)):  # noqa: B007
+            pass
+        if m:
+            return m.end()
+        pos = data.rfind(b"infoTable", 0, pos)
+    return 0
+
+
 class InformationTableReader:
-    """Push bytes in; take rows out in batches. Checks the root is an information table."""
+    """Push bytes in; take RowBatches out. Checks the root is an information table.
+
+    Bytes go to the parser only up to the end of the last complete row, so that the tree
+    never holds a half-parsed row when a batch is read (unless one row outgrows
+    MAX_PENDING; then that batch takes the row-by-row path).
+    """
 
     def __init__(self, what: str, max_bytes: int) -> None:
-        self._feed = SecureFeed(what, max_bytes, tag=("{*}infoTable", "{*}" + ROOT))
+        self._feed = SecureFeed(what, max_bytes, tag="{*}" + ROOT, event="start")
         self.what = what
-        self.count = 0
-        self._pending: list[FilingRow] = []
-        self._root_checked = False
+        self.count = 0  # rows handed out
+        self._root: etree._Element | None = None
+        self._pending = b""
+        self._partial = False  # the tree may end in a half-parsed row
+        self._optional_seen: set[str] = set()
 
-    def _check_root(self, el: etree._Element) -> None:
-        root = el
-        while root.getparent() is not None:
-            root = root.getparent()
-        if local_name(root.tag) != ROOT:
-            raise FilingFormatError(
-                f"{self.what} is not a 13F information table "
-                f"(its root element is <{local_name(root.tag)}>)"
-            )
-        self._root_checked = True
+    def feed(self, chunk: bytes) -> Iterator[RowBatch]:
+        data = self._pending + chunk
+        cut = _cut_after_last_row(data)
+        if cut == 0 and len(data) > MAX_PENDING:
+            cut = len(data)  # no row end in sight: feed anyway
+        self._pending = data[cut:]
+        if cut:
+            self._push(data[:cut], partial=cut == len(data) and cut != _cut_after_last_row(data))
+            if self._root is not None and len(self._root) >= BATCH:
+                yield self._take()
 
-    def feed(self, chunk: bytes) -> Iterator[list[FilingRow]]:
-        self._feed.feed(chunk)
-        yield from self._drain(final=False)
-
-    def close(self) -> Iterator[list[FilingRow]]:
+    def close(self) -> Iterator[RowBatch]:
+        if self._pending:
+            self._push(self._pending, partial=False)
+            self._pending = b""
         root = self._feed.close()
-        yield from self._drain(final=True)
+        self._check_root(root)
+        self._partial = False
+        if self._root is None:
+            self._root = root
+        if len(root):
+            yield self._take()
+
+    def _push(self, data: bytes, partial: bool) -> None:
+        self._feed.feed(data)
+        self._partial = partial
+        for name in _OPTIONAL.values():
+            if name not in self._optional_seen and name.encode() + b">" in data:
+                self._optional_seen.add(name)
+        if self._root is None:
+            for el in self._feed.elements():
+                self._root = el
+                self._check_root(el)
+
+    def _check_root(self, root: etree._Element) -> None:
         if local_name(root.tag) != ROOT:
             raise FilingFormatError(
                 f"{self.what} is not a 13F information table "
                 f"(its root element is <{local_name(root.tag)}>)"
             )
 
-    def _drain(self, final: bool) -> Iterator[list[FilingRow]]:
-        pending = self._pending
-        for el in self._feed.elements():
-            if local_name(el.tag) == ROOT:
-                continue
-            if not self._root_checked:
-                self._check_root(el)
-            self.count += 1
-            pending.append(row_from_element(el, self.count))
-            # Free what is parsed: the element and the siblings before it.
-            el.clear()
-            parent = el.getparent()
-            if parent is not None:
-                while el.getprevious() is not None:
-                    del parent[0]
-            if len(pending) >= BATCH:
-                yield pending
-                pending = self._pending = []
-        if final and pending:
-            yield pending
-            self._pending = []
+    def _take(self) -> RowBatch:
+        root = self._root
+        assert root is not None
+        n = len(root) - (1 if self._partial else 0)  # a half-parsed last row stays
+        with gc_paused():
+            try:
+                if self._partial:
+                    raise _FastPathDeclined
+                batch = read_rows_fast(root, self._optional_seen)
+            except _FastPathDeclined:
+                children = root[:n]
+                odd = next((el for el in children if local_name(el.tag) != "infoTable"), None)
+                if odd is not None:
+                    raise FilingFormatError(
+                        f"{self.what}: unexpected <{local_name(odd.tag)}> among the rows"
+                    ) from None
+                batch = read_rows_slowly(children, self.count + 1)
+                del children
+            del root[:n]
+        self.count += len(batch)
+        self._optional_seen = set()
+        return batch

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import BinaryIO
 
-from core.domain.filings import FilingRow
+from core.domain.filings import RowBatch
 from core.filings.cover_page import MAX_COVER_BYTES, CoverPage, parse_cover_page, parse_edgar_date
 from core.filings.errors import FilingFormatError
 from core.filings.information_table import InformationTableReader
@@ -39,7 +39,7 @@ class Progress:
     total_bytes: int
 
 
-Event = SecHeader | CoverPage | list[FilingRow] | Progress
+Event = SecHeader | CoverPage | RowBatch | Progress
 
 
 # -- the SEC header ---------------------------------------------------------------------

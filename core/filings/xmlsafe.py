@@ -15,19 +15,22 @@ _OVERLAP = max(len(m) for m in _FORBIDDEN) - 1
 
 
 class SecureFeed:
-    """Feed bytes in any chunking; read finished elements as they complete.
+    """Feed bytes in any chunking; read elements as they start or end (`event`).
 
     `tag` limits the reported elements (e.g. "{*}infoTable"; any namespace or none).
     """
 
-    def __init__(self, what: str, max_bytes: int, tag: str | None = None) -> None:
+    def __init__(
+        self, what: str, max_bytes: int, tag: str | tuple[str, ...] | None = None,
+        event: str = "end",
+    ) -> None:  # fmt: skip
         self.what = what
         self.max_bytes = max_bytes
         self.size = 0
         self._started = False
         self._tail = b""
         self._parser = etree.XMLPullParser(
-            events=("end",),
+            events=(event,),
             tag=tag,
             resolve_entities=False,
             no_network=True,

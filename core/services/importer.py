@@ -12,14 +12,15 @@ from core.domain import cusip as cusips
 from core.domain.filings import (
     AmendmentType,
     FilingHeader,
-    FilingRow,
     FormType,
+    RowBatch,
     ValueUnit,
     normalize_accession,
 )
 from core.filings import FilingFormatError
 from core.filings import sources as src
 from core.filings.cover_page import CoverPage, parse_cover_page
+from core.perf import gc_paused
 from core.storage.database import Database
 from core.storage.repositories import Repository
 
@@ -118,7 +119,7 @@ class Importer:
     ) -> Generator[ImportProgress, None, ImportReport]:
         sec: src.SecHeader | None = None
         cover: CoverPage | None = None
-        early: list[list[FilingRow]] = []  # rows that came before the cover page (rare)
+        early: list[RowBatch] = []  # rows that came before the cover page (rare)
         warnings: list[str] = []
         for event in events:
             if isinstance(event, src.SecHeader):
@@ -127,7 +128,7 @@ class Importer:
                 cover = event
                 self._check_form(cover.submission_type, path)
                 break
-            elif isinstance(event, list):
+            elif isinstance(event, RowBatch):
                 early.append(event)
                 if kind != "submission":
                     break
@@ -144,17 +145,19 @@ class Importer:
             filing_id = repo.add_filing(portfolio, header)
             multiplier = header.value_unit.multiplier
 
-            def store(batch: list[FilingRow]) -> None:
-                repo.add_rows(filing_id, tally.rows + 1, batch, multiplier)
+            def store(batch: RowBatch) -> None:
+                with gc_paused():
+                    repo.add_rows(filing_id, tally.rows + 1, batch, multiplier)
                 tally.rows += len(batch)
-                for r in batch:
-                    tally.value_as_filed += r.value
-                    tally.issuers.setdefault(r.cusip, r.issuer)
+                tally.value_as_filed += sum(batch.value)
+                names = dict(zip(batch.cusip, batch.issuer, strict=True))
+                for cusip in names.keys() - tally.issuers.keys():
+                    tally.issuers[cusip] = names[cusip]
 
             for batch in early:
                 store(batch)
             for event in events:
-                if isinstance(event, list):
+                if isinstance(event, RowBatch):
                     store(event)
                 elif isinstance(event, src.Progress) and event.total_bytes:
                     yield ImportProgress(path, event.done_bytes / event.total_bytes, tally.rows)

@@ -10,7 +10,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 from importlib import resources
 
-from core.domain.filings import FilingHeader, FilingRow, FormType
+from core.domain.filings import FilingHeader, FilingRow, FormType, RowBatch
 from core.storage.database import Database
 from core.storage.repositories import Repository
 
@@ -110,7 +110,7 @@ def seed(db: Database) -> SeedReport:
             if repo.filing_exists(header.accession):
                 continue
             filing_id = repo.add_filing(portfolio, header)
-            repo.add_rows(filing_id, 1, rows, header.value_unit.multiplier)
+            repo.add_rows(filing_id, 1, RowBatch.from_rows(rows), header.value_unit.multiplier)
             filings_added += 1
             rows_added += len(rows)
         repo.set_meta(SEED_KEY, version)

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Mapping
+from itertools import repeat
 
 from sqlalchemy import func, insert, select
 from sqlalchemy.orm import Session
@@ -12,11 +13,13 @@ from core.domain import filings as fd
 from core.domain.positions import PortfolioRef, ReportRows, RowInDollars
 from core.storage import schema as t
 
-_ROW_COLUMNS = (
-    "filing_id", "row_number", "issuer", "title_of_class", "cusip", "figi", "value_as_filed",
-    "value_usd", "shares", "share_type", "put_call", "investment_discretion",
-    "other_managers", "voting_sole", "voting_shared", "voting_none", "provenance",
-)  # fmt: skip
+# Parameters ?1..?16 are filing_id, row_number, then RowBatch.COLUMNS in order.
+_SQLITE_INSERT = (
+    "INSERT INTO filing_rows (filing_id, row_number, issuer, title_of_class, cusip, figi, "
+    "value_as_filed, value_usd, shares, share_type, put_call, investment_discretion, "
+    "other_managers, voting_sole, voting_shared, voting_none, provenance) VALUES "
+    "(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?7 * {multiplier}, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16)"
+)
 
 
 def _portfolio_ref(p: t.Portfolio) -> PortfolioRef:
@@ -68,7 +71,9 @@ class Repository:
         known = set(self.s.scalars(select(t.Company.cusip).where(t.Company.cusip.in_(wanted))))
         new = [dict(c) for cusip, c in wanted.items() if cusip not in known]
         if new:
-            self.s.execute(insert(t.Company), new)
+            self.s.execute(insert(t.Company.__table__), [
+                {"updated_at": t.utcnow(), **c} for c in new
+            ])  # fmt: skip
         return len(new)
 
     def tickers(self, cusips: Iterable[str] | None = None) -> dict[str, str]:
@@ -100,21 +105,30 @@ class Repository:
         return f.id
 
     def add_rows(
-        self, filing_id: int, first_number: int, rows: Sequence[fd.FilingRow], multiplier: int
+        self, filing_id: int, first_number: int, batch: fd.RowBatch, multiplier: int
     ) -> None:
-        """Bulk-insert a batch of rows (numbered from first_number) in one statement."""
-        if not rows:
+        """Bulk-insert a batch of rows, numbered from first_number, in one statement."""
+        n = len(batch)
+        if not n:
             return
+        columns = [getattr(batch, c) for c in fd.RowBatch.COLUMNS]
+        head = (repeat(filing_id, n), range(first_number, first_number + n))
+        conn = self.s.connection()
+        if conn.dialect.name == "sqlite":
+            # One C-level executemany over zipped columns; value_usd is computed by SQLite
+            # from the value parameter (?7), so no per-row Python work is needed.
+            conn.exec_driver_sql(_SQLITE_INSERT.format(multiplier=int(multiplier)),
+                                 list(zip(*head, *columns, strict=True)))  # fmt: skip
+            return
+        value_i = fd.RowBatch.COLUMNS.index("value")
         params = [
-            dict(zip(_ROW_COLUMNS, (
-                filing_id, first_number + i, r.issuer, r.title_of_class, r.cusip, r.figi,
-                r.value, r.value * multiplier, r.shares, r.share_type, r.put_call,
-                r.investment_discretion, r.other_managers, r.voting_sole, r.voting_shared,
-                r.voting_none, r.provenance,
-            ), strict=True))
-            for i, r in enumerate(rows)
-        ]  # fmt: skip
-        self.s.execute(insert(t.FilingRow), params)
+            dict(zip(("filing_id", "row_number", *fd.RowBatch.COLUMNS), t, strict=True))
+            | {"value_as_filed": t[2 + value_i], "value_usd": t[2 + value_i] * multiplier}
+            for t in zip(*head, *columns, strict=True)
+        ]
+        for p in params:
+            del p["value"]
+        self.s.execute(insert(t.FilingRow.__table__), params)
 
     def filings(self, portfolio: PortfolioRef | None = None) -> list[fd.FilingSummary]:
         agg = (

@@ -32,7 +32,7 @@ class Base(DeclarativeBase):
     metadata = MetaData(naming_convention=NAMING)
 
 
-def _utcnow() -> dt.datetime:
+def utcnow() -> dt.datetime:
     return dt.datetime.now(dt.UTC)
 
 
@@ -50,7 +50,7 @@ class Company(Base):
     # Where the ticker came from: "bundled", "filing" (name only, no ticker) or "user".
     origin: Mapped[str] = mapped_column(String(16), default="bundled")
     updated_at: Mapped[dt.datetime] = mapped_column(
-        DateTime(timezone=True), default=_utcnow, onupdate=_utcnow
+        DateTime(timezone=True), default=utcnow, onupdate=utcnow
     )
 
     __table_args__ = (CheckConstraint("length(cusip) = 9", name="cusip_length"),)
@@ -65,7 +65,7 @@ class Portfolio(Base):
     name: Mapped[str] = mapped_column(String(200), unique=True)
     kind: Mapped[str] = mapped_column(String(8))
     cik: Mapped[str | None] = mapped_column(String(10), unique=True)
-    created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=_utcnow)
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
 
     filings: Mapped[list[Filing]] = relationship(back_populates="portfolio")
 
@@ -91,7 +91,7 @@ class Filing(Base):
     value_total: Mapped[int | None] = mapped_column(BigInteger)  # in value_unit
     value_unit: Mapped[str] = mapped_column(String(16))
     source: Mapped[str] = mapped_column(Text, default="")
-    imported_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=_utcnow)
+    imported_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
 
     portfolio: Mapped[Portfolio] = relationship(back_populates="filings")
 
@@ -110,9 +110,10 @@ class FilingRow(Base):
 
     __tablename__ = "filing_rows"
 
-    id: Mapped[int] = mapped_column(primary_key=True)
-    filing_id: Mapped[int] = mapped_column(ForeignKey("filings.id", ondelete="CASCADE"))
-    row_number: Mapped[int] = mapped_column(Integer)
+    filing_id: Mapped[int] = mapped_column(
+        ForeignKey("filings.id", ondelete="CASCADE"), primary_key=True
+    )
+    row_number: Mapped[int] = mapped_column(Integer, primary_key=True)
     issuer: Mapped[str] = mapped_column(Text)
     title_of_class: Mapped[str] = mapped_column(Text)
     cusip: Mapped[str] = mapped_column(String(16))
@@ -129,7 +130,9 @@ class FilingRow(Base):
     voting_none: Mapped[int | None] = mapped_column(BigInteger)
     provenance: Mapped[str | None] = mapped_column(Text)
 
-    __table_args__ = (Index("ix_filing_rows_filing_row", "filing_id", "row_number", unique=True),)
+    # Rows live clustered by their key (one B-tree, no rowid): a 50,000-row import writes
+    # one index instead of two, and a filing's rows are read in one range scan.
+    __table_args__ = ({"sqlite_with_rowid": False},)
 
 
 class Meta(Base):
@@ -140,5 +143,5 @@ class Meta(Base):
     key: Mapped[str] = mapped_column(String(64), primary_key=True)
     value: Mapped[str] = mapped_column(Text)
     updated_at: Mapped[dt.datetime] = mapped_column(
-        DateTime(timezone=True), default=_utcnow, onupdate=_utcnow, server_default=func.now()
+        DateTime(timezone=True), default=utcnow, onupdate=utcnow, server_default=func.now()
     )

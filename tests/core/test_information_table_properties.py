@@ -8,6 +8,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from core.filings import FilingFormatError
+from core.filings import information_table as it
 from core.filings.information_table import InformationTableReader
 from tests.builders import Row, info_table
 
@@ -21,6 +22,8 @@ rows = st.builds(
     Row, cusip=cusips, issuer=names, title=names, value=amounts, shares=amounts,
     share_type=st.sampled_from(["SH", "PRN"]),
     put_call=st.sampled_from([None, "Put", "Call"]),
+    other_manager=st.sampled_from([None, "1", "2,7"]),
+    sole=amounts, shared=amounts, none=amounts,
 )  # fmt: skip
 forms = st.sampled_from([("ns1", False), ("n1", False), (None, True), (None, False)])
 
@@ -35,11 +38,25 @@ def parse(data: bytes, cuts: list[int]) -> list:
     prev = 0
     for cut in [*sorted(set(cuts)), len(data)]:
         for batch in reader.feed(data[prev:cut]):
-            out.extend(batch)
+            out.extend(batch.rows())
         prev = cut
     for batch in reader.close():
-        out.extend(batch)
+        out.extend(batch.rows())
     return out
+
+
+def parse_slowly(data: bytes) -> list:
+    """The same, with the column-wise fast path switched off."""
+    original = it.read_rows_fast
+
+    def decline(*_args):
+        raise it._FastPathDeclined
+
+    it.read_rows_fast = decline
+    try:
+        return parse(data, [])
+    finally:
+        it.read_rows_fast = original
 
 
 @settings(max_examples=150, deadline=None)
@@ -49,10 +66,12 @@ def test_rows_round_trip_whatever_the_chunking(table_rows, form, cuts):
             for r in table_rows]  # fmt: skip
     data = info_table(safe, form[0], default_ns=form[1]).encode()
     parsed = parse(data, [c % (len(data) + 1) for c in cuts])
-    assert [(p.cusip, p.issuer, p.title_of_class, p.value, p.shares, p.share_type, p.put_call)
+    assert parsed == parse_slowly(data)  # both readers agree on every field
+    assert [(p.cusip, p.issuer, p.title_of_class, p.value, p.shares, p.share_type, p.put_call,
+             p.other_managers, p.voting_sole, p.voting_shared, p.voting_none)
             for p in parsed] == [
         (r.cusip, r.issuer, r.title, r.value, r.shares, r.share_type,
-         r.put_call.upper() if r.put_call else None)
+         r.put_call.upper() if r.put_call else None, r.other_manager, r.sole, r.shared, r.none)
         for r in table_rows
     ]  # fmt: skip
 

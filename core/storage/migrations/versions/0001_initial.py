@@ -72,7 +72,6 @@ def upgrade() -> None:
         batch_op.create_index('ix_filings_portfolio_period', ['portfolio_id', 'period_of_report'], unique=False)
 
     op.create_table('filing_rows',
-    sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('filing_id', sa.Integer(), nullable=False),
     sa.Column('row_number', sa.Integer(), nullable=False),
     sa.Column('issuer', sa.Text(), nullable=False),
@@ -91,17 +90,12 @@ def upgrade() -> None:
     sa.Column('voting_none', sa.BigInteger(), nullable=True),
     sa.Column('provenance', sa.Text(), nullable=True),
     sa.ForeignKeyConstraint(['filing_id'], ['filings.id'], name=op.f('fk_filing_rows_filing_id_filings'), ondelete='CASCADE'),
-    sa.PrimaryKeyConstraint('id', name=op.f('pk_filing_rows'))
+    sa.PrimaryKeyConstraint('filing_id', 'row_number', name=op.f('pk_filing_rows')),
+    sqlite_with_rowid=False,
     )
-    with op.batch_alter_table('filing_rows', schema=None) as batch_op:
-        batch_op.create_index('ix_filing_rows_filing_row', ['filing_id', 'row_number'], unique=True)
-
 
 
 def downgrade() -> None:
-    with op.batch_alter_table('filing_rows', schema=None) as batch_op:
-        batch_op.drop_index('ix_filing_rows_filing_row')
-
     op.drop_table('filing_rows')
     with op.batch_alter_table('filings', schema=None) as batch_op:
         batch_op.drop_index('ix_filings_portfolio_period')
