@@ -259,14 +259,26 @@ def cmd_holdings(ctx, args, out: TextIO) -> int:
 
 
 # -- parser ---------------------------------------------------------------------------------
+def _version() -> str:
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        return version("stakewatch")
+    except PackageNotFoundError:
+        return "unknown"
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = _Parser(
         prog="stakewatch",
         description="Follow NVIDIA's (and any 13F filer's) disclosed holdings. "
         "With no command, opens the window.",
         epilog=f"Data lives in {paths.default_db_path()} unless --db or ${paths.DB_ENV} says "
-        "otherwise. Exit codes: 0 done, 1 unexpected failure, 2 bad input.",
+        f"otherwise (${paths.DATA_DIR_ENV} moves the whole data folder). "
+        "Exit codes: 0 done, 1 unexpected failure, 2 bad input. "
+        "'stakewatch COMMAND --help' describes each command.",
     )
+    parser.add_argument("--version", action="version", version=f"stakewatch {_version()}")
     parser.add_argument(
         "--db",
         metavar="URL",

@@ -17,6 +17,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from core.domain.filings import issuer_label
 from core.domain.positions import Holdings, PortfolioRef
 from core.services.queries import PortfolioQueries
 from gui.formatting import money_long, money_short, percent
@@ -63,6 +64,10 @@ class MainWindow(QMainWindow):
         layout.addLayout(bar)
         layout.addWidget(self.summary)
         layout.addWidget(self.table, 1)
+        self.footnote = QLabel("<i>Italic</i> issuer: a label from the bundled data; "
+                               "the name as filed was not seen.")
+        self.footnote.setVisible(False)
+        layout.addWidget(self.footnote)
         central = QWidget()
         central.setLayout(layout)
         self.setCentralWidget(central)
@@ -116,6 +121,7 @@ class MainWindow(QMainWindow):
 
     def show_holdings(self, h: Holdings) -> None:
         self.model.set_rows(h.positions)
+        self.footnote.setVisible(any(issuer_label(p.issuer)[1] for p in h.positions))
         equity = [p for p in h.positions if not p.is_option]
         top = max(equity, key=lambda p: p.value, default=None)
         parts = [

@@ -11,6 +11,7 @@ from core.filings import FilingFormatError
 from core.filings import information_table as it
 from core.filings.information_table import InformationTableReader
 from tests.builders import Row, info_table
+from tests.conftest import F13
 
 cusips = st.text(alphabet="0123456789ABCDEFGHJKLMNPQRSTUVWXYZ", min_size=9, max_size=9)
 names = st.text(
@@ -94,3 +95,25 @@ def test_a_doctype_split_across_chunks_is_still_refused(cut):
 def test_garbage_never_raises_anything_but_a_format_error(junk):
     with contextlib.suppress(FilingFormatError):
         parse(junk, [len(junk) // 2])
+
+
+def test_edgar_tables_take_the_fast_path(monkeypatch):
+    """Real EDGAR tables (default namespace, ns1: prefix) are read column-wise."""
+
+    def refuse(*_args):
+        raise AssertionError("fell back to the row-by-row reader")
+
+    monkeypatch.setattr(it, "read_rows_slowly", refuse)
+    for name in ("infotable_255_rows.xml", "information_table.xml"):
+        rows = parse((F13 / name).read_bytes(), [4096, 50_000])
+        assert len(rows) in (255, 169)
+
+
+def test_rows_longer_than_the_hold_back_limit(monkeypatch):
+    """When no row end is in sight the reader feeds anyway; half-parsed rows wait."""
+    monkeypatch.setattr(it, "MAX_PENDING", 100)
+    monkeypatch.setattr(it, "BATCH", 3)
+    table_rows = [Row(value=i, shares=i, issuer=f"ISSUER {i}") for i in range(40)]
+    data = info_table(table_rows).encode()
+    parsed = parse(data, list(range(0, len(data), 97)))
+    assert [(p.issuer, p.value) for p in parsed] == [(r.issuer, r.value) for r in table_rows]

@@ -37,6 +37,14 @@ def test_choosing_a_period_shows_it(qtbot, ctx):
     assert column(w, COL_WEIGHT)[0] == "91.36%"
     assert "$4.33B" in w.summary.text() and "CRWV 91.36%" in w.summary.text()
     assert w.summary.toolTip() == "Total as filed: $4,333,080,800"
+    assert w.footnote.isVisibleTo(w)  # the bundled names for 2025 are labels
+
+
+def test_names_as_filed_need_no_footnote(qtbot, ctx):
+    w = MainWindow(ctx.queries)
+    qtbot.addWidget(w)
+    assert w.period_box.currentText() == "2026-06-30"  # every name here is as filed
+    assert not w.footnote.isVisibleTo(w)
 
 
 def test_clicking_a_header_sorts(qtbot, ctx):
