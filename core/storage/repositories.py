@@ -9,6 +9,7 @@ from itertools import repeat
 from sqlalchemy import func, insert, select
 from sqlalchemy.orm import Session
 
+from core.domain import cusip as cusip_rules
 from core.domain import filings as fd
 from core.domain.positions import PortfolioRef, ReportRows, RowInDollars
 from core.storage import schema as t
@@ -68,6 +69,9 @@ class Repository:
         wanted = {c["cusip"]: c for c in companies}
         if not wanted:
             return 0
+        bad = sorted(c for c in wanted if not cusip_rules.is_valid(c))
+        if bad:
+            raise ValueError(f"not valid CUSIPs (check digit): {', '.join(bad)}")
         known = set(self.s.scalars(select(t.Company.cusip).where(t.Company.cusip.in_(wanted))))
         new = [dict(c) for cusip, c in wanted.items() if cusip not in known]
         if new:
