@@ -1,40 +1,83 @@
-"""AppContext: the composition root that builds the database and the services."""
+"""AppContext: the composition root that builds the database, the price provider and the
+services."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from core import paths
+from core.prices.provider import OfflineProvider, PriceProvider
 from core.services.importer import Importer
+from core.services.prices import PriceRefresher
 from core.services.queries import PortfolioQueries
 from core.services.seeding import SeedReport, seed
+from core.services.settings import Settings, SettingsStore
 from core.storage.database import Database, DatabaseError
 
 __all__ = ["AppContext", "DatabaseError"]
 
 
+def network_provider(settings: Settings) -> PriceProvider:
+    """Yahoo in a worker process under the deadline."""
+    from core.prices.isolated import IsolatedProvider
+    from core.prices.yahoo import YahooFactory
+
+    cache = paths.data_dir() / "yfinance-cache"
+    cache.mkdir(parents=True, exist_ok=True)
+    timeout = max(1.0, min(10.0, settings.deadline / 2))
+    return IsolatedProvider(YahooFactory(str(cache), timeout), deadline=settings.deadline)
+
+
 @dataclass
 class AppContext:
     db: Database
+    settings: Settings
     queries: PortfolioQueries
     importer: Importer
+    prices: PriceRefresher
+    provider: PriceProvider
     backup: Path | None = None
     seeded: SeedReport | None = None
 
     @classmethod
-    def open(cls, db_url: str | None = None, *, seed_data: bool = True) -> AppContext:
-        """Open (creating if new), upgrade (after a backup) and seed the database."""
+    def open(
+        cls,
+        db_url: str | None = None,
+        *,
+        seed_data: bool = True,
+        provider: PriceProvider | None = None,
+        offline: bool | None = None,
+        deadline: float | None = None,
+    ) -> AppContext:
+        """Open (creating if new), upgrade (after a backup) and seed the database.
+
+        `offline` and `deadline` override the stored settings for this run; `provider`
+        replaces the network provider (tests and demos).
+        """
         db = Database(paths.database_url(db_url))
         backup = db.upgrade()
         seeded = seed(db) if seed_data else None
+        settings = SettingsStore(db).load()
+        if offline is not None:
+            settings = replace(settings, offline=offline or settings.offline)
+        if deadline is not None:
+            settings = replace(settings, deadline=deadline)
+        if settings.offline:
+            provider = OfflineProvider()
+        elif provider is None:
+            provider = network_provider(settings)
         return cls(
             db=db,
+            settings=settings,
             queries=PortfolioQueries(db),
             importer=Importer(db),
+            prices=PriceRefresher(db, provider),
+            provider=provider,
             backup=backup,
             seeded=seeded,
         )
 
     def close(self) -> None:
+        self.provider.close()
         self.db.dispose()

@@ -217,6 +217,40 @@ class Repository:
     def filing_row_count(self) -> int:
         return self.s.scalar(select(func.count()).select_from(t.FilingRow)) or 0
 
+    def held_tickers(self) -> list[str]:
+        """Tickers of every security any stored filing reports (mapped CUSIPs only)."""
+        q = (
+            select(t.Company.ticker)
+            .where(t.Company.ticker.is_not(None))
+            .where(t.Company.cusip.in_(select(t.FilingRow.cusip).distinct()))
+            .distinct()
+        )
+        return sorted(self.s.scalars(q))
+
+    def filing_price(self, ticker: str) -> tuple[dt.date, float, str] | None:
+        """The price implied by the latest filing that reports the ticker: value / shares of
+        its share (not option) rows, with the period end and the accession."""
+        q = (
+            select(
+                t.Filing.period_of_report,
+                t.Filing.accession,
+                func.sum(t.FilingRow.value_usd),
+                func.sum(t.FilingRow.shares),
+            )
+            .join(t.FilingRow, t.FilingRow.filing_id == t.Filing.id)
+            .join(t.Company, t.Company.cusip == t.FilingRow.cusip)
+            .where(t.Company.ticker == ticker, t.FilingRow.put_call.is_(None))
+            .where(func.coalesce(t.FilingRow.share_type, "SH") == "SH")
+            .group_by(t.Filing.id)
+            .order_by(t.Filing.period_of_report.desc(), t.Filing.filed_date.desc())
+            .limit(1)
+        )
+        row = self.s.execute(q).first()
+        if row is None or not row[3]:
+            return None
+        period, accession, value, shares = row
+        return period, value / shares, accession
+
     # -- meta -----------------------------------------------------------------------------
     def get_meta(self, key: str) -> str | None:
         return self.s.scalar(select(t.Meta.value).where(t.Meta.key == key))

@@ -1,4 +1,4 @@
-"""Typed ORM tables. Prices, quotes and own holdings get their own tables in later revisions."""
+"""Typed ORM tables: companies, portfolios, filings and their rows, prices and quotes."""
 
 from __future__ import annotations
 
@@ -9,6 +9,7 @@ from sqlalchemy import (
     CheckConstraint,
     Date,
     DateTime,
+    Float,
     ForeignKey,
     Index,
     Integer,
@@ -145,3 +146,48 @@ class Meta(Base):
     updated_at: Mapped[dt.datetime] = mapped_column(
         DateTime(timezone=True), default=utcnow, onupdate=utcnow, server_default=func.now()
     )
+
+
+class PriceBar(Base):
+    """Daily bars, one per ticker and trading day, with where and when they were fetched."""
+
+    __tablename__ = "price_bars"
+
+    ticker: Mapped[str] = mapped_column(String(16), primary_key=True)
+    date: Mapped[dt.date] = mapped_column(Date, primary_key=True)
+    open: Mapped[float | None] = mapped_column(Float)
+    high: Mapped[float | None] = mapped_column(Float)
+    low: Mapped[float | None] = mapped_column(Float)
+    close: Mapped[float] = mapped_column(Float)
+    adj_close: Mapped[float | None] = mapped_column(Float)
+    volume: Mapped[int | None] = mapped_column(BigInteger)
+    source: Mapped[str] = mapped_column(String(80))
+    fetched_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
+
+    # Clustered by (ticker, date): ten years of one ticker are one range scan.
+    __table_args__ = ({"sqlite_with_rowid": False},)
+
+
+class StockSplit(Base):
+    __tablename__ = "splits"
+
+    ticker: Mapped[str] = mapped_column(String(16), primary_key=True)
+    date: Mapped[dt.date] = mapped_column(Date, primary_key=True)
+    ratio: Mapped[float] = mapped_column(Float)
+    source: Mapped[str] = mapped_column(String(80))
+    fetched_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
+
+
+class LatestQuote(Base):
+    """The newest quote seen per ticker, with the exchange's time and our fetch time."""
+
+    __tablename__ = "quotes"
+
+    ticker: Mapped[str] = mapped_column(String(16), primary_key=True)
+    price: Mapped[float] = mapped_column(Float)
+    previous_close: Mapped[float | None] = mapped_column(Float)
+    currency: Mapped[str | None] = mapped_column(String(8))
+    market_state: Mapped[str | None] = mapped_column(String(16))
+    quote_time: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
+    fetched_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
+    source: Mapped[str] = mapped_column(String(80))

@@ -42,19 +42,26 @@ def test_fresh_database_needs_no_backup(db_file):
 
 
 def test_backup_before_a_pending_migration(db_file):
+    """A database at the first revision is copied aside, then upgraded; the copy is whole."""
+    from alembic import command
+
     db = Database("sqlite:///" + str(db_file))
-    db.upgrade()
-    with db.engine.begin() as c:
-        c.exec_driver_sql("INSERT INTO meta (key, value) VALUES ('marker', 'kept')")
-        c.exec_driver_sql("UPDATE alembic_version SET version_num = 'older'")
-    # Pretend an older revision is stored: upgrade must back up before it migrates.
-    with pytest.raises(Exception):  # noqa: B017  'older' is unknown to Alembic
-        db.upgrade()
-    backups = list(db_file.parent.glob(db_file.name + ".older-*.bak"))
-    assert len(backups) == 1
-    con = sqlite3.connect(backups[0])
+    cfg = Config()
+    cfg.set_main_option("script_location", str(MIGRATIONS_DIR))
+    with db.engine.begin() as conn:
+        cfg.attributes["connection"] = conn
+        command.upgrade(cfg, "0001")
+        conn.exec_driver_sql("INSERT INTO meta (key, value) VALUES ('marker', 'kept')")
+    assert db.current_revision() == "0001"
+    backup = db.upgrade()
+    assert db.current_revision() == HEAD_REVISION
+    assert backup is not None and backup.name.startswith(db_file.name + ".0001-")
+    con = sqlite3.connect(backup)
     assert con.execute("SELECT value FROM meta WHERE key='marker'").fetchone() == ("kept",)
+    assert con.execute("SELECT version_num FROM alembic_version").fetchone() == ("0001",)
     con.close()
+    with db.engine.connect() as c:  # the upgraded file kept the data too
+        assert c.exec_driver_sql("SELECT value FROM meta WHERE key='marker'").scalar() == "kept"
 
 
 def test_sqlite_pragmas(db_file):

@@ -1,0 +1,73 @@
+"""Prices as plain data: daily bars, splits, quotes, and what a fetch returns."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+
+@dataclass(frozen=True, slots=True)
+class DailyBar:
+    """One trading day. `close` is as Yahoo publishes with auto_adjust=False: adjusted for
+    later splits, not for dividends; `adj_close` also for dividends."""
+
+    ticker: str
+    date: dt.date
+    open: float | None
+    high: float | None
+    low: float | None
+    close: float
+    adj_close: float | None
+    volume: int | None
+    source: str = "yahoo"
+
+
+@dataclass(frozen=True, slots=True)
+class Split:
+    ticker: str
+    date: dt.date
+    ratio: float  # new shares per old share: 10.0 for NVIDIA's 10-for-1 of 2024-06-10
+
+
+@dataclass(frozen=True, slots=True)
+class Quote:
+    ticker: str
+    price: float
+    previous_close: float | None
+    currency: str | None
+    quote_time: dt.datetime  # when the exchange printed the price (UTC)
+    market_state: str | None = None  # Yahoo's: PRE, REGULAR, POST, CLOSED, ...
+    source: str = "yahoo"
+
+    @property
+    def change_pct(self) -> float | None:
+        if not self.previous_close:
+            return None
+        return (self.price / self.previous_close - 1.0) * 100.0
+
+
+@dataclass(frozen=True, slots=True)
+class BarsResult:
+    """What a provider returned for many tickers. Failures are data: {ticker: reason}."""
+
+    bars: dict[str, list[DailyBar]] = field(default_factory=dict)
+    splits: dict[str, list[Split]] = field(default_factory=dict)
+    failed: dict[str, str] = field(default_factory=dict)
+
+    @classmethod
+    def all_failed(cls, tickers, reason: str) -> BarsResult:
+        return cls(failed={t: reason for t in tickers})
+
+
+@dataclass(frozen=True, slots=True)
+class QuotesResult:
+    quotes: dict[str, Quote] = field(default_factory=dict)
+    failed: dict[str, str] = field(default_factory=dict)
+
+    @classmethod
+    def all_failed(cls, tickers, reason: str) -> QuotesResult:
+        return cls(failed={t: reason for t in tickers})
+
+
+def normalize_ticker(text: str) -> str:
+    return text.strip().upper()

@@ -1,0 +1,272 @@
+"""Yahoo Finance through yfinance: the only module that imports yfinance or pandas.
+
+Daily bars come from one `yf.download` call per chunk of at most 50 tickers, unadjusted
+for dividends (auto_adjust=False) with split events (actions=True). Quotes come from
+Yahoo's batch quote endpoint through yfinance's own session (cookie and crumb), one request
+for all tickers. Rate limits are retried with exponential backoff; everything else that
+goes wrong for a ticker comes back as its failure reason.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+import math
+import time
+from collections.abc import Callable, Sequence
+from typing import Any
+
+from core.domain.prices import BarsResult, DailyBar, Quote, QuotesResult, Split
+
+CHUNK = 50
+QUOTE_URL = "https://query1.finance.yahoo.com/v7/finance/quote"
+PRICE_FIELDS = ("Open", "High", "Low", "Close", "Adj Close", "Volume", "Stock Splits")
+_RATE_LIMIT_MARKERS = ("rate limit", "too many requests", "429")
+
+
+class _ErrorLog(logging.Handler):
+    """Collects what yfinance logs about failed downloads ("['TSP']: possibly delisted...")."""
+
+    def __init__(self) -> None:
+        super().__init__(logging.ERROR)
+        self.lines: list[str] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.lines.append(record.getMessage().strip())
+
+    def reason_for(self, ticker: str) -> str | None:
+        for line in self.lines:
+            if f"'{ticker}'" in line and "]:" in line:
+                return line.split("]:", 1)[1].strip()
+        return None
+
+
+def _is_rate_limit(text: str) -> bool:
+    low = text.lower()
+    return any(m in low for m in _RATE_LIMIT_MARKERS)
+
+
+def _num(value: Any) -> float | None:
+    try:
+        f = float(value)
+    except (TypeError, ValueError):
+        return None
+    return None if math.isnan(f) else f
+
+
+def frame_to_result(frame: Any, tickers: Sequence[str], source: str = "yahoo") -> BarsResult:
+    """Bars and splits per ticker from a yf.download frame, whatever its column shape:
+    MultiIndex (Price, Ticker) or (Ticker, Price), or flat columns for one ticker.
+    Rows without a close (NaN) are skipped; a ticker with none fails."""
+    import pandas as pd
+
+    result = BarsResult()
+    if frame is None or len(frame.index) == 0:
+        for t in tickers:
+            result.failed[t] = "no price data returned"
+        return result
+    columns = frame.columns
+    for ticker in tickers:
+        if isinstance(columns, pd.MultiIndex):
+            level = next(
+                (i for i in range(columns.nlevels) if ticker in columns.get_level_values(i)),
+                None,
+            )
+            if level is None:
+                result.failed[ticker] = "no price data returned"
+                continue
+            sub = frame.xs(ticker, axis=1, level=level)
+        elif len(tickers) == 1:
+            sub = frame
+        else:
+            raise ValueError("flat columns for more than one ticker")
+        if "Close" not in sub.columns:
+            result.failed[ticker] = "no Close column in Yahoo's answer"
+            continue
+        bars, splits = [], []
+        for stamp, row in sub.iterrows():
+            day = pd.Timestamp(stamp).date()
+            close = _num(row.get("Close"))
+            ratio = _num(row.get("Stock Splits"))
+            if ratio:
+                splits.append(Split(ticker, day, ratio))
+            if close is None:
+                continue
+            volume = _num(row.get("Volume"))
+            bars.append(
+                DailyBar(
+                    ticker=ticker,
+                    date=day,
+                    open=_num(row.get("Open")),
+                    high=_num(row.get("High")),
+                    low=_num(row.get("Low")),
+                    close=close,
+                    adj_close=_num(row.get("Adj Close")),
+                    volume=int(volume) if volume is not None else None,
+                    source=source,
+                )
+            )
+        if bars:
+            result.bars[ticker] = bars
+            result.splits[ticker] = splits
+        else:
+            result.failed[ticker] = "no prices in the requested range"
+    return result
+
+
+def quotes_from_json(payload: dict, tickers: Sequence[str], source: str = "yahoo") -> QuotesResult:
+    """Quotes from Yahoo's v7 quote answer ({"quoteResponse": {"result": [...]}})."""
+    out = QuotesResult()
+    by_symbol = {
+        str(item.get("symbol", "")).upper(): item
+        for item in (payload.get("quoteResponse") or {}).get("result") or []
+    }
+    for ticker in tickers:
+        item = by_symbol.get(ticker.upper())
+        price = _num(item.get("regularMarketPrice")) if item else None
+        stamp = item.get("regularMarketTime") if item else None
+        if item is None or price is None or not isinstance(stamp, int | float):
+            out.failed[ticker] = "Yahoo returned no quote" if item is None else (
+                "Yahoo's quote has no price or time")  # fmt: skip
+            continue
+        out.quotes[ticker] = Quote(
+            ticker=ticker,
+            price=price,
+            previous_close=_num(item.get("regularMarketPreviousClose")),
+            currency=item.get("currency"),
+            quote_time=dt.datetime.fromtimestamp(stamp, dt.UTC),
+            market_state=item.get("marketState"),
+            source=source,
+        )
+    return out
+
+
+class YahooFactory:
+    """Builds a YahooProvider inside the price worker process (must be picklable)."""
+
+    def __init__(self, cache_dir: str | None = None, timeout: float = 10.0) -> None:
+        self.cache_dir = cache_dir
+        self.timeout = timeout
+
+    def __call__(self) -> YahooProvider:
+        return YahooProvider(cache_dir=self.cache_dir, timeout=self.timeout)
+
+
+class YahooProvider:
+    """PriceProvider over yfinance. `download` and `fetch_quotes` are injectable so tests
+    can replay recorded answers; `sleep` so backoff can run on a fake clock."""
+
+    name = "yahoo"
+
+    def __init__(
+        self,
+        cache_dir: str | None = None,
+        timeout: float = 10.0,
+        max_tries: int = 4,
+        backoff: float = 2.0,
+        download: Callable[..., Any] | None = None,
+        fetch_quotes: Callable[[Sequence[str]], dict] | None = None,
+        sleep: Callable[[float], None] = time.sleep,
+    ) -> None:
+        self.cache_dir = cache_dir
+        self.timeout = timeout
+        self.max_tries = max_tries
+        self.backoff = backoff
+        self._download = download
+        self._fetch_quotes = fetch_quotes
+        self._sleep = sleep
+        self._configured = False
+
+    def _yf(self):
+        import yfinance as yf  # heavy (pandas): imported on first use only
+
+        if not self._configured:
+            if self.cache_dir:
+                # yfinance keeps timezone, cookie and ISIN caches; keep them in our folder.
+                yf.cache.set_cache_location(self.cache_dir)
+            self._configured = True
+        return yf
+
+    # -- daily bars -----------------------------------------------------------------------
+    def daily_bars(self, tickers: Sequence[str], start: dt.date, end: dt.date) -> BarsResult:
+        out = BarsResult()
+        for i in range(0, len(tickers), CHUNK):
+            part = self._bars_chunk(list(tickers[i : i + CHUNK]), start, end)
+            out.bars.update(part.bars)
+            out.splits.update(part.splits)
+            out.failed.update(part.failed)
+        return out
+
+    def _bars_chunk(self, tickers: list[str], start: dt.date, end: dt.date) -> BarsResult:
+        pending, out = tickers, BarsResult()
+        for attempt in range(self.max_tries):
+            part, rate_limited = self._download_once(pending, start, end)
+            out.bars.update(part.bars)
+            out.splits.update(part.splits)
+            out.failed.update({t: r for t, r in part.failed.items() if t not in rate_limited})
+            pending = [t for t in pending if t in rate_limited]
+            if not pending:
+                break
+            if attempt + 1 < self.max_tries:
+                self._sleep(self.backoff * 2**attempt)
+        for t in pending:
+            out.failed[t] = f"rate limited by Yahoo (HTTP 429) after {self.max_tries} tries"
+        return out
+
+    def _download_once(
+        self, tickers: list[str], start: dt.date, end: dt.date
+    ) -> tuple[BarsResult, set[str]]:
+        log = _ErrorLog()
+        yf_logger = logging.getLogger("yfinance")
+        yf_logger.addHandler(log)
+        try:
+            download = self._download or self._yf().download
+            frame = download(
+                tickers, start=start.isoformat(), end=(end + dt.timedelta(days=1)).isoformat(),
+                interval="1d", auto_adjust=False, actions=True, progress=False, threads=True,
+                timeout=self.timeout, multi_level_index=True, group_by="column",
+            )  # fmt: skip
+        except Exception as exc:  # the whole request failed: every ticker with this reason
+            reason = f"{type(exc).__name__}: {exc}"
+            limited = set(tickers) if _is_rate_limit(reason) else set()
+            return BarsResult.all_failed(tickers, reason), limited
+        finally:
+            yf_logger.removeHandler(log)
+        result = frame_to_result(frame, tickers)
+        limited = set()
+        for ticker in list(result.failed):
+            said = log.reason_for(ticker)
+            if said:
+                result.failed[ticker] = said
+            if _is_rate_limit(result.failed[ticker]):
+                limited.add(ticker)
+        return result, limited
+
+    # -- quotes ---------------------------------------------------------------------------
+    def quotes(self, tickers: Sequence[str]) -> QuotesResult:
+        tickers = list(tickers)
+        for attempt in range(self.max_tries):
+            try:
+                payload = (self._fetch_quotes or self._quote_json)(tickers)
+            except Exception as exc:
+                reason = f"{type(exc).__name__}: {exc}"
+                if _is_rate_limit(reason) and attempt + 1 < self.max_tries:
+                    self._sleep(self.backoff * 2**attempt)
+                    continue
+                if _is_rate_limit(reason):
+                    reason = f"rate limited by Yahoo (HTTP 429) after {self.max_tries} tries"
+                return QuotesResult.all_failed(tickers, reason)
+            return quotes_from_json(payload, tickers)
+        return QuotesResult.all_failed(tickers, "no answer")  # not reached
+
+    def _quote_json(self, tickers: Sequence[str]) -> dict:
+        self._yf()
+        from yfinance.data import YfData  # yfinance's session: cookie, crumb, retries
+
+        return YfData().get_raw_json(
+            QUOTE_URL, params={"symbols": ",".join(tickers), "formatted": "false"},
+            timeout=self.timeout,
+        )  # fmt: skip
+
+    def close(self) -> None:
+        pass

@@ -1,0 +1,80 @@
+"""User settings kept in the database: offline mode, the network deadline, quote interval."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, fields, replace
+
+from core.storage.database import Database
+from core.storage.repositories import Repository
+
+OFFLINE_ENV = "STAKEWATCH_OFFLINE"
+_PREFIX = "setting."
+
+
+@dataclass(frozen=True, slots=True)
+class Settings:
+    offline: bool = False  # no network at all: every view works from the cache
+    deadline: float = 20.0  # seconds a price request may take before it is abandoned
+    quote_interval: int = 60  # seconds between live quote refreshes while markets are open
+
+
+SETTING_HELP = {
+    "offline": "true or false: turn the network off entirely",
+    "deadline": "seconds a price request may take before it is abandoned (1-600)",
+    "quote_interval": "seconds between live quote updates while US markets are open "
+    "(10-3600)",
+}
+
+
+class SettingsError(ValueError):
+    """A setting name or value the user gave is not valid."""
+
+
+def parse_value(name: str, text: str) -> bool | float | int:
+    if name == "offline":
+        low = text.strip().lower()
+        if low in ("true", "yes", "on", "1"):
+            return True
+        if low in ("false", "no", "off", "0"):
+            return False
+        raise SettingsError(f"offline must be true or false, not {text!r}")
+    try:
+        value = float(text) if name == "deadline" else int(text)
+    except ValueError:
+        raise SettingsError(f"{name} must be a number, not {text!r}") from None
+    low, high = (1, 600) if name == "deadline" else (10, 3600)
+    if not low <= value <= high:
+        raise SettingsError(f"{name} must be between {low} and {high}, not {text}")
+    return value
+
+
+class SettingsStore:
+    def __init__(self, db: Database) -> None:
+        self.db = db
+
+    def load(self) -> Settings:
+        values = {}
+        with self.db.session() as s:
+            repo = Repository(s)
+            for f in fields(Settings):
+                raw = repo.get_meta(_PREFIX + f.name)
+                if raw is not None:
+                    try:
+                        values[f.name] = parse_value(f.name, raw)
+                    except SettingsError:
+                        continue  # a damaged value falls back to the default
+        settings = Settings(**values)
+        if os.environ.get(OFFLINE_ENV, "").strip().lower() in ("1", "true", "yes", "on"):
+            settings = replace(settings, offline=True)
+        return settings
+
+    def set(self, name: str, text: str) -> Settings:
+        if name not in {f.name for f in fields(Settings)}:
+            names = ", ".join(f.name for f in fields(Settings))
+            raise SettingsError(f"no setting {name!r} (there are: {names})")
+        value = parse_value(name, text)
+        with self.db.session() as s:
+            Repository(s).set_meta(_PREFIX + name, str(value).lower() if name == "offline"
+                                   else str(value))  # fmt: skip
+        return self.load()
