@@ -13,6 +13,7 @@ import datetime as dt
 import logging
 import math
 import time
+import warnings
 from collections.abc import Callable, Sequence
 from typing import Any
 
@@ -39,6 +40,22 @@ class _ErrorLog(logging.Handler):
             if f"'{ticker}'" in line and "]:" in line:
                 return line.split("]:", 1)[1].strip()
         return None
+
+
+def _plain(problem: BaseException | str) -> str:
+    """A failure reason a person can read, from whatever yfinance or curl raised or said."""
+    text = problem if isinstance(problem, str) else f"{type(problem).__name__}: {problem}"
+    low = text.lower()
+    if "could not resolve host" in low or "dnserror" in low:
+        return "no network: cannot resolve Yahoo's address"
+    if "timed out" in low or "timeout" in low:
+        return "Yahoo did not answer in time"
+    if "connection refused" in low or "couldn't connect" in low or "failed to connect" in low:
+        return "cannot connect to Yahoo"
+    if _is_rate_limit(text):
+        return "rate limited by Yahoo (HTTP 429)"
+    text = text.split(" See http", 1)[0]
+    return text if len(text) <= 160 else text[:157] + "..."
 
 
 def _is_rate_limit(text: str) -> bool:
@@ -181,6 +198,11 @@ class YahooProvider:
         import yfinance as yf  # heavy (pandas): imported on first use only
 
         if not self._configured:
+            # yfinance logs warnings to stderr by default; failures reach users as results.
+            yf_log = logging.getLogger("yfinance")
+            yf_log.addHandler(logging.NullHandler())
+            yf_log.propagate = False
+            warnings.filterwarnings("ignore", module=r"yfinance(\.|$)")
             if self.cache_dir:
                 # yfinance keeps timezone, cookie and ISIN caches; keep them in our folder.
                 yf.cache.set_cache_location(self.cache_dir)
@@ -227,8 +249,8 @@ class YahooProvider:
                 timeout=self.timeout, multi_level_index=True, group_by="column",
             )  # fmt: skip
         except Exception as exc:  # the whole request failed: every ticker with this reason
-            reason = f"{type(exc).__name__}: {exc}"
-            limited = set(tickers) if _is_rate_limit(reason) else set()
+            reason = _plain(exc)
+            limited = set(tickers) if _is_rate_limit(f"{type(exc).__name__}: {exc}") else set()
             return BarsResult.all_failed(tickers, reason), limited
         finally:
             yf_logger.removeHandler(log)
@@ -236,10 +258,10 @@ class YahooProvider:
         limited = set()
         for ticker in list(result.failed):
             said = log.reason_for(ticker)
-            if said:
-                result.failed[ticker] = said
-            if _is_rate_limit(result.failed[ticker]):
+            if said and _is_rate_limit(said):
                 limited.add(ticker)
+            if said:
+                result.failed[ticker] = _plain(said)
         return result, limited
 
     # -- quotes ---------------------------------------------------------------------------
@@ -249,12 +271,12 @@ class YahooProvider:
             try:
                 payload = (self._fetch_quotes or self._quote_json)(tickers)
             except Exception as exc:
-                reason = f"{type(exc).__name__}: {exc}"
-                if _is_rate_limit(reason) and attempt + 1 < self.max_tries:
+                limited = _is_rate_limit(f"{type(exc).__name__}: {exc}")
+                if limited and attempt + 1 < self.max_tries:
                     self._sleep(self.backoff * 2**attempt)
                     continue
-                if _is_rate_limit(reason):
-                    reason = f"rate limited by Yahoo (HTTP 429) after {self.max_tries} tries"
+                reason = (f"rate limited by Yahoo (HTTP 429) after {self.max_tries} tries"
+                          if limited else _plain(exc))  # fmt: skip
                 return QuotesResult.all_failed(tickers, reason)
             return quotes_from_json(payload, tickers)
         return QuotesResult.all_failed(tickers, "no answer")  # not reached

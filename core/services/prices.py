@@ -209,6 +209,7 @@ class PriceRefresher:
                 implied = repo.filing_price(t)
                 if implied is not None:
                     period, price, accession = implied
+                    price = round(price, 6)  # value / shares: no false precision
                     when = market.session_close(period)
                     out.append(PriceNow(
                         t, price, None, "USD", when, (now - when).total_seconds(), "filing",

@@ -1,62 +1,16 @@
-"""The headless `stakewatch <command>` interface. Never imports Qt.
-
-Exit codes: 0 done, 1 unexpected failure, 2 bad input or usage (one stderr line `error: ...`).
-"""
+"""Commands about the database and 13F filings: init, import-13f, portfolios, filings,
+holdings."""
 
 from __future__ import annotations
 
-import argparse
 import datetime as dt
-import json
 import sys
-from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TextIO
 
-from core import paths
+from core.cli.common import EXIT_BAD_INPUT, EXIT_OK, date_arg, money, pct, print_json, table
 from core.domain.filings import FilingSummary, issuer_label
 from core.domain.positions import Holdings
-
-EXIT_OK, EXIT_FAILURE, EXIT_BAD_INPUT = 0, 1, 2
-
-
-class UsageError(Exception):
-    """Bad input from the user: reported as one `error:` line, exit code 2."""
-
-
-class _Parser(argparse.ArgumentParser):
-    def error(self, message: str) -> None:  # type: ignore[override]
-        raise UsageError(f"{message} (see '{self.prog} --help')")
-
-
-def _date(text: str) -> dt.date:
-    try:
-        return dt.date.fromisoformat(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"{text!r} is not a date like 2025-06-30") from None
-
-
-# -- output ---------------------------------------------------------------------------------
-def table(headers: Sequence[str], rows: Sequence[Sequence[object]], right: set[int]) -> str:
-    """An aligned text table; columns in `right` are right-aligned (numbers)."""
-    cells = [[str(h) for h in headers]] + [["" if c is None else str(c) for c in r] for r in rows]
-    widths = [max(len(r[i]) for r in cells) for i in range(len(headers))]
-
-    def line(r: list[str]) -> str:
-        pairs = enumerate(zip(r, widths, strict=True))
-        return "  ".join(c.rjust(w) if i in right else c.ljust(w) for i, (c, w) in pairs).rstrip()
-
-    out = [line(cells[0]), "  ".join("-" * w for w in widths)]
-    out += [line(r) for r in cells[1:]]
-    return "\n".join(out)
-
-
-def _money(v: int | None) -> str:
-    return "" if v is None else f"${v:,}"
-
-
-def _pct(w: float | None) -> str:
-    return "" if w is None else f"{w * 100:.2f}%"
 
 
 def holdings_json(h: Holdings) -> dict:
@@ -101,7 +55,6 @@ def filing_json(f: FilingSummary) -> dict:
     }
 
 
-# -- commands -------------------------------------------------------------------------------
 def cmd_init(ctx, args, out: TextIO) -> int:
     s = ctx.seeded
     where = ctx.db.path or ctx.db.url
@@ -161,7 +114,7 @@ def _print_import(r, out: TextIO) -> None:
     print(f"  form:       {r.form_type}{amend}, accession {r.accession}", file=out)
     print(f"  period:     {r.period}  filed {r.filed}  (values filed in {unit})", file=out)
     print(f"  rows:       {r.rows:,}", file=out)
-    print(f"  total:      {_money(r.total_value_usd)}", file=out)
+    print(f"  total:      {money(r.total_value_usd)}", file=out)
     if r.unmapped_cusips:
         listed = ", ".join(r.unmapped_cusips[:10])
         more = f" and {len(r.unmapped_cusips) - 10} more" if len(r.unmapped_cusips) > 10 else ""
@@ -180,15 +133,11 @@ def cmd_portfolios(ctx, args, out: TextIO) -> int:
         count[f.portfolio] = count.get(f.portfolio, 0) + 1
         latest[f.portfolio] = max(latest.get(f.portfolio, f.period), f.period)
     if args.json:
-        json.dump(
-            [
-                {"name": p.name, "kind": p.kind, "cik": p.cik, "filings": count.get(p.name, 0),
-                 "latest_period": latest[p.name].isoformat() if p.name in latest else None}
-                for p in ports
-            ],
-            out, indent=2,
-        )  # fmt: skip
-        print(file=out)
+        print_json([
+            {"name": p.name, "kind": p.kind, "cik": p.cik, "filings": count.get(p.name, 0),
+             "latest_period": latest[p.name].isoformat() if p.name in latest else None}
+            for p in ports
+        ], out)  # fmt: skip
         return EXIT_OK
     rows = [
         (p.name, p.kind, p.cik or "", count.get(p.name, 0), latest.get(p.name, ""))
@@ -202,15 +151,14 @@ def cmd_filings(ctx, args, out: TextIO) -> int:
     portfolio = ctx.queries.portfolio(args.portfolio)
     filings = ctx.queries.filings(portfolio)
     if args.json:
-        json.dump([filing_json(f) for f in filings], out, indent=2)
-        print(file=out)
+        print_json([filing_json(f) for f in filings], out)
         return EXIT_OK
     rows = [
         (
             f.period, f.filed, f.accession, f.form_type, f.amendment_type or "",
             f.entry_total if f.entry_total is not None else f"({f.rows})",
-            _money(f.value_total_usd) if f.value_total_usd is not None
-            else f"({_money(f.rows_value_usd)})",
+            money(f.value_total_usd) if f.value_total_usd is not None
+            else f"({money(f.rows_value_usd)})",
         )
         for f in filings
     ]  # fmt: skip
@@ -230,8 +178,7 @@ def cmd_holdings(ctx, args, out: TextIO) -> int:
     portfolio = ctx.queries.portfolio(args.portfolio)
     h = ctx.queries.holdings(portfolio, args.period)
     if args.json:
-        json.dump(holdings_json(h), out, indent=2)
-        print(file=out)
+        print_json(holdings_json(h), out)
         return EXIT_OK
     def issuer(name: str) -> str:
         shown, labelled = issuer_label(name)
@@ -240,13 +187,13 @@ def cmd_holdings(ctx, args, out: TextIO) -> int:
     rows = [
         (
             p.ticker or "?", issuer(p.issuer), p.title_of_class,
-            (p.put_call or p.share_type or ""), f"{p.shares:,}", _money(p.value), _pct(p.weight),
+            (p.put_call or p.share_type or ""), f"{p.shares:,}", money(p.value), pct(p.weight),
         )
         for p in h.positions
     ]  # fmt: skip
     print(
         f"{h.portfolio}, period {h.period} ({', '.join(h.accessions)}): "
-        f"{_money(h.total_value)} in {sum(1 for p in h.positions if not p.is_option)} positions",
+        f"{money(h.total_value)} in {sum(1 for p in h.positions if not p.is_option)} positions",
         file=out,
     )
     print(table(["ticker", "issuer", "class", "type", "shares", "value", "weight"], rows,
@@ -254,39 +201,13 @@ def cmd_holdings(ctx, args, out: TextIO) -> int:
     if any(issuer_label(p.issuer)[1] for p in h.positions):
         print("* issuer name is a label: the name as filed was not seen", file=out)
     if h.options_value:
-        print(f"options (left out of the total and weights): {_money(h.options_value)}", file=out)
+        print(f"options (left out of the total and weights): {money(h.options_value)}", file=out)
     return EXIT_OK
 
 
-# -- parser ---------------------------------------------------------------------------------
-def _version() -> str:
-    from importlib.metadata import PackageNotFoundError, version
-
-    try:
-        return version("stakewatch")
-    except PackageNotFoundError:
-        return "unknown"
 
 
-def build_parser() -> argparse.ArgumentParser:
-    parser = _Parser(
-        prog="stakewatch",
-        description="Follow NVIDIA's (and any 13F filer's) disclosed holdings. "
-        "With no command, opens the window.",
-        epilog=f"Data lives in {paths.default_db_path()} unless --db or ${paths.DB_ENV} says "
-        f"otherwise (${paths.DATA_DIR_ENV} moves the whole data folder). "
-        "Exit codes: 0 done, 1 unexpected failure, 2 bad input. "
-        "'stakewatch COMMAND --help' describes each command.",
-    )
-    parser.add_argument("--version", action="version", version=f"stakewatch {_version()}")
-    parser.add_argument(
-        "--db",
-        metavar="URL",
-        help=f"database: an SQLAlchemy URL or a path to an SQLite file (default: ${paths.DB_ENV} "
-        "or the user data directory)",
-    )
-    sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
-
+def register(sub) -> None:
     p = sub.add_parser("init", help="create, upgrade and seed the database (idempotent)",
                        description="Create the database if needed, upgrade its schema (after a "
                        "backup copy), and add NVIDIA's bundled filings that are missing.")
@@ -304,8 +225,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("paths", nargs="+", metavar="PATH", type=Path)
     p.add_argument("--cik", help="filer CIK (lone information tables)")
     p.add_argument("--name", help="filer name (lone information tables)")
-    p.add_argument("--period", type=_date, help="period of report, YYYY-MM-DD")
-    p.add_argument("--filed", type=_date, help="filing date, YYYY-MM-DD (decides the value unit)")
+    p.add_argument("--period", type=date_arg, help="period of report, YYYY-MM-DD")
+    p.add_argument("--filed", type=date_arg,
+                   help="filing date, YYYY-MM-DD (decides the value unit)")
     p.add_argument("--accession", help="accession number, e.g. 0001045810-24-000021")
     p.set_defaults(func=cmd_import)
 
@@ -330,44 +252,6 @@ def build_parser() -> argparse.ArgumentParser:
         "fractions of the total of non-option positions.",
     )
     p.add_argument("--portfolio", metavar="P", help=portfolio_help)
-    p.add_argument("--period", type=_date, metavar="YYYY-MM-DD", help="period of report")
+    p.add_argument("--period", type=date_arg, metavar="YYYY-MM-DD", help="period of report")
     p.add_argument("--json", action="store_true", help="print JSON")
     p.set_defaults(func=cmd_holdings)
-    return parser
-
-
-def main(
-    argv: Sequence[str] | None = None,
-    open_window: Callable[[argparse.Namespace], int] | None = None,
-    out: TextIO | None = None,
-) -> int:
-    """Run a command; with none, hand over to `open_window` (the GUI's entry point)."""
-    out = out or sys.stdout
-    from core.filings import FilingFormatError
-    from core.services.queries import NotFoundError
-    from core.storage.database import DatabaseError
-
-    try:
-        args = build_parser().parse_args(argv)
-        if args.command is None:
-            if open_window is None:
-                raise UsageError("no command given (see 'stakewatch --help')")
-            return open_window(args)
-        from core.context import AppContext
-
-        ctx = AppContext.open(args.db)
-        try:
-            return args.func(ctx, args, out)
-        finally:
-            ctx.close()
-    except (UsageError, FilingFormatError, NotFoundError, DatabaseError) as exc:
-        print(f"error: {exc}", file=sys.stderr)
-        return EXIT_BAD_INPUT
-    except KeyboardInterrupt:
-        print("error: interrupted", file=sys.stderr)
-        return 130
-    except BrokenPipeError:
-        return EXIT_OK
-    except Exception as exc:  # an unexpected failure: say what, exit 1
-        print(f"error: unexpected {type(exc).__name__}: {exc}", file=sys.stderr)
-        return EXIT_FAILURE

@@ -1,0 +1,61 @@
+"""What every command shares: errors, exit codes, argument types, aligned tables."""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+from collections.abc import Sequence
+from typing import TextIO
+
+EXIT_OK, EXIT_FAILURE, EXIT_BAD_INPUT, EXIT_PARTIAL = 0, 1, 2, 3
+
+
+class UsageError(Exception):
+    """Bad input from the user: reported as one `error:` line, exit code 2."""
+
+
+class Parser(argparse.ArgumentParser):
+    def error(self, message: str) -> None:  # type: ignore[override]
+        raise UsageError(f"{message} (see '{self.prog} --help')")
+
+
+def date_arg(text: str) -> dt.date:
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a date like 2025-06-30") from None
+
+
+def table(headers: Sequence[str], rows: Sequence[Sequence[object]], right: set[int]) -> str:
+    """An aligned text table; columns in `right` are right-aligned (numbers)."""
+    cells = [[str(h) for h in headers]] + [["" if c is None else str(c) for c in r] for r in rows]
+    widths = [max(len(r[i]) for r in cells) for i in range(len(headers))]
+
+    def line(r: list[str]) -> str:
+        pairs = enumerate(zip(r, widths, strict=True))
+        return "  ".join(c.rjust(w) if i in right else c.ljust(w) for i, (c, w) in pairs).rstrip()
+
+    out = [line(cells[0]), "  ".join("-" * w for w in widths)]
+    out += [line(r) for r in cells[1:]]
+    return "\n".join(out)
+
+
+def money(v: int | None) -> str:
+    return "" if v is None else f"${v:,}"
+
+
+def pct(w: float | None) -> str:
+    return "" if w is None else f"{w * 100:.2f}%"
+
+
+def print_json(data, out: TextIO) -> None:
+    json.dump(data, out, indent=2)
+    print(file=out)
+
+
+def add_network_options(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--offline", action="store_true",
+                   help="use cached prices only; touch no network")
+    p.add_argument("--deadline", type=float, metavar="SECONDS",
+                   help="abandon a price request after this long (default: the setting, 20)")
