@@ -155,7 +155,7 @@ def cmd_quote(ctx, args, out: TextIO) -> int:
         if p.detail:
             source += f" ({p.detail})"
         if p.reason and p.source != "live":
-            source += f"; live failed: {p.reason}"
+            source += f"; not live: {p.reason}"
         rows.append((p.ticker, f"{p.price:,.2f}", p.currency or "", change, when,
                      _age(p.age_seconds), source))  # fmt: skip
     print(table(["ticker", "price", "ccy", "change", "quote time", "age", "source"], rows,

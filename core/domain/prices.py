@@ -19,7 +19,7 @@ class DailyBar:
     close: float
     adj_close: float | None
     volume: int | None
-    source: str = "yahoo"
+    source: str  # provenance: "yahoo", "csv:<file> (<origin>)", ...
 
 
 @dataclass(frozen=True, slots=True)

@@ -161,12 +161,15 @@ def quotes_from_json(payload: dict, tickers: Sequence[str], source: str = "yahoo
 class YahooFactory:
     """Builds a YahooProvider inside the price worker process (must be picklable)."""
 
-    def __init__(self, cache_dir: str | None = None, timeout: float = 10.0) -> None:
+    def __init__(
+        self, cache_dir: str | None = None, timeout: float = 10.0, proxy: str | None = None
+    ) -> None:
         self.cache_dir = cache_dir
         self.timeout = timeout
+        self.proxy = proxy
 
     def __call__(self) -> YahooProvider:
-        return YahooProvider(cache_dir=self.cache_dir, timeout=self.timeout)
+        return YahooProvider(cache_dir=self.cache_dir, timeout=self.timeout, proxy=self.proxy)
 
 
 class YahooProvider:
@@ -184,8 +187,10 @@ class YahooProvider:
         download: Callable[..., Any] | None = None,
         fetch_quotes: Callable[[Sequence[str]], dict] | None = None,
         sleep: Callable[[float], None] = time.sleep,
+        proxy: str | None = None,
     ) -> None:
         self.cache_dir = cache_dir
+        self.proxy = proxy
         self.timeout = timeout
         self.max_tries = max_tries
         self.backoff = backoff
@@ -203,6 +208,8 @@ class YahooProvider:
             yf_log.addHandler(logging.NullHandler())
             yf_log.propagate = False
             warnings.filterwarnings("ignore", module=r"yfinance(\.|$)")
+            if self.proxy:
+                yf.config.network.proxy = self.proxy
             if self.cache_dir:
                 # yfinance keeps timezone, cookie and ISIN caches; keep them in our folder.
                 yf.cache.set_cache_location(self.cache_dir)

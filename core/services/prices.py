@@ -183,13 +183,14 @@ class PriceRefresher:
         else the price implied by its latest filing. Never waits past the deadline."""
         tickers = [normalize_ticker(t) for t in tickers]
         live_report = self.refresh_quotes(tickers) if live else None
+        not_live = None if live else "offline mode: the network is off"
         now = self.clock()
         out = []
         with self.db.session() as s:
             store, repo = PriceStore(s), Repository(s)
             cached = store.quotes(tickers)
             for t in tickers:
-                reason = live_report.failed.get(t) if live_report else None
+                reason = live_report.failed.get(t) if live_report else not_live
                 if live_report and t in live_report.quotes:
                     q = live_report.quotes[t]
                     out.append(_from_quote(q, now, "live"))
