@@ -11,16 +11,13 @@ import datetime as dt
 import random
 import sqlite3
 import statistics
-import sys
 import tempfile
 import time
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-
-from core.domain.prices import DailyBar  # noqa: E402
-from core.storage.database import Database  # noqa: E402
-from core.storage.price_store import PriceStore  # noqa: E402
+from core.domain.prices import DailyBar
+from core.storage.database import Database
+from core.storage.price_store import PriceStore
 
 TICKERS = 20
 YEARS = 10

@@ -19,7 +19,7 @@ def run_app(db_url: str | None = None) -> int:
     except DatabaseError as exc:
         QMessageBox.critical(None, "Stakewatch", f"Cannot open the database:\n{exc}")
         return 2
-    window = MainWindow(ctx.queries)
+    window = MainWindow(ctx.queries, ctx.prices, ctx.settings)
     window.show()
     try:
         return app.exec()

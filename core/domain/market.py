@@ -32,3 +32,11 @@ def last_final_session(now: dt.datetime) -> dt.date:
 def session_close(day: dt.date) -> dt.datetime:
     """The moment a session's closing price was printed, in UTC."""
     return dt.datetime.combine(day, CLOSE, NEW_YORK).astimezone(dt.UTC)
+
+
+STALE_AFTER = dt.timedelta(minutes=15)
+
+
+def is_stale(quote_time: dt.datetime | None, now: dt.datetime) -> bool:
+    """A price older than 15 minutes while the market trades is stale."""
+    return quote_time is not None and is_open(now) and now - quote_time > STALE_AFTER
