@@ -8,6 +8,7 @@ from pathlib import Path
 
 from core import paths
 from core.prices.provider import OfflineProvider, PriceProvider
+from core.services.analytics import Analytics
 from core.services.importer import Importer
 from core.services.prices import PriceRefresher
 from core.services.queries import PortfolioQueries
@@ -36,6 +37,7 @@ class AppContext:
     queries: PortfolioQueries
     importer: Importer
     prices: PriceRefresher
+    analytics: Analytics
     provider: PriceProvider
     backup: Path | None = None
     seeded: SeedReport | None = None
@@ -67,12 +69,15 @@ class AppContext:
             provider = OfflineProvider()
         elif provider is None:
             provider = network_provider(settings)
+        queries = PortfolioQueries(db)
+        prices = PriceRefresher(db, provider)
         return cls(
             db=db,
             settings=settings,
-            queries=PortfolioQueries(db),
+            queries=queries,
             importer=Importer(db),
-            prices=PriceRefresher(db, provider),
+            prices=prices,
+            analytics=Analytics(db, queries, prices),
             provider=provider,
             backup=backup,
             seeded=seeded,

@@ -12,7 +12,7 @@ from collections.abc import Callable, Sequence
 from typing import TextIO
 
 from core import paths
-from core.cli import filings, prices
+from core.cli import analytics, filings, prices
 from core.cli.common import EXIT_BAD_INPUT, EXIT_FAILURE, EXIT_OK, Parser, UsageError
 
 __all__ = ["build_parser", "main"]
@@ -47,6 +47,7 @@ def build_parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=Parser)
     filings.register(sub)
     prices.register(sub)
+    analytics.register(sub)
     return parser
 
 
@@ -59,12 +60,12 @@ def main(
     out = out or sys.stdout
     from core.filings import FilingFormatError
     from core.services.price_import import PriceFileError
-    from core.services.queries import NotFoundError
+    from core.services.queries import InvalidRequestError, NotFoundError
     from core.services.settings import SettingsError
     from core.storage.database import DatabaseError
 
     bad_input = (UsageError, FilingFormatError, NotFoundError, DatabaseError, PriceFileError,
-                 SettingsError)  # fmt: skip
+                 SettingsError, InvalidRequestError)  # fmt: skip
     try:
         args = build_parser().parse_args(argv)
         if args.command is None:

@@ -42,7 +42,9 @@ def table(headers: Sequence[str], rows: Sequence[Sequence[object]], right: set[i
 
 
 def money(v: int | None) -> str:
-    return "" if v is None else f"${v:,}"
+    if v is None:
+        return ""
+    return f"-${-v:,}" if v < 0 else f"${v:,}"
 
 
 def pct(w: float | None) -> str:

@@ -18,7 +18,7 @@ from core.cli.common import (
     table,
 )
 from core.domain.prices import normalize_ticker
-from core.services.prices import ALWAYS
+from core.services.prices import ALWAYS, PriceNow
 
 
 def _age(seconds: float | None) -> str:
@@ -124,25 +124,26 @@ def cmd_import_prices(ctx, args, out: TextIO) -> int:
 
 
 # -- quote ----------------------------------------------------------------------------------
+def quote_json(p: PriceNow) -> dict:
+    return {
+        "ticker": p.ticker,
+        "price": p.price,
+        "previous_close": p.previous_close,
+        "change_pct": p.change_pct,
+        "currency": p.currency,
+        "quote_time": p.quote_time.isoformat() if p.quote_time else None,
+        "age_seconds": round(p.age_seconds) if p.age_seconds is not None else None,
+        "source": p.source,
+        "detail": p.detail,
+        **({"reason": p.reason} if p.reason else {}),
+    }
+
+
 def cmd_quote(ctx, args, out: TextIO) -> int:
     tickers = _tickers(args.tickers) or list(ALWAYS)
     prices = ctx.prices.prices_now(tickers, live=not ctx.settings.offline)
     if args.json:
-        print_json([
-            {
-                "ticker": p.ticker,
-                "price": p.price,
-                "previous_close": p.previous_close,
-                "change_pct": p.change_pct,
-                "currency": p.currency,
-                "quote_time": p.quote_time.isoformat() if p.quote_time else None,
-                "age_seconds": round(p.age_seconds) if p.age_seconds is not None else None,
-                "source": p.source,
-                "detail": p.detail,
-                **({"reason": p.reason} if p.reason else {}),
-            }
-            for p in prices
-        ], out)  # fmt: skip
+        print_json([quote_json(p) for p in prices], out)
         return EXIT_OK
     rows = []
     for p in prices:

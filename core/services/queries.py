@@ -15,6 +15,10 @@ class NotFoundError(LookupError):
     """A portfolio or period the user named does not exist; the message says which exist."""
 
 
+class InvalidRequestError(ValueError):
+    """A request that cannot be answered as asked (e.g. a date range that ends first)."""
+
+
 class PortfolioQueries:
     def __init__(self, db: Database) -> None:
         self.db = db

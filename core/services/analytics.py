@@ -1,0 +1,197 @@
+"""Value and concentration over time, changes between reports, and reported versus now,
+for any portfolio, from the stored filings and the price cache."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+import numpy as np
+
+from core.domain import analytics as an
+from core.domain.positions import Holdings, PortfolioRef, Position
+from core.services.prices import ALWAYS, PriceNow, PriceRefresher, utc_now
+from core.services.queries import InvalidRequestError, NotFoundError, PortfolioQueries
+from core.storage.database import Database
+from core.storage.price_store import PriceStore
+
+
+@dataclass(frozen=True, slots=True)
+class History:
+    portfolio: PortfolioRef
+    freq: str  # "daily" or "filing"
+    series: an.Series
+    reports: list[an.Report]
+    include_options: bool
+
+
+@dataclass(frozen=True, slots=True)
+class ChangeSet:
+    portfolio: PortfolioRef
+    period: dt.date
+    previous_period: dt.date | None
+    filed: dt.date
+    changes: list[an.Change]
+
+
+@dataclass(frozen=True, slots=True)
+class PositionNow:
+    position: Position
+    shares_now: float  # split-adjusted since the period
+    price: PriceNow
+    value_now: float
+    weight_now: float | None
+    priced: bool  # False: no price known; counted at its reported value
+
+
+@dataclass(frozen=True, slots=True)
+class Summary:
+    portfolio: PortfolioRef
+    report: an.Report
+    positions: list[PositionNow]
+    reported_total: int
+    total_now: float
+    top1_now: float
+    top5_now: float
+    hhi_now: float
+    effective_n_now: float
+    as_of: dt.datetime
+    days_since_period: int
+    days_since_filed: int
+    quotes: list[PriceNow]  # NVDA and CRWV
+
+    @property
+    def change_pct(self) -> float:
+        return (self.total_now / self.reported_total - 1) * 100 if self.reported_total else 0.0
+
+
+class Analytics:
+    def __init__(
+        self, db: Database, queries: PortfolioQueries, prices: PriceRefresher
+    ) -> None:
+        self.db = db
+        self.queries = queries
+        self.prices = prices
+
+    def reports(self, portfolio: PortfolioRef) -> list[an.Report]:
+        filed: dict[str, dt.date] = {f.accession: f.filed for f in self.queries.filings(portfolio)}
+        out = []
+        for period in self.queries.periods(portfolio):
+            h = self.queries.holdings(portfolio, period)
+            out.append(an.Report(period, max(filed[a] for a in h.accessions), h))
+        if not out:
+            raise NotFoundError(f"{portfolio.name} has no reports yet")
+        return out
+
+    def _market_data(self, tickers: set[str]):
+        prices: dict[str, an.PriceSeries] = {}
+        with self.db.session() as s:
+            store = PriceStore(s)
+            splits = store.splits(tickers)
+            for t in sorted(tickers):
+                bars = store.bars(t)
+                if bars:
+                    prices[t] = an.PriceSeries(
+                        np.array([b.date for b in bars], dtype="datetime64[D]"),
+                        np.array([b.close for b in bars], dtype=float),
+                    )
+        return prices, splits
+
+    def history(
+        self,
+        portfolio: PortfolioRef,
+        start: dt.date | None = None,
+        end: dt.date | None = None,
+        freq: str = "daily",
+        include_options: bool = False,
+    ) -> History:
+        reports = self.reports(portfolio)
+        tickers = {p.ticker for r in reports for p in r.holdings.positions if p.ticker}
+        prices, splits = self._market_data(tickers)
+        end = end or utc_now().date()
+        start = start or reports[0].period
+        if end < start:
+            raise InvalidRequestError(f"--from {start} is after --to {end}")
+        if freq == "filing":
+            lo, hi = np.datetime64(start, "D"), np.datetime64(end, "D")
+            periods = np.array([r.period for r in reports], dtype="datetime64[D]")
+            days = periods[(periods >= lo) & (periods <= hi)]
+            if not len(days):
+                raise NotFoundError(f"{portfolio.name} has no report between {start} and {end}")
+            series = an.value_series(reports, {}, splits, days, include_options, start, end)
+            keep = series.is_period_end
+            series = _select(series, keep)
+        else:
+            all_days = [s.dates for s in prices.values()]
+            days = np.unique(np.concatenate(all_days)) if all_days else np.array(
+                [], dtype="datetime64[D]")  # fmt: skip
+            series = an.value_series(reports, prices, splits, days, include_options, start, end)
+        return History(portfolio, freq, series, reports, include_options)
+
+    def changes(self, portfolio: PortfolioRef, period: dt.date | None = None) -> ChangeSet:
+        reports = self.reports(portfolio)
+        periods = [r.period for r in reports]
+        if period is None:
+            i = len(reports) - 1
+        elif period in periods:
+            i = periods.index(period)
+        else:
+            listed = ", ".join(p.isoformat() for p in periods)
+            raise NotFoundError(f"{portfolio.name} has no report for {period} (it has: {listed})")
+        before = reports[i - 1] if i > 0 else None
+        tickers = {p.ticker for r in reports for p in r.holdings.positions if p.ticker}
+        with self.db.session() as s:
+            splits = PriceStore(s).splits(tickers)
+        changes = an.changes(before.holdings if before else None, reports[i].holdings, splits)
+        return ChangeSet(portfolio, reports[i].period, before.period if before else None,
+                         reports[i].filed, changes)  # fmt: skip
+
+    def summary(self, portfolio: PortfolioRef, live: bool = True) -> Summary:
+        report = self.reports(portfolio)[-1]
+        positions = [p for p in report.holdings.positions if not p.is_option]
+        tickers = sorted({p.ticker for p in positions if p.ticker} | set(ALWAYS))
+        now_prices = {p.ticker: p for p in self.prices.prices_now(tickers, live=live)}
+        with self.db.session() as s:
+            splits = PriceStore(s).splits(tickers)
+        rows = []
+        for p in positions:
+            price = now_prices.get(p.ticker) if p.ticker else None
+            factor = an.split_factor(splits.get(p.ticker or "", []), report.period)
+            shares_now = p.shares * factor
+            if price is not None and price.price is not None and price.source != "filing":
+                rows.append((p, shares_now, price, shares_now * price.price, True))
+            else:
+                fallback = price or PriceNow(p.ticker or p.cusip, None,
+                                             reason="no ticker known for this CUSIP")
+                rows.append((p, shares_now, fallback, float(p.value), False))
+        total = sum(r[3] for r in rows)
+        weights = np.array([[r[3] / total if total else 0.0 for r in rows]])
+        top1, top5, hhi, eff = (float(x[0]) for x in an.concentration(weights))
+        now = self.prices.clock()
+        return Summary(
+            portfolio=portfolio,
+            report=report,
+            positions=[PositionNow(p, sh, pr, v, v / total if total else None, ok)
+                       for p, sh, pr, v, ok in rows],
+            reported_total=report.holdings.total_value,
+            total_now=total,
+            top1_now=top1, top5_now=top5, hhi_now=hhi, effective_n_now=eff,
+            as_of=now,
+            days_since_period=(now.date() - report.period).days,
+            days_since_filed=(now.date() - report.filed).days,
+            quotes=[now_prices[t] for t in ALWAYS],
+        )  # fmt: skip
+
+
+def _select(series: an.Series, keep: np.ndarray) -> an.Series:
+    """The same series restricted to the days where `keep` is true."""
+    fields = {}
+    for name in an.Series.__dataclass_fields__:
+        v = getattr(series, name)
+        per_day = isinstance(v, np.ndarray) and v.shape[:1] == keep.shape and name != "included"
+        fields[name] = v[keep] if per_day else v
+    return an.Series(**fields)
+
+
+def holdings_of(reports: list[an.Report], period: dt.date) -> Holdings:
+    return next(r.holdings for r in reports if r.period == period)

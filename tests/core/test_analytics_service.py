@@ -1,0 +1,135 @@
+"""History, changes and summary over NVIDIA's shipped filings, through the CLI's JSON."""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import json
+
+import pytest
+
+import core.context
+from core.cli import main
+from core.domain.prices import Quote
+from core.prices.provider import MemoryProvider
+from core.services.price_import import import_csv
+from tests.conftest import DATA
+
+CRWV_CSV = DATA / "prices" / "CRWV_head.csv"
+
+
+def cli(db_file, *argv):
+    out = io.StringIO()
+    rc = main(["--db", str(db_file), *argv], out=out)
+    return rc, out.getvalue()
+
+
+@pytest.fixture
+def provider(monkeypatch):
+    when = dt.datetime(2025, 5, 20, 19, 0, tzinfo=dt.UTC)
+    p = MemoryProvider(quotes={"CRWV": Quote("CRWV", 100.0, 95.0, "USD", when, "REGULAR")})
+    monkeypatch.setattr(core.context, "network_provider", lambda settings: p)
+    return p
+
+
+def test_filing_history_reproduces_every_filing(db_file, provider):
+    rc, out = cli(db_file, "history", "--freq", "filing", "--json")
+    data = json.loads(out)
+    assert rc == 0 and data["freq"] == "filing" and data["portfolio"] == "NVIDIA Corp"
+    points = data["points"]
+    assert len(points) == 11 and all(p["as_filed"] for p in points)
+    rc, out = cli(db_file, "filings", "--json")
+    filed = {f["period"]: f["rows_value"] for f in json.loads(out)}
+    assert {p["date"]: p["total_value"] for p in points} == filed
+    june = next(p for p in points if p["date"] == "2025-06-30")
+    assert june["total_value"] == 4_333_080_800
+    assert round(june["top1_weight"], 4) == 0.9136
+    top = june["positions"][0]
+    assert (top["ticker"], top["shares"], top["value"]) == ("CRWV", 24_277_573, 3_958_701_053)
+    assert set(top) >= {"cusip", "ticker", "shares", "price", "value", "weight"}
+    assert june["accessions"] == ["0001045810-25-000199"]
+    assert abs(sum(p["weight"] for p in june["positions"]) - 1) < 1e-9
+
+
+def test_daily_history_values_shares_at_cached_closes(db_file, provider):
+    cli(db_file, "init")
+    from core.storage.database import Database
+
+    import_csv(Database(f"sqlite:///{db_file}"), CRWV_CSV, "CRWV")
+    rc, out = cli(db_file, "history", "--from", "2025-03-31", "--to", "2025-04-04", "--json")
+    assert rc == 0
+    points = {p["date"]: p for p in json.loads(out)["points"]}
+    assert list(points) == ["2025-03-31", "2025-04-01", "2025-04-02", "2025-04-03",
+                            "2025-04-04"]  # fmt: skip
+    assert points["2025-03-31"]["as_filed"]
+    assert points["2025-03-31"]["total_value"] == 1_147_142_107
+    april1 = points["2025-04-01"]
+    crwv = next(p for p in april1["positions"] if p["ticker"] == "CRWV")
+    close = next(float(line.split(",")[4]) for line in CRWV_CSV.read_text().splitlines()
+                 if line.startswith("2025-04-01"))  # fmt: skip
+    assert crwv["priced"] and crwv["value"] == pytest.approx(24_182_460 * close, abs=0.01)
+    assert crwv["price"] == pytest.approx(close)
+    arm = next(p for p in april1["positions"] if p["ticker"] == "ARM")
+    assert not arm["priced"] and arm["value"] == 117_602_381  # no ARM prices: as filed
+    assert april1["total_value"] == pytest.approx(1_147_142_107 - 896_685_617 + crwv["value"])
+
+
+def test_changes_between_two_reports(db_file, provider):
+    rc, out = cli(db_file, "changes", "--period", "2025-06-30", "--json")
+    data = json.loads(out)
+    assert rc == 0 and (data["period"], data["previous_period"]) == ("2025-06-30", "2025-03-31")
+    by = {c["ticker"]: c for c in data["changes"]}
+    crwv = by["CRWV"]
+    assert crwv["status"] == "ADDED"
+    assert (crwv["shares_before"], crwv["shares_after"], crwv["shares_change"]) == (
+        24_182_460, 24_277_573, 95_113)
+    assert crwv["price_effect"] + crwv["quantity_effect"] == pytest.approx(
+        3_958_701_053 - 896_685_617, abs=0.02)
+    assert {c["status"] for t, c in by.items() if t != "CRWV"} == {"UNCHANGED"}
+    for c in data["changes"]:
+        assert set(c) >= {"cusip", "ticker", "issuer", "status", "shares_before",
+                          "shares_after", "shares_change", "value_before", "value_after",
+                          "price_effect", "quantity_effect"}  # fmt: skip
+
+
+def test_first_report_is_all_new_and_sell_outs_are_named(db_file, provider):
+    data = json.loads(cli(db_file, "changes", "--period", "2023-12-31", "--json")[1])
+    assert data["previous_period"] is None
+    assert {c["status"] for c in data["changes"]} == {"NEW"}
+    data = json.loads(cli(db_file, "changes", "--period", "2025-12-31", "--json")[1])
+    assert {c["ticker"] for c in data["changes"] if c["status"] == "SOLD OUT"} == {
+        "APLD", "ARM", "RXRX", "WRD"}
+    assert {c["ticker"] for c in data["changes"] if c["status"] == "NEW"} == {
+        "INTC", "SNPS", "NOK"}
+
+
+def test_summary_reported_versus_now(db_file, provider):
+    rc, out = cli(db_file, "summary", "--json")
+    data = json.loads(out)
+    assert rc == 0 and data["period"] == "2026-06-30" and data["filed"] == "2026-08-14"
+    assert data["reported_total"] == 63_439_974_569
+    crwv = next(p for p in data["positions"] if p["ticker"] == "CRWV")
+    assert crwv["priced"] and crwv["price_source"] == "live" and crwv["price"] == 100.0
+    assert crwv["value_now"] == 47_213_353 * 100.0
+    intc = next(p for p in data["positions"] if p["ticker"] == "INTC")
+    assert not intc["priced"] and intc["value_now"] == intc["reported_value"]
+    expected = 63_439_974_569 - 4_699_617_158 + 4_721_335_300
+    assert data["total_now"] == pytest.approx(expected)
+    assert abs(sum(p["weight_now"] for p in data["positions"]) - 1) < 1e-9
+    assert [q["ticker"] for q in data["quotes"]] == ["NVDA", "CRWV"]
+    assert data["concentration_now"]["effective_n"] >= 1
+
+
+@pytest.mark.parametrize(
+    ("argv", "message"),
+    [
+        (["history", "--from", "2026-01-01", "--to", "2025-01-01"], "is after"),
+        (["changes", "--period", "2020-03-31"], "no report for 2020-03-31"),
+        (["history", "--freq", "weekly"], "invalid choice"),
+        (["summary", "--portfolio", "Nobody"], "no portfolio"),
+    ],
+)
+def test_bad_input(db_file, provider, capsys, argv, message):
+    rc, _ = cli(db_file, *argv)
+    err = capsys.readouterr().err
+    assert rc == 2 and err.startswith("error: ") and message in err, err
