@@ -9,6 +9,7 @@ from pathlib import Path
 from core import paths
 from core.prices.provider import OfflineProvider, PriceProvider
 from core.services.analytics import Analytics
+from core.services.companies import CompanyService
 from core.services.importer import Importer
 from core.services.prices import PriceRefresher
 from core.services.queries import PortfolioQueries
@@ -38,6 +39,7 @@ class AppContext:
     importer: Importer
     prices: PriceRefresher
     analytics: Analytics
+    companies: CompanyService
     provider: PriceProvider
     backup: Path | None = None
     seeded: SeedReport | None = None
@@ -78,10 +80,20 @@ class AppContext:
             importer=Importer(db),
             prices=prices,
             analytics=Analytics(db, queries, prices),
+            companies=CompanyService(db),
             provider=provider,
             backup=backup,
             seeded=seeded,
         )
+
+    def apply_settings(self, settings: Settings) -> None:
+        """Take new settings at run time: offline on or off swaps the price provider."""
+        if settings.offline != self.settings.offline or settings.deadline != self.settings.deadline:
+            old = self.provider
+            self.provider = OfflineProvider() if settings.offline else network_provider(settings)
+            self.prices.provider = self.provider
+            old.close()
+        self.settings = settings
 
     def close(self) -> None:
         self.provider.close()

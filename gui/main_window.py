@@ -1,126 +1,249 @@
-"""The main window, for now: one portfolio's holdings for a chosen period of report, with
-live NVDA and CRWV quotes refreshed in the background."""
+"""The main window: a sidebar of pages (dashboard, holdings, charts, companies), menus,
+a toolbar, and a status bar with progress, cancel and what failed. Slow jobs (price
+refresh, import) run through one TaskRunner; live quotes tick on a timer."""
 
 from __future__ import annotations
 
-import datetime as dt
+from pathlib import Path
 
-from PySide6.QtCore import QSortFilterProxyModel, Qt, QTimer
-from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
+from PySide6.QtCore import QByteArray, QSettings, Qt, QTimer
+from PySide6.QtGui import QAction, QActionGroup, QCloseEvent, QKeySequence, QUndoStack
 from PySide6.QtWidgets import (
     QComboBox,
-    QHBoxLayout,
-    QHeaderView,
+    QDialog,
+    QFileDialog,
     QLabel,
+    QListWidget,
     QMainWindow,
-    QTableView,
-    QVBoxLayout,
+    QMessageBox,
+    QProgressBar,
+    QPushButton,
+    QSplitter,
+    QStackedWidget,
+    QToolBar,
     QWidget,
 )
 
+from core.context import AppContext
 from core.domain import market
-from core.domain.filings import issuer_label
-from core.domain.positions import Holdings, PortfolioRef
-from core.services.prices import ALWAYS, PriceRefresher, RefreshReport, utc_now
-from core.services.queries import PortfolioQueries
-from core.services.settings import Settings
-from gui.formatting import money_long, money_short, percent
-from gui.models.holdings_table_model import COL_ISSUER, SORT_ROLE, HoldingsTableModel
+from core.domain.positions import PortfolioRef
+from core.services.importer import ImportReport
+from core.services.prices import ALWAYS, PriceNow, RefreshReport, utc_now
+from core.services.settings import SettingsStore
+from gui import theme
+from gui.dialogs.import_details import ImportDetailsDialog
+from gui.dialogs.settings_dialog import SettingsDialog
+from gui.pages.charts import ChartsPage
+from gui.pages.companies import CompaniesPage
+from gui.pages.dashboard import DashboardPage
+from gui.pages.holdings import HoldingsPage
 from gui.widgets.quote_strip import QuoteStrip
-from gui.workers import TaskRunner
+from gui.workers import Task, TaskRunner
+
+PAGES = ("dashboard", "holdings", "charts", "companies")
+IMPORT_FILTER = "13F filings (*.txt *.nc *.xml *.zip);;All files (*)"
 
 
 class MainWindow(QMainWindow):
-    def __init__(
-        self,
-        queries: PortfolioQueries,
-        prices: PriceRefresher | None = None,
-        settings: Settings | None = None,
-        parent: QWidget | None = None,
-    ) -> None:
+    def __init__(self, ctx: AppContext, settings: QSettings | None = None,
+                 parent: QWidget | None = None) -> None:  # fmt: skip
         super().__init__(parent)
-        self.queries = queries
-        self.prices = prices
-        self.settings = settings or Settings()
-        self.runner = TaskRunner(self)
-        self.quotes = QuoteStrip(ALWAYS)
+        self.ctx = ctx
+        self.qsettings = settings or QSettings()
         self.setWindowTitle("Stakewatch")
-        self.resize(1100, 640)
+        self.setAcceptDrops(True)
+        self.runner = TaskRunner(self, max_threads=3)
+        self.undo_stack = QUndoStack(self)
+        self.portfolio: PortfolioRef | None = None
+        self._portfolios: list[PortfolioRef] = []
+        self._task: Task | None = None
+
+        self.dashboard = DashboardPage(ctx.analytics, self.runner)
+        self.holdings = HoldingsPage(ctx.queries, ctx.analytics, ctx.companies, self.undo_stack,
+                                     self.runner)  # fmt: skip
+        self.charts = ChartsPage(ctx.analytics, ctx.prices, self.runner)
+        self.companies = CompaniesPage(ctx.companies, self.runner)
+        self.pages = {"dashboard": self.dashboard, "holdings": self.holdings,
+                      "charts": self.charts, "companies": self.companies}  # fmt: skip
+        self.stack = QStackedWidget()
+        self.sidebar = QListWidget()
+        for name in PAGES:
+            self.stack.addWidget(self.pages[name])
+            self.sidebar.addItem(name.title())
+        self.sidebar.setMaximumWidth(180)
+        self.sidebar.setMinimumWidth(110)
+        self.sidebar.currentRowChanged.connect(self._on_page_selected)
+        self.splitter = QSplitter(Qt.Orientation.Horizontal)
+        self.splitter.addWidget(self.sidebar)
+        self.splitter.addWidget(self.stack)
+        self.splitter.setStretchFactor(1, 1)
+        self.splitter.setSizes([140, 1140])
+        self.setCentralWidget(self.splitter)
 
         self.portfolio_box = QComboBox()
-        self.portfolio_box.setMinimumWidth(220)
-        self.period_box = QComboBox()
-        self.period_box.setMinimumWidth(140)
-        self.summary = QLabel()
-        self.summary.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.portfolio_box.setMinimumWidth(200)
+        self.portfolio_box.currentIndexChanged.connect(self._on_portfolio_selected)
+        self.quotes = QuoteStrip(ALWAYS)
+        self._build_actions()
+        self._build_toolbar()
+        self._build_status_bar()
+        self.holdings.tickers_changed.connect(self._reload_pages)
 
-        self.model = HoldingsTableModel(self)
-        self.proxy = QSortFilterProxyModel(self)
-        self.proxy.setSourceModel(self.model)
-        self.proxy.setSortRole(SORT_ROLE)
-        self.table = QTableView()
-        self.table.setModel(self.proxy)
-        self.table.setSortingEnabled(True)
-        self.table.sortByColumn(4, Qt.SortOrder.DescendingOrder)
-        self.table.setAlternatingRowColors(True)
-        self.table.setSelectionBehavior(QTableView.SelectionBehavior.SelectRows)
-        self.table.verticalHeader().setVisible(False)
-        header = self.table.horizontalHeader()
-        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-        header.setSectionResizeMode(COL_ISSUER, QHeaderView.ResizeMode.Stretch)
-
-        bar = QHBoxLayout()
-        bar.addWidget(QLabel("Portfolio:"))
-        bar.addWidget(self.portfolio_box)
-        bar.addSpacing(16)
-        bar.addWidget(QLabel("Period of report:"))
-        bar.addWidget(self.period_box)
-        bar.addStretch(1)
-        bar.addWidget(self.quotes)
-        layout = QVBoxLayout()
-        layout.addLayout(bar)
-        layout.addWidget(self.summary)
-        layout.addWidget(self.table, 1)
-        self.footnote = QLabel("<i>Italic</i> issuer: a label from the bundled data; "
-                               "the name as filed was not seen.")
-        self.footnote.setVisible(False)
-        layout.addWidget(self.footnote)
-        central = QWidget()
-        central.setLayout(layout)
-        self.setCentralWidget(central)
-
-        quit_action = QAction("&Quit", self)
-        quit_action.setShortcut(QKeySequence("Ctrl+Q"))
-        quit_action.triggered.connect(self.close)
-        self.menuBar().addMenu("&File").addAction(quit_action)
-        self.refresh_action = QAction("&Refresh prices", self)
-        self.refresh_action.setShortcut(QKeySequence("F5"))
-        self.refresh_action.setStatusTip("Fetch missing daily prices and the latest quotes")
-        self.refresh_action.triggered.connect(self.refresh_prices)
-        self.refresh_action.setEnabled(prices is not None and not self.settings.offline)
-        self.menuBar().addMenu("&Prices").addAction(self.refresh_action)
-        for action in (quit_action, self.refresh_action):
-            self.addAction(action)  # shortcuts work whether or not a menu bar shows
-
-        # Live quotes on a timer; each tick fetches only while US markets trade.
         self.quote_timer = QTimer(self)
-        self.quote_timer.setInterval(self.settings.quote_interval * 1000)
         self.quote_timer.timeout.connect(self._on_quote_timer)
-
-        self.portfolio_box.currentIndexChanged.connect(self._on_portfolio_changed)
-        self.period_box.currentIndexChanged.connect(self._on_period_changed)
-        self._portfolios: list[PortfolioRef] = []
-        self.reload()
+        self._apply_settings()
+        self._restore()
+        self.reload_portfolios()
         self._show_cached_quotes()
-        if prices is not None and not self.settings.offline:
+        if not ctx.settings.offline:
             self.refresh_quotes()
-            self.quote_timer.start()
 
-    # -- prices ---------------------------------------------------------------------------
+    # -- construction ---------------------------------------------------------------------
+    def _action(self, text: str, shortcut: str | None, slot, tip: str = "") -> QAction:
+        action = QAction(text, self)
+        if shortcut:
+            action.setShortcut(QKeySequence(shortcut))
+        if tip:
+            action.setStatusTip(tip)
+        action.triggered.connect(slot)
+        self.addAction(action)  # shortcuts work whether or not a menu shows
+        return action
+
+    def _build_actions(self) -> None:
+        self.import_action = self._action("&Import 13F filing...", "Ctrl+I", self.choose_import,
+                                          "Import EDGAR 13F files (or drop them on the window)")
+        self.settings_action = self._action("&Settings...", "Ctrl+,", self.open_settings)
+        self.quit_action = self._action("&Quit", "Ctrl+Q", self.close)
+        self.undo_action = self.undo_stack.createUndoAction(self, "&Undo")
+        self.undo_action.setShortcut(QKeySequence.StandardKey.Undo)
+        self.redo_action = self.undo_stack.createRedoAction(self, "&Redo")
+        self.redo_action.setShortcut(QKeySequence("Ctrl+Shift+Z"))
+        for a in (self.undo_action, self.redo_action):
+            self.addAction(a)
+        self.find_action = self._action("&Filter holdings", "Ctrl+F", self._on_find)
+        self.refresh_action = self._action("&Refresh prices", "F5", self.refresh_prices,
+                                           "Fetch missing daily prices, then the latest quotes")
+        self.page_actions = [
+            self._action(name.title(), f"Ctrl+{i + 1}", lambda _=False, n=name: self.show_page(n))
+            for i, name in enumerate(PAGES)
+        ]
+        self.theme_group = QActionGroup(self)
+        self.theme_actions = {}
+        for name in theme.THEMES:
+            a = QAction("Follow system" if name == "system" else name.title(), self)
+            a.setCheckable(True)
+            a.triggered.connect(lambda _=False, n=name: self.set_theme(n))
+            self.theme_group.addAction(a)
+            self.theme_actions[name] = a
+        about = QAction("&About Stakewatch", self)
+        about.triggered.connect(self._about)
+
+        bar = self.menuBar()
+        m = bar.addMenu("&File")
+        m.addActions([self.import_action, self.settings_action])
+        m.addSeparator()
+        m.addAction(self.quit_action)
+        m = bar.addMenu("&Edit")
+        m.addActions([self.undo_action, self.redo_action])
+        m.addSeparator()
+        m.addActions([self.find_action, self.holdings.copy_action])
+        m = bar.addMenu("&View")
+        m.addActions(self.page_actions)
+        m.addSeparator()
+        themes = m.addMenu("&Theme")
+        themes.addActions(list(self.theme_actions.values()))
+        m = bar.addMenu("&Prices")
+        m.addAction(self.refresh_action)
+        bar.addMenu("&Help").addAction(about)
+
+    def _build_toolbar(self) -> None:
+        tb = QToolBar("Main")
+        tb.setObjectName("main-toolbar")
+        tb.setMovable(False)
+        tb.addWidget(QLabel(" Portfolio: "))
+        tb.addWidget(self.portfolio_box)
+        tb.addSeparator()
+        tb.addAction(self.refresh_action)
+        tb.addAction(self.import_action)
+        spacer = QWidget()
+        spacer.setSizePolicy(spacer.sizePolicy().horizontalPolicy().Expanding,
+                             spacer.sizePolicy().verticalPolicy())  # fmt: skip
+        tb.addWidget(spacer)
+        tb.addWidget(self.quotes)
+        self.addToolBar(tb)
+
+    def _build_status_bar(self) -> None:
+        self.progress = QProgressBar()
+        self.progress.setMaximumWidth(180)
+        self.progress.setTextVisible(True)
+        self.progress.hide()
+        self.cancel_button = QPushButton("Cancel")
+        self.cancel_button.hide()
+        self.cancel_button.clicked.connect(self.cancel_task)
+        self.last_refresh = QLabel()
+        bar = self.statusBar()
+        bar.addPermanentWidget(self.last_refresh)
+        bar.addPermanentWidget(self.progress)
+        bar.addPermanentWidget(self.cancel_button)
+
+    # -- portfolios and pages -------------------------------------------------------------
+    def reload_portfolios(self) -> None:
+        ports = [p for p in self.ctx.queries.portfolios() if self.ctx.queries.periods(p)]
+        self._portfolios = ports
+        wanted = self.portfolio.name if self.portfolio else self.qsettings.value("portfolio")
+        self.portfolio_box.blockSignals(True)
+        self.portfolio_box.clear()
+        for p in ports:
+            self.portfolio_box.addItem(p.name)
+        self.portfolio_box.blockSignals(False)
+        if not ports:
+            self.statusBar().showMessage("No filings yet: File > Import 13F filing (Ctrl+I).")
+            return
+        names = [p.name for p in ports]
+        default = self.ctx.queries.portfolio().name if "NVIDIA Corp" in names else names[0]
+        index = names.index(wanted) if wanted in names else names.index(default)
+        self.portfolio_box.setCurrentIndex(index)
+        self._on_portfolio_selected(index)
+
+    def _on_portfolio_selected(self, index: int) -> None:
+        if 0 <= index < len(self._portfolios):
+            self.portfolio = self._portfolios[index]
+            self._reload_pages()
+
+    def _reload_pages(self) -> None:
+        if self.portfolio is None:
+            return
+        self.dashboard.show_portfolio(self.portfolio)
+        period = self.holdings.period() if self.holdings.portfolio == self.portfolio else None
+        self.holdings.show_portfolio(self.portfolio)
+        if period is not None:
+            self.holdings.select_period(period)
+        self.charts.show_portfolio(self.portfolio)
+        self.companies.reload()
+
+    def show_page(self, name: str) -> None:
+        self.sidebar.setCurrentRow(PAGES.index(name))
+
+    def current_page(self) -> str:
+        return PAGES[self.stack.currentIndex()]
+
+    def _on_page_selected(self, row: int) -> None:
+        if row >= 0:
+            self.stack.setCurrentIndex(row)
+
+    def _on_find(self) -> None:
+        self.show_page("holdings")
+        self.holdings.focus_filter()
+
+    # -- quotes and prices ----------------------------------------------------------------
     def _show_cached_quotes(self) -> None:
-        if self.prices is not None:
-            shown = self.prices.prices_now(list(ALWAYS), live=False)
-            self.quotes.set_prices(shown, utc_now(), self.settings.offline)
+        shown = self.ctx.prices.prices_now(list(ALWAYS), live=False)
+        self._set_quotes(shown)
+
+    def _set_quotes(self, shown: list[PriceNow]) -> None:
+        offline = self.ctx.settings.offline
+        self.quotes.set_prices(shown, utc_now(), offline)
+        self.dashboard.set_quotes(shown, offline)
 
     def _on_quote_timer(self) -> None:
         if market.is_open(utc_now()):
@@ -129,44 +252,30 @@ class MainWindow(QMainWindow):
             self._show_cached_quotes()  # ages and badges move on even when prices do not
 
     def refresh_quotes(self) -> None:
-        """Fetch NVDA and CRWV quotes off the GUI thread (one request at a time)."""
-        if self.prices is None or self.runner.running("quotes"):
+        if self.ctx.settings.offline or self.runner.running("quotes"):
             return
-        prices = self.prices
-        self.runner.submit(
-            "quotes",
-            lambda: prices.prices_now(list(ALWAYS), live=True),
-            on_success=self._on_quotes_refreshed,
-            on_failure=lambda why: self.statusBar().showMessage(f"Quotes failed: {why}"),
-        )
+        prices = self.ctx.prices
+        self.runner.submit("quotes", lambda: prices.prices_now(list(ALWAYS), live=True),
+                           on_success=self._on_quotes_refreshed,
+                           on_failure=lambda why: self.statusBar().showMessage(
+                               f"Quotes failed: {why}"))  # fmt: skip
 
-    def _on_quotes_refreshed(self, shown) -> None:
-        self.quotes.set_prices(shown, utc_now(), self.settings.offline)
-        failed = [f"{p.ticker}: {p.reason}" for p in shown if p.source != "live" and p.reason]
+    def _on_quotes_refreshed(self, shown: list[PriceNow]) -> None:
+        self._set_quotes(shown)
         stamp = f"{utc_now():%H:%M:%S} UTC"
+        self.last_refresh.setText(f"quotes {stamp}")
+        failed = [f"{p.ticker}: {p.reason}" for p in shown if p.source != "live" and p.reason]
         if failed:
             self.statusBar().showMessage(f"Quotes at {stamp}; not live: " + "; ".join(failed))
-        else:
-            self.statusBar().showMessage(f"Quotes updated {stamp}", 10_000)
 
     def refresh_prices(self) -> None:
         """F5: missing daily bars for every held ticker, then quotes."""
-        if self.prices is None or self.settings.offline or self.runner.running("prices"):
+        if self.ctx.settings.offline or self._task is not None:
             return
-        prices = self.prices
-        self.refresh_action.setEnabled(False)
-        self.statusBar().showMessage("Refreshing prices...")
-        self.runner.submit(
-            "prices",
-            prices.refresh,
-            on_success=self._on_prices_refreshed,
-            on_failure=self._on_prices_failed,
-            on_progress=lambda p: self.statusBar().showMessage(
-                f"Refreshing prices [{p.done}/{p.total}]: {p.message}"),
-        )  # fmt: skip
+        self._start_task("prices", self.ctx.prices.refresh, "Refreshing prices",
+                         self._on_prices_refreshed)  # fmt: skip
 
     def _on_prices_refreshed(self, report: RefreshReport) -> None:
-        self.refresh_action.setEnabled(True)
         added = sum(u.rows_added for u in report.updated.values())
         text = (f"Prices refreshed {report.fetched_at:%H:%M:%S} UTC: {added:,} new daily bars "
                 f"for {len(report.updated)} ticker(s)")  # fmt: skip
@@ -174,67 +283,179 @@ class MainWindow(QMainWindow):
             text += "; failed: " + "; ".join(f"{t} ({why})" for t, why in
                                              sorted(report.failed.items()))  # fmt: skip
         self.statusBar().showMessage(text)
+        self.last_refresh.setText(f"prices {report.fetched_at:%H:%M} UTC")
+        self._reload_pages()
         self.refresh_quotes()
 
-    def _on_prices_failed(self, why: str) -> None:
-        self.refresh_action.setEnabled(True)
-        self.statusBar().showMessage(f"Price refresh failed: {why}")
+    # -- import ---------------------------------------------------------------------------
+    def choose_import(self) -> None:
+        paths, _ = QFileDialog.getOpenFileNames(self, "Import 13F filings", "", IMPORT_FILTER)
+        if paths:
+            self.import_paths([Path(p) for p in paths])
+
+    def import_paths(self, paths: list[Path]) -> None:
+        if self._task is not None:
+            self.statusBar().showMessage("Busy: wait for the running job or cancel it.")
+            return
+        path, rest = paths[0], paths[1:]
+        options = None
+        if self.ctx.importer.needs_details(path):
+            dialog = ImportDetailsDialog(path.name, self)
+            if dialog.exec() != QDialog.DialogCode.Accepted:
+                return
+            options = dialog.options()
+        importer = self.ctx.importer
+        self._start_task(
+            "import", lambda: importer.import_path(path, options), f"Importing {path.name}",
+            lambda report: self._on_imported(report, rest),
+        )  # fmt: skip
+
+    def _on_imported(self, r: ImportReport, rest: list[Path]) -> None:
+        if r.already_present:
+            text = f"{r.path.name}: accession {r.accession} is already imported; nothing changed."
+        else:
+            text = (f"{r.path.name}: {r.filer}, period {r.period}, {r.rows:,} rows, "
+                    f"${r.total_value_usd:,} ({r.form_type}"
+                    + (f", {r.amendment_type}" if r.amendment_type else "") + ")")  # fmt: skip
+            if r.unmapped_cusips:
+                text += (f"\n{len(r.unmapped_cusips)} CUSIP(s) have no ticker yet (enter them "
+                         "in the holdings table).")  # fmt: skip
+            for w in r.warnings:
+                text += f"\nWarning: {w}"
+        self.statusBar().showMessage(text.splitlines()[0])
+        QMessageBox.information(self, "Import finished", text)
+        self.reload_portfolios()
+        if not r.already_present:
+            index = next((i for i, p in enumerate(self._portfolios) if p.name == r.filer), None)
+            if index is not None:
+                self.portfolio_box.setCurrentIndex(index)
+        if rest:
+            self.import_paths(rest)
+
+    def dragEnterEvent(self, event) -> None:
+        if event.mimeData().hasUrls():
+            event.acceptProposedAction()
+
+    def dropEvent(self, event) -> None:
+        paths = [Path(u.toLocalFile()) for u in event.mimeData().urls() if u.isLocalFile()]
+        if paths:
+            event.acceptProposedAction()
+            self.import_paths(paths)
+
+    # -- tasks ----------------------------------------------------------------------------
+    def _start_task(self, name: str, fn, label: str, on_success) -> None:
+        self.progress.setRange(0, 0)
+        self.progress.setFormat(label)
+        self.progress.show()
+        self.cancel_button.show()
+        self.refresh_action.setEnabled(False)
+        self.import_action.setEnabled(False)
+        self.statusBar().showMessage(label + "...")
+
+        def done(result) -> None:
+            self._end_task()
+            on_success(result)
+
+        def failed(why: str) -> None:
+            self._end_task()
+            if why == "cancelled":
+                self.statusBar().showMessage(f"{label}: cancelled; nothing was changed.")
+            else:
+                self.statusBar().showMessage(f"{label} failed: {why}")
+                QMessageBox.warning(self, f"{label} failed", why)
+
+        self._task = self.runner.submit(name, fn, on_success=done, on_failure=failed,
+                                        on_progress=self._on_progress)  # fmt: skip
+
+    def _on_progress(self, p) -> None:
+        if hasattr(p, "fraction"):  # an import
+            self.progress.setRange(0, 100)
+            self.progress.setValue(int(p.fraction * 100))
+            self.statusBar().showMessage(f"Importing {p.path.name}: {p.rows:,} rows")
+        else:  # a price refresh
+            self.progress.setRange(0, max(1, p.total))
+            self.progress.setValue(p.done)
+            self.statusBar().showMessage(f"Refreshing prices [{p.done}/{p.total}]: {p.message}")
+
+    def _end_task(self) -> None:
+        self._task = None
+        self.progress.hide()
+        self.cancel_button.hide()
+        self.refresh_action.setEnabled(not self.ctx.settings.offline)
+        self.import_action.setEnabled(True)
+
+    def cancel_task(self) -> None:
+        if self._task is not None:
+            self._task.cancel()
+            if self._task.name == "prices":
+                self.ctx.provider.close()  # abandon the request in flight now
+
+    # -- settings -------------------------------------------------------------------------
+    def theme_name(self) -> str:
+        value = self.qsettings.value("theme", "system")
+        return value if value in theme.THEMES else "system"
+
+    def set_theme(self, name: str) -> None:
+        self.qsettings.setValue("theme", name)
+        theme.apply(name)
+        self.theme_actions[name].setChecked(True)
+        self.charts.apply_theme()
+
+    def open_settings(self) -> None:
+        dialog = SettingsDialog(self.ctx.settings, self.theme_name(),
+                                str(self.ctx.db.path or self.ctx.db.url), self)  # fmt: skip
+        if dialog.exec() != QDialog.DialogCode.Accepted:
+            return
+        new, theme_name = dialog.values()
+        store = SettingsStore(self.ctx.db)
+        store.set("offline", str(new.offline))
+        store.set("quote_interval", str(new.quote_interval))
+        self.ctx.apply_settings(new)
+        self.set_theme(theme_name)
+        self._apply_settings()
+        self._show_cached_quotes()
+
+    def _apply_settings(self) -> None:
+        s = self.ctx.settings
+        self.refresh_action.setEnabled(not s.offline and self._task is None)
+        self.quote_timer.setInterval(s.quote_interval * 1000)
+        if s.offline:
+            self.quote_timer.stop()
+            self.last_refresh.setText("offline")
+        else:
+            self.quote_timer.start()
+
+    def _about(self) -> None:
+        QMessageBox.about(self, "About Stakewatch",
+                          "Stakewatch follows where big companies put their money: 13F filings "
+                          "at live prices, value and concentration over time.\n\nPrices from "
+                          "Yahoo Finance through yfinance; filings from SEC EDGAR.")  # fmt: skip
+
+    # -- state ----------------------------------------------------------------------------
+    def _restore(self) -> None:
+        geometry = self.qsettings.value("geometry")
+        if isinstance(geometry, QByteArray):
+            self.restoreGeometry(geometry)
+        else:
+            self.resize(1280, 800)
+        splitter = self.qsettings.value("splitter")
+        if isinstance(splitter, QByteArray):
+            self.splitter.restoreState(splitter)
+        page = self.qsettings.value("page", "dashboard")
+        self.show_page(page if page in PAGES else "dashboard")
+        self.theme_actions[self.theme_name()].setChecked(True)
+
+    def save_state(self) -> None:
+        self.qsettings.setValue("geometry", self.saveGeometry())
+        self.qsettings.setValue("splitter", self.splitter.saveState())
+        self.qsettings.setValue("page", self.current_page())
+        if self.portfolio is not None:
+            self.qsettings.setValue("portfolio", self.portfolio.name)
+        self.qsettings.sync()
 
     def closeEvent(self, event: QCloseEvent) -> None:
+        self.save_state()
         self.quote_timer.stop()
-        if self.prices is not None:
-            self.prices.provider.close()  # a hung request ends now, not at its deadline
+        self.ctx.provider.close()  # a hung request ends now, not at its deadline
         self.runner.shutdown(5000)
         super().closeEvent(event)
-
-    # -- loading --------------------------------------------------------------------------
-    def reload(self) -> None:
-        self._portfolios = [p for p in self.queries.portfolios() if self.queries.periods(p)]
-        self.portfolio_box.blockSignals(True)
-        self.portfolio_box.clear()
-        for p in self._portfolios:
-            self.portfolio_box.addItem(p.name)
-        self.portfolio_box.blockSignals(False)
-        if self._portfolios:
-            default = self.queries.portfolio()
-            names = [p.name for p in self._portfolios]
-            index = names.index(default.name) if default.name in names else 0
-            self.portfolio_box.setCurrentIndex(index)
-            self._on_portfolio_changed(index)
-        else:
-            self.summary.setText("No filings in the database yet.")
-
-    def _on_portfolio_changed(self, index: int) -> None:
-        if index < 0:
-            return
-        periods = self.queries.periods(self._portfolios[index])
-        self.period_box.blockSignals(True)
-        self.period_box.clear()
-        for period in reversed(periods):  # newest first
-            self.period_box.addItem(period.isoformat(), period.isoformat())
-        self.period_box.blockSignals(False)
-        self.period_box.setCurrentIndex(0)
-        self._on_period_changed(0)
-
-    def _on_period_changed(self, index: int) -> None:
-        if index < 0:
-            return
-        portfolio = self._portfolios[self.portfolio_box.currentIndex()]
-        period = dt.date.fromisoformat(self.period_box.itemData(index))
-        self.show_holdings(self.queries.holdings(portfolio, period))
-
-    def show_holdings(self, h: Holdings) -> None:
-        self.model.set_rows(h.positions)
-        self.footnote.setVisible(any(issuer_label(p.issuer)[1] for p in h.positions))
-        equity = [p for p in h.positions if not p.is_option]
-        top = max(equity, key=lambda p: p.value, default=None)
-        parts = [
-            f"<b>{money_short(h.total_value)}</b> in {len(equity)} positions",
-            f"as of {h.period.isoformat()}",
-        ]
-        if top is not None and top.weight is not None:
-            parts.append(f"largest: {top.ticker or top.issuer} {percent(top.weight)}")
-        parts.append("filing " + ", ".join(h.accessions))
-        self.summary.setText(" · ".join(parts))
-        self.summary.setToolTip(f"Total as filed: {money_long(h.total_value)}")
-        self.statusBar().showMessage(f"{h.portfolio}: {len(h.positions)} rows for {h.period}")

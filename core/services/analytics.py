@@ -65,6 +65,17 @@ class Summary:
         return (self.total_now / self.reported_total - 1) * 100 if self.reported_total else 0.0
 
 
+@dataclass(frozen=True, slots=True)
+class HoldingRow:
+    """A position of one report as the holdings table shows it."""
+
+    position: Position
+    status: str  # change from the previous report: NEW, ADDED, REDUCED, UNCHANGED, SOLD OUT
+    shares_change: float
+    price: PriceNow | None  # the best price known now (None: no ticker)
+    value_now: float | None  # shares (split-adjusted since the period) x price now
+
+
 class Analytics:
     def __init__(
         self, db: Database, queries: PortfolioQueries, prices: PriceRefresher
@@ -145,6 +156,37 @@ class Analytics:
         changes = an.changes(before.holdings if before else None, reports[i].holdings, splits)
         return ChangeSet(portfolio, reports[i].period, before.period if before else None,
                          reports[i].filed, changes)  # fmt: skip
+
+    def holdings_view(self, portfolio: PortfolioRef, period: dt.date) -> list[HoldingRow]:
+        """The report's positions with their change since the previous report and their
+        value at the latest cached price; sold-out positions are listed last, at zero."""
+        cs = self.changes(portfolio, period)
+        by_key = {(c.cusip, c.put_call): c for c in cs.changes}
+        h = self.queries.holdings(portfolio, period)
+        tickers = sorted({p.ticker for p in h.positions if p.ticker}
+                         | {c.ticker for c in cs.changes if c.ticker})  # fmt: skip
+        now = {p.ticker: p for p in self.prices.prices_now(tickers, live=False)}
+        with self.db.session() as s:
+            splits = PriceStore(s).splits(tickers)
+        rows = []
+        for p in h.positions:
+            c = by_key.get((p.cusip, p.put_call))
+            price = now.get(p.ticker) if p.ticker else None
+            value_now = None
+            # "Now" means a market price: a filing's implied price is not one.
+            if (price is not None and price.price is not None and p.put_call is None
+                    and price.source != "filing"):  # fmt: skip
+                factor = an.split_factor(splits.get(p.ticker or "", []), period)
+                value_now = p.shares * factor * price.price
+            rows.append(HoldingRow(p, c.status if c else "NEW",
+                                   c.shares_change if c else p.shares, price, value_now))
+        for c in cs.changes:
+            if c.status == "SOLD OUT":
+                gone = Position(c.cusip, c.ticker, c.issuer, "", None, c.put_call, 0, 0,
+                                0.0 if c.put_call is None else None)  # fmt: skip
+                rows.append(HoldingRow(gone, c.status, c.shares_change, now.get(c.ticker or ""),
+                                       0.0))  # fmt: skip
+        return rows
 
     def summary(self, portfolio: PortfolioRef, live: bool = True) -> Summary:
         report = self.reports(portfolio)[-1]

@@ -83,6 +83,14 @@ class Importer:
         self.db = db
         self.max_bytes = max_bytes
 
+    @staticmethod
+    def needs_details(path: str | Path) -> bool:
+        """True for a lone information table: the caller must give filer, period, filed."""
+        try:
+            return src.detect(Path(path)) == "table"
+        except (FilingFormatError, OSError):
+            return False
+
     def import_path(
         self, path: str | Path, options: ImportOptions | None = None
     ) -> Generator[ImportProgress, None, ImportReport]:

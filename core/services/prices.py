@@ -168,6 +168,12 @@ class PriceRefresher:
         yield RefreshProgress(total, total, "stored")
         return RefreshReport(updated, failed, fetched_at, time.monotonic() - began)
 
+    def cached_bars(
+        self, ticker: str, start: dt.date | None = None, end: dt.date | None = None
+    ) -> list[DailyBar]:
+        with self.db.session() as s:
+            return PriceStore(s).bars(normalize_ticker(ticker), start, end)
+
     # -- quotes ---------------------------------------------------------------------------
     def refresh_quotes(self, tickers: Sequence[str] | None = None) -> QuoteReport:
         tickers = [normalize_ticker(t) for t in tickers] if tickers else self.default_tickers()

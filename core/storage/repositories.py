@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session
 
 from core.domain import cusip as cusip_rules
 from core.domain import filings as fd
+from core.domain.companies import Company, Holding
 from core.domain.positions import PortfolioRef, ReportRows, RowInDollars
 from core.storage import schema as t
 
@@ -250,6 +251,57 @@ class Repository:
             return None
         period, accession, value, shares = row
         return period, value / shares, accession
+
+    # -- the security master ------------------------------------------------------------------
+    def companies(self) -> list[Company]:
+        counts = (
+            select(t.FilingRow.cusip, func.count().label("n"))
+            .group_by(t.FilingRow.cusip)
+            .subquery()
+        )
+        q = (
+            select(t.Company, counts.c.n)
+            .outerjoin(counts, counts.c.cusip == t.Company.cusip)
+            .order_by(func.coalesce(t.Company.ticker, "~"), t.Company.name)
+        )
+        return [
+            Company(c.cusip, c.ticker, c.name, c.exchange, c.origin, c.note, n or 0)
+            for c, n in self.s.execute(q)
+        ]
+
+    def holdings_of(self, cusip: str) -> list[Holding]:
+        q = (
+            select(
+                t.Portfolio.name, t.Filing.period_of_report, t.Filing.accession,
+                func.sum(t.FilingRow.shares), func.sum(t.FilingRow.value_usd),
+            )
+            .join(t.Filing, t.Filing.id == t.FilingRow.filing_id)
+            .join(t.Portfolio, t.Portfolio.id == t.Filing.portfolio_id)
+            .where(t.FilingRow.cusip == cusip)
+            .group_by(t.Filing.id)
+            .order_by(t.Filing.period_of_report.desc(), t.Portfolio.name)
+        )  # fmt: skip
+        return [Holding(*row) for row in self.s.execute(q)]
+
+    def set_ticker(self, cusip: str, ticker: str | None, name: str | None = None) -> str | None:
+        """Map a CUSIP to a ticker (None unmaps it); returns the ticker it had."""
+        company = self.s.scalar(select(t.Company).where(t.Company.cusip == cusip))
+        if company is None:
+            if not cusip_rules.is_valid(cusip):
+                raise ValueError(f"{cusip} is not a valid CUSIP (check digit)")
+            company = t.Company(cusip=cusip, name=name or cusip, origin="user")
+            self.s.add(company)
+            previous = None
+        else:
+            previous = company.ticker
+        company.ticker = ticker
+        company.origin = "user"
+        return previous
+
+    def issuer_name(self, cusip: str) -> str | None:
+        return self.s.scalar(
+            select(t.FilingRow.issuer).where(t.FilingRow.cusip == cusip).limit(1)
+        )
 
     # -- meta -----------------------------------------------------------------------------
     def get_meta(self, key: str) -> str | None:

@@ -1,33 +1,43 @@
-"""Holdings of one period as a table: ticker, issuer, class, shares, value, weight."""
+"""Holdings of one report as a table: ticker, issuer, class, shares, reported value, weight,
+change since the previous report, and value at the latest price."""
 
 from __future__ import annotations
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
-from PySide6.QtGui import QFont
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, Signal
+from PySide6.QtGui import QColor, QFont
 
 from core.domain.filings import issuer_label
-from core.domain.positions import Position
+from core.services.analytics import HoldingRow
 from gui.formatting import money_long, money_short, percent
+from gui.theme import STATUS_COLOURS
 
-COL_TICKER, COL_ISSUER, COL_CLASS, COL_SHARES, COL_VALUE, COL_WEIGHT = range(6)
-HEADERS = ("Ticker", "Issuer", "Class", "Shares", "Value", "Weight")
+(COL_TICKER, COL_ISSUER, COL_CLASS, COL_SHARES, COL_VALUE, COL_WEIGHT, COL_CHANGE,
+ COL_VALUE_NOW) = range(8)  # fmt: skip
+HEADERS = ("Ticker", "Issuer", "Class", "Shares", "Reported value", "Weight", "Change",
+           "Value now")  # fmt: skip
 SORT_ROLE = Qt.ItemDataRole.UserRole + 1
-_RIGHT = {COL_SHARES, COL_VALUE, COL_WEIGHT}
+FILTER_ROLE = Qt.ItemDataRole.UserRole + 2
+_RIGHT = {COL_SHARES, COL_VALUE, COL_WEIGHT, COL_VALUE_NOW}
 
 Index = QModelIndex | QPersistentModelIndex
 
 
 class HoldingsTableModel(QAbstractTableModel):
+    """Rows are HoldingRow values. A missing ticker is editable in place: the model emits
+    `ticker_edited(cusip, old, new)` and the page saves it (undoably)."""
+
+    ticker_edited = Signal(str, object, object)
+
     def __init__(self, parent=None) -> None:
         super().__init__(parent)
-        self._rows: list[Position] = []
+        self._rows: list[HoldingRow] = []
 
-    def set_rows(self, rows: list[Position] | tuple[Position, ...]) -> None:
+    def set_rows(self, rows: list[HoldingRow]) -> None:
         self.beginResetModel()
         self._rows = list(rows)
         self.endResetModel()
 
-    def position(self, row: int) -> Position:
+    def row_at(self, row: int) -> HoldingRow:
         return self._rows[row]
 
     def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
@@ -44,36 +54,63 @@ class HoldingsTableModel(QAbstractTableModel):
                 return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
         return None
 
+    def flags(self, index: Index):
+        base = super().flags(index)
+        if index.isValid() and index.column() == COL_TICKER:
+            r = self._rows[index.row()]
+            if r.position.ticker is None and r.status != "SOLD OUT":
+                return base | Qt.ItemFlag.ItemIsEditable
+        return base
+
+    def setData(self, index: Index, value, role=Qt.ItemDataRole.EditRole) -> bool:
+        if role != Qt.ItemDataRole.EditRole or index.column() != COL_TICKER:
+            return False
+        text = str(value or "").strip().upper()
+        r = self._rows[index.row()]
+        if not text or text == (r.position.ticker or ""):
+            return False
+        self.ticker_edited.emit(r.position.cusip, r.position.ticker, text)
+        return True
+
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole):
         if not index.isValid():
             return None
-        p = self._rows[index.row()]
-        col = index.column()
-        if role == Qt.ItemDataRole.DisplayRole:
-            return self._display(p, col)
+        r = self._rows[index.row()]
+        p, col = r.position, index.column()
+        if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.EditRole):
+            return self._display(r, col) if role == Qt.ItemDataRole.DisplayRole else (
+                p.ticker or "")  # fmt: skip
         if role == SORT_ROLE:
-            return self._sort_key(p, col)
+            return self._sort_key(r, col)
+        if role == FILTER_ROLE:
+            return f"{p.ticker or ''} {p.issuer} {p.cusip} {r.status}".lower()
         if role == Qt.ItemDataRole.ToolTipRole:
-            if col == COL_VALUE:
-                return f"{money_long(p.value)} as filed"
-            if col == COL_TICKER and p.ticker is None:
-                return f"No ticker known for CUSIP {p.cusip}"
-            if col == COL_ISSUER:
-                _name, labelled = issuer_label(p.issuer)
-                note = "\nItalic: a label; the name as filed was not seen" if labelled else ""
-                return f"CUSIP {p.cusip}{note}"
-        if role == Qt.ItemDataRole.FontRole and col == COL_ISSUER and issuer_label(p.issuer)[1]:
-            font = QFont()
-            font.setItalic(True)
-            return font
+            return self._tooltip(r, col)
         if role == Qt.ItemDataRole.TextAlignmentRole and col in _RIGHT:
             return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        if role == Qt.ItemDataRole.ForegroundRole:
+            if col == COL_CHANGE:
+                return QColor(STATUS_COLOURS.get(r.status, "#6e7781"))
+            if r.status == "SOLD OUT":
+                return QColor("#8c959f")
+            if col == COL_TICKER and p.ticker is None:
+                return QColor("#cf222e")
+        if role == Qt.ItemDataRole.FontRole:
+            if col == COL_ISSUER and issuer_label(p.issuer)[1]:
+                font = QFont()
+                font.setItalic(True)
+                return font
+            if col == COL_CHANGE and r.status in ("NEW", "SOLD OUT"):
+                font = QFont()
+                font.setBold(True)
+                return font
         return None
 
     @staticmethod
-    def _display(p: Position, col: int) -> str:
+    def _display(r: HoldingRow, col: int) -> str:
+        p = r.position
         if col == COL_TICKER:
-            return p.ticker or "—"
+            return p.ticker or "unmapped"
         if col == COL_ISSUER:
             return issuer_label(p.issuer)[0]
         if col == COL_CLASS:
@@ -81,13 +118,40 @@ class HoldingsTableModel(QAbstractTableModel):
         if col == COL_SHARES:
             return f"{p.shares:,}"
         if col == COL_VALUE:
-            return money_short(p.value)
+            return money_short(p.value) if r.status != "SOLD OUT" else "—"
         if col == COL_WEIGHT:
+            if r.status == "SOLD OUT":
+                return "—"
             return percent(p.weight) if p.weight is not None else "option"
+        if col == COL_CHANGE:
+            if r.status in ("ADDED", "REDUCED"):
+                return f"{r.status} {r.shares_change:+,.0f}"
+            return r.status
+        if col == COL_VALUE_NOW:
+            return money_short(r.value_now) if r.value_now is not None else ""
         return ""
 
     @staticmethod
-    def _sort_key(p: Position, col: int):
+    def _tooltip(r: HoldingRow, col: int) -> str | None:
+        p = r.position
+        if col == COL_TICKER and p.ticker is None:
+            return f"No ticker known for CUSIP {p.cusip}: double-click to enter one"
+        if col == COL_ISSUER:
+            note = "\nItalic: a label; the name as filed was not seen" if issuer_label(
+                p.issuer)[1] else ""  # fmt: skip
+            return f"CUSIP {p.cusip}{note}"
+        if col == COL_VALUE:
+            return f"{money_long(p.value)} as filed"
+        if col == COL_VALUE_NOW and r.price is not None and r.value_now is not None:
+            q = r.price
+            when = f"{q.quote_time:%Y-%m-%d %H:%M} UTC" if q.quote_time else "unknown time"
+            return (f"{money_long(r.value_now)} = shares x {q.price:,.2f} ({q.source}, {when}"
+                    + (f"; {q.detail}" if q.detail else "") + ")")  # fmt: skip
+        return None
+
+    @staticmethod
+    def _sort_key(r: HoldingRow, col: int):
+        p = r.position
         return {
             COL_TICKER: p.ticker or "",
             COL_ISSUER: p.issuer.lower(),
@@ -95,4 +159,17 @@ class HoldingsTableModel(QAbstractTableModel):
             COL_SHARES: p.shares,
             COL_VALUE: p.value,
             COL_WEIGHT: p.weight if p.weight is not None else -1.0,
+            COL_CHANGE: ("NEW", "ADDED", "REDUCED", "UNCHANGED", "SOLD OUT").index(r.status),
+            COL_VALUE_NOW: r.value_now if r.value_now is not None else -1.0,
         }[col]
+
+    def as_tsv(self, rows: list[int]) -> str:
+        """Selected rows as tab-separated text with the header, for the clipboard."""
+        lines = ["\t".join(HEADERS)]
+        for i in rows:
+            r = self._rows[i]
+            cells = [self._display(r, c) for c in range(len(HEADERS))]
+            cells[COL_VALUE] = str(r.position.value)  # exact dollars, not $3.96B
+            cells[COL_VALUE_NOW] = f"{r.value_now:.2f}" if r.value_now is not None else ""
+            lines.append("\t".join(cells))
+        return "\n".join(lines) + "\n"

@@ -23,12 +23,16 @@ def _age(seconds: float | None) -> str:
 
 
 class QuoteTile(QFrame):
-    def __init__(self, ticker: str, parent: QWidget | None = None) -> None:
+    def __init__(self, ticker: str, parent: QWidget | None = None, big: bool = False) -> None:
         super().__init__(parent)
         self.ticker = ticker
         self.setFrameShape(QFrame.Shape.StyledPanel)
         self.label = QLabel()
         self.label.setTextFormat(Qt.TextFormat.RichText)
+        if big:
+            font = self.label.font()
+            font.setPointSizeF(font.pointSizeF() * 1.5)
+            self.label.setFont(font)
         layout = QHBoxLayout(self)
         layout.setContentsMargins(8, 2, 8, 2)
         layout.addWidget(self.label)

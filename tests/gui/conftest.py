@@ -27,3 +27,87 @@ def _no_leaked_threads():
     assert not busy, f"task runners still running work: {busy}"
     leaked = [t for t in threading.enumerate() if t not in before and t.is_alive()]
     assert not leaked, f"threads left running: {leaked}"
+
+
+@pytest.fixture
+def qsettings(tmp_path):
+    from PySide6.QtCore import QSettings
+
+    return QSettings(str(tmp_path / "window.ini"), QSettings.Format.IniFormat)
+
+
+@pytest.fixture
+def messages(monkeypatch):
+    """Message boxes recorded instead of shown (a modal box would block the test)."""
+    from PySide6.QtWidgets import QMessageBox
+
+    seen: list[tuple[str, str, str]] = []
+    for kind in ("information", "warning", "critical"):
+        monkeypatch.setattr(QMessageBox, kind, staticmethod(
+            lambda parent, title, text, *a, _k=kind, **kw: seen.append((_k, title, text))))
+    return seen
+
+
+@pytest.fixture
+def make_window(qtbot, qsettings, messages):
+    """A real MainWindow over a context; closed (and its work waited for) at the end."""
+    from gui.main_window import MainWindow
+
+    made = []
+
+    def make(ctx):
+        w = MainWindow(ctx, qsettings)
+        qtbot.addWidget(w)
+        made.append(w)
+        idle(qtbot, w)
+        return w
+
+    yield make
+    for w in made:
+        w.close()
+
+
+def activate(qtbot, window) -> None:
+    """Make the window active so its shortcuts fire (offscreen needs asking)."""
+    from PySide6.QtWidgets import QApplication
+
+    window.show()
+    qtbot.waitExposed(window)
+    window.windowHandle().requestActivate()
+    qtbot.waitUntil(lambda: QApplication.activeWindow() is window)
+
+
+WHEN = None
+
+
+@pytest.fixture
+def memory_provider():
+    import datetime as dt
+
+    from core.domain.prices import Quote
+    from core.prices.provider import MemoryProvider
+
+    when = dt.datetime(2025, 5, 20, 19, 0, tzinfo=dt.UTC)
+    return MemoryProvider(
+        quotes={"NVDA": Quote("NVDA", 131.8, 129.9, "USD", when, "REGULAR", "memory"),
+                "CRWV": Quote("CRWV", 104.5, 98.2, "USD", when, "REGULAR", "memory")},
+        failures={"INTC": "no network: cannot resolve Yahoo's address"},
+    )  # fmt: skip
+
+
+@pytest.fixture
+def gctx(db_file, memory_provider):
+    """A context on the shipped filings, CoreWeave's first daily bars, a fake network."""
+    from core.context import AppContext
+    from core.services.price_import import import_csv
+    from tests.conftest import DATA
+
+    c = AppContext.open(str(db_file), provider=memory_provider)
+    import_csv(c.db, DATA / "prices" / "CRWV_head.csv", "CRWV")
+    yield c
+    c.close()
+
+
+def idle(qtbot, window, timeout: int = 10_000) -> None:
+    """Wait until the window's background loads and jobs are all done."""
+    qtbot.waitUntil(lambda: not window.runner.running(), timeout=timeout)

@@ -1,77 +1,166 @@
-"""The first window: NVIDIA's latest holdings from the database, with a period selector."""
+"""The whole window over real services: pages, shortcuts, editing with undo, persistence."""
 
 from __future__ import annotations
 
 import datetime as dt
 
-from PySide6.QtCore import QPoint, Qt
-from PySide6.QtWidgets import QApplication
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QGuiApplication
 
 from gui.main_window import MainWindow
-from gui.models.holdings_table_model import COL_TICKER, COL_VALUE, COL_WEIGHT
+from gui.models.holdings_table_model import COL_CHANGE, COL_TICKER, COL_VALUE_NOW
+from tests.conftest import F13
+from tests.gui.conftest import activate, idle
 
 
-def column(window, col):
-    proxy = window.proxy
+def column(page, col):
+    proxy = page.proxy
     return [proxy.data(proxy.index(r, col)) for r in range(proxy.rowCount())]
 
 
-def test_opens_on_nvidias_latest_period(qtbot, ctx):
-    w = MainWindow(ctx.queries)
-    qtbot.addWidget(w)
-    w.show()
+def test_opens_on_nvidia_with_every_page(make_window, gctx):
+    w = make_window(gctx)
     assert w.portfolio_box.currentText() == "NVIDIA Corp"
-    assert w.period_box.currentText() == "2026-06-30"
-    assert w.period_box.count() == 11
-    assert column(w, COL_TICKER)[:2] == ["INTC", "SPCX"]
-    assert "$63.44B" in w.summary.text()
-    assert "0001045810-26-000065" in w.summary.text()
+    assert w.current_page() == "dashboard"
+    assert w.holdings.period_box.currentText() == "2026-06-30"
+    assert column(w.holdings, COL_TICKER)[:2] == ["INTC", "SPCX"]
+    assert "$63.44B" in w.holdings.summary.text()
+    assert w.dashboard.filing_card.figure.text() == "2026-06-30"
+    assert "NEW" in w.dashboard.changes.item(1).text()
+    assert w.charts.value.series is not None and len(w.charts.value.series.dates) > 11
+    assert w.companies.model.rowCount() == 17
 
 
-def test_choosing_a_period_shows_it(qtbot, ctx):
-    w = MainWindow(ctx.queries)
+def test_page_shortcuts_and_filter(qtbot, make_window, gctx):
+    w = make_window(gctx)
+    activate(qtbot, w)
+    qtbot.keyClick(w, Qt.Key.Key_3, Qt.KeyboardModifier.ControlModifier)
+    assert w.current_page() == "charts"
+    qtbot.keyClick(w, Qt.Key.Key_F, Qt.KeyboardModifier.ControlModifier)
+    assert w.current_page() == "holdings" and w.holdings.filter.hasFocus()
+    idle(qtbot, w)
+    qtbot.keyClicks(w.holdings.filter, "coreweave")
+    assert column(w.holdings, COL_TICKER) == ["CRWV"]
+
+
+def test_a_past_period_shows_changes_and_value_now(qtbot, make_window, gctx):
+    w = make_window(gctx)
+    w.holdings.select_period(dt.date(2025, 6, 30))
+    idle(qtbot, w)
+    tickers = column(w.holdings, COL_TICKER)
+    assert tickers[0] == "CRWV"
+    changes = dict(zip(tickers, column(w.holdings, COL_CHANGE), strict=True))
+    assert changes["CRWV"] == "ADDED +95,113"
+    # CRWV has cached quotes (live from the fake network at start-up): valued now.
+    value_now = dict(zip(tickers, column(w.holdings, COL_VALUE_NOW), strict=True))
+    assert value_now["CRWV"].startswith("$2.")  # 24,277,573 x $104.50
+    assert value_now["ARM"] == ""  # no price cached for Arm
+
+
+def test_copy_rows_to_the_clipboard(qtbot, make_window, gctx):
+    w = make_window(gctx)
+    w.show_page("holdings")
+    w.holdings.table.selectRow(0)
+    w.holdings.copy_selection()
+    text = QGuiApplication.clipboard().text()
+    assert text.splitlines()[0].startswith("Ticker\tIssuer")
+    assert "29989261126" in text  # Intel's value in exact dollars
+
+
+def test_unmapped_ticker_edit_is_saved_and_undoable(qtbot, make_window, gctx):
+    from core.services.importer import run
+
+    run(gctx.importer.import_path(F13 / "0001894188-23-000007.txt"))
+    w = make_window(gctx)
+    w.portfolio_box.setCurrentText("LTS One Management LP")
+    idle(qtbot, w)
+    page = w.holdings
+    assert column(page, COL_TICKER).count("unmapped") == 14
+    proxy = page.proxy
+    row = column(page, COL_TICKER).index("unmapped")
+    cusip = page.model.row_at(proxy.mapToSource(proxy.index(row, 0)).row()).position.cusip
+    assert proxy.setData(proxy.index(row, COL_TICKER), "amzn")
+    assert {c.cusip: c.ticker for c in gctx.companies.companies()}[cusip] == "AMZN"
+    idle(qtbot, w)
+    assert column(page, COL_TICKER).count("unmapped") == 13
+    w.undo_action.trigger()
+    assert {c.cusip: c.ticker for c in gctx.companies.companies()}[cusip] is None
+    idle(qtbot, w)
+    assert column(page, COL_TICKER).count("unmapped") == 14
+    w.redo_action.trigger()
+    assert {c.cusip: c.ticker for c in gctx.companies.companies()}[cusip] == "AMZN"
+
+
+def test_a_bad_ticker_is_refused_and_nothing_saved(qtbot, make_window, gctx, messages):
+    from core.services.importer import run
+
+    run(gctx.importer.import_path(F13 / "0001894188-23-000007.txt"))
+    w = make_window(gctx)
+    w.portfolio_box.setCurrentText("LTS One Management LP")
+    idle(qtbot, w)
+    row = column(w.holdings, COL_TICKER).index("unmapped")
+    w.holdings.proxy.setData(w.holdings.proxy.index(row, COL_TICKER), "NOT A TICKER!")
+    assert messages and messages[-1][1] == "Ticker not saved"
+    assert w.undo_stack.count() == 0
+
+
+def test_companies_page_lists_who_held_a_company(make_window, gctx):
+    w = make_window(gctx)
+    page = w.companies
+    proxy = page.proxy
+    row = next(r for r in range(proxy.rowCount()) if proxy.data(proxy.index(r, 1)) == "CRWV")
+    page.table.selectRow(row)
+    assert "CoreWeave" in page.title.text() and "6 report(s)" in page.title.text()
+    assert page.held.item(0, 1).text() == "2026-06-30"
+
+
+def test_chart_controls(qtbot, make_window, gctx):
+    w = make_window(gctx)
+    charts = w.charts
+    charts.apply_preset("1Y")
+    lo, hi = charts.value.getViewBox().viewRange()[0]
+    assert 300 * 86400 < hi - lo < 400 * 86400
+    charts.lines.setChecked(True)
+    assert not charts.value.stacked
+    first = charts.positions.item(0)
+    first.setCheckState(Qt.CheckState.Unchecked)
+    assert first.data(Qt.ItemDataRole.UserRole) in charts.value.hidden
+    charts.log.setChecked(True)
+    assert charts.value.getPlotItem().ctrl.logYCheck.isChecked()
+    text = charts.value._describe_day(len(charts.value.series.dates) - 1)
+    assert "total" in text
+
+
+def test_state_is_remembered(qtbot, qsettings, messages, gctx):
+    w = MainWindow(gctx, qsettings)
     qtbot.addWidget(w)
-    index = w.period_box.findText(dt.date(2025, 6, 30).isoformat())
-    w.period_box.setCurrentIndex(index)
-    assert column(w, COL_TICKER)[0] == "CRWV"
-    assert column(w, COL_WEIGHT)[0] == "91.36%"
-    assert "$4.33B" in w.summary.text() and "CRWV 91.36%" in w.summary.text()
-    assert w.summary.toolTip() == "Total as filed: $4,333,080,800"
-    assert w.footnote.isVisibleTo(w)  # the bundled names for 2025 are labels
+    idle(qtbot, w)
+    w.show_page("companies")
+    w.resize(700, 500)  # the offscreen screen is 800 x 600
+    w.close()
+    again = MainWindow(gctx, qsettings)
+    qtbot.addWidget(again)
+    idle(qtbot, again)
+    assert again.current_page() == "companies"
+    assert (again.size().width(), again.size().height()) == (700, 500)
+    again.close()
 
 
-def test_names_as_filed_need_no_footnote(qtbot, ctx):
-    w = MainWindow(ctx.queries)
-    qtbot.addWidget(w)
-    assert w.period_box.currentText() == "2026-06-30"  # every name here is as filed
-    assert not w.footnote.isVisibleTo(w)
-
-
-def test_clicking_a_header_sorts(qtbot, ctx):
-    w = MainWindow(ctx.queries)
-    qtbot.addWidget(w)
-    w.show()
-    header = w.table.horizontalHeader()
-    x = header.sectionViewportPosition(COL_TICKER) + 5
-    qtbot.mouseClick(header.viewport(), Qt.MouseButton.LeftButton, pos=QPoint(x, 5))
-    tickers = column(w, COL_TICKER)
-    assert tickers in (sorted(tickers), sorted(tickers, reverse=True))
-    assert tickers != column(w, COL_VALUE)  # sanity: it is the ticker column that sorted
-
-
-def test_quit_shortcut_closes(qtbot, ctx):
-    w = MainWindow(ctx.queries)
-    qtbot.addWidget(w)
-    w.show()
-    qtbot.waitExposed(w)
-    w.windowHandle().requestActivate()
-    qtbot.waitUntil(lambda: QApplication.activeWindow() is w)
+def test_quit_closes(qtbot, make_window, gctx):
+    w = make_window(gctx)
+    activate(qtbot, w)
     qtbot.keyClick(w, Qt.Key.Key_Q, Qt.KeyboardModifier.ControlModifier)
     qtbot.waitUntil(lambda: not w.isVisible(), timeout=2000)
 
 
-def test_empty_database_says_so(qtbot, empty_ctx):
-    w = MainWindow(empty_ctx.queries)
-    qtbot.addWidget(w)
-    assert w.model.rowCount() == 0
-    assert "No filings" in w.summary.text()
+def test_crosshair_tooltip_reads_the_values(qtbot, make_window, gctx):
+    w = make_window(gctx)
+    w.show_page("charts")
+    activate(qtbot, w)
+    chart = w.charts.value
+    rect = chart.getPlotItem().vb.sceneBoundingRect()
+    chart._on_mouse_moved(rect.center())
+    assert chart._cursor.isVisible()
+    x = chart.getPlotItem().vb.mapSceneToView(rect.center()).x()
+    assert chart._cursor.value() == chart._x[chart.index_at(x)]
+    assert chart.index_at(chart._x[5] + 1) == 5

@@ -1,0 +1,28 @@
+"""The security master as plain data."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True, slots=True)
+class Company:
+    cusip: str
+    ticker: str | None
+    name: str
+    exchange: str | None
+    origin: str  # "bundled", "filing" (named by a filing, no ticker yet) or "user"
+    note: str | None = None
+    reports: int = 0  # filing rows that reference this CUSIP
+
+
+@dataclass(frozen=True, slots=True)
+class Holding:
+    """One filing's report of a security: who held how much, when."""
+
+    portfolio: str
+    period: dt.date
+    accession: str
+    shares: int
+    value: int

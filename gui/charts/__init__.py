@@ -1,0 +1,1 @@
+"""pyqtgraph charts: one small module per chart idea."""

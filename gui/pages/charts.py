@@ -1,0 +1,181 @@
+"""Charts: position value (stacked or lines), concentration, and NVDA/CRWV prices, with
+range presets, a log scale switch and per-position toggles."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QColor, QIcon, QPixmap
+from PySide6.QtWidgets import (
+    QButtonGroup,
+    QCheckBox,
+    QHBoxLayout,
+    QLabel,
+    QListWidget,
+    QListWidgetItem,
+    QPushButton,
+    QSplitter,
+    QTabWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from core.domain.positions import PortfolioRef
+from core.services.analytics import Analytics, History
+from core.services.prices import ALWAYS, PriceRefresher
+from gui.charts.concentration_chart import ConcentrationChart
+from gui.charts.price_chart import PriceChart
+from gui.charts.time_chart import PRESETS, TimeChart
+from gui.charts.value_chart import OTHER, ValueChart
+from gui.workers import TaskRunner
+
+
+class ChartsPage(QWidget):
+    def __init__(self, analytics: Analytics, prices: PriceRefresher | None,
+                 runner: TaskRunner, parent: QWidget | None = None) -> None:  # fmt: skip
+        super().__init__(parent)
+        self.analytics = analytics
+        self.runner = runner
+        self._generation = 0
+        self.prices = prices
+        self.portfolio: PortfolioRef | None = None
+        self.history: History | None = None
+
+        self.value = ValueChart()
+        self.concentration = ConcentrationChart()
+        self.price = PriceChart(ALWAYS)
+        self.tabs = QTabWidget()
+        self.tabs.addTab(self.value, "Value")
+        self.tabs.addTab(self.concentration, "Concentration")
+        self.tabs.addTab(self.price, "NVDA and CRWV")
+
+        self.positions = QListWidget()
+        self.positions.setMaximumWidth(220)
+        self.positions.itemChanged.connect(self._on_position_toggled)
+        self.lines = QCheckBox("Lines instead of stacked areas")
+        self.lines.toggled.connect(self._on_lines_toggled)
+        self.log = QCheckBox("Log scale")
+        self.log.toggled.connect(self._on_log_toggled)
+        self.note = QLabel()
+        self.note.setWordWrap(True)
+
+        self.preset_buttons = QButtonGroup(self)
+        presets = QHBoxLayout()
+        for name in PRESETS:
+            button = QPushButton(name)
+            button.setCheckable(True)
+            button.setMaximumWidth(56)
+            self.preset_buttons.addButton(button)
+            presets.addWidget(button)
+            button.clicked.connect(lambda _=False, n=name: self.apply_preset(n))
+        self.preset_buttons.buttons()[-1].setChecked(True)
+        presets.addSpacing(16)
+        presets.addWidget(self.lines)
+        presets.addWidget(self.log)
+        presets.addStretch(1)
+
+        side = QWidget()
+        side_layout = QVBoxLayout(side)
+        side_layout.setContentsMargins(0, 0, 0, 0)
+        side_layout.addWidget(QLabel("<b>Positions</b>"))
+        side_layout.addWidget(self.positions, 1)
+        self.splitter = QSplitter(Qt.Orientation.Horizontal)
+        self.splitter.addWidget(self.tabs)
+        self.splitter.addWidget(side)
+        self.splitter.setStretchFactor(0, 1)
+        layout = QVBoxLayout(self)
+        layout.addLayout(presets)
+        layout.addWidget(self.splitter, 1)
+        layout.addWidget(self.note)
+
+    def time_charts(self) -> list[TimeChart]:
+        return [self.value, *self.concentration.charts(), self.price]
+
+    def show_portfolio(self, portfolio: PortfolioRef) -> None:
+        self.portfolio = portfolio
+        self.reload()
+
+    def reload(self) -> None:
+        """Compute the series on a worker; draw when it arrives (newest request wins)."""
+        if self.portfolio is None:
+            return
+        self._generation += 1
+        generation, portfolio, analytics, prices = (
+            self._generation, self.portfolio, self.analytics, self.prices)
+
+        def load():
+            bars = {t: prices.cached_bars(t) for t in ALWAYS} if prices is not None else {}
+            return analytics.history(portfolio), bars
+
+        self.runner.submit("charts", load,
+                           on_success=lambda data: self._apply(generation, *data))  # fmt: skip
+
+    def _apply(self, generation: int, h: History, bars: dict) -> None:
+        if generation != self._generation:
+            return
+        self.history = h
+        s = h.series
+        self.value.set_series(s)
+        self.concentration.set_series(s)
+        marks = []
+        for r in h.reports:
+            accessions = ", ".join(r.holdings.accessions)
+            marks.append((r.period, f"period of report {r.period} ({accessions})", True))
+            marks.append((r.filed, f"filed {r.filed}: report for {r.period} ({accessions})",
+                          False))  # fmt: skip
+        for chart in [self.value, *self.concentration.charts()]:
+            chart.set_markers(marks)
+        self.price.set_bars(bars)
+        self.price.set_markers(marks)
+        self.positions.blockSignals(True)
+        self.positions.clear()
+        rows = self.value.order() + ([OTHER] if self.value.rest() else [])
+        for j in rows:
+            item = QListWidgetItem(self.value.label(j))
+            swatch = QPixmap(12, 12)
+            swatch.fill(self.value.colour(j) if j != OTHER else QColor("#8c959f"))
+            item.setIcon(QIcon(swatch))
+            item.setData(Qt.ItemDataRole.UserRole, j)
+            item.setFlags(item.flags() | Qt.ItemFlag.ItemIsUserCheckable)
+            item.setCheckState(Qt.CheckState.Unchecked if j in self.value.hidden
+                               else Qt.CheckState.Checked)  # fmt: skip
+            self.positions.addItem(item)
+        self.positions.blockSignals(False)
+        priced_days = int((~s.is_period_end).sum())
+        unpriced = sorted({s.tickers[j] or s.keys[j][0] for j in range(len(s.keys))
+                           if (s.shares[:, j] > 0).any() and not s.priced[:, j].any()})  # fmt: skip
+        note = ("Dots: values as filed at each period of report. Solid lines: periods of "
+                "report; dashed: filing dates (hover for the filing).")
+        if not priced_days:
+            note += " No daily prices cached: quarterly points only (F5 fetches prices)."
+        elif unpriced:
+            note += f" No prices for {', '.join(unpriced)}: drawn at their filed values."
+        self.note.setText(note)
+        checked = self.preset_buttons.checkedButton()
+        self.apply_preset(checked.text() if checked else "All")
+
+    def apply_theme(self) -> None:
+        for chart in self.time_charts():
+            chart.apply_theme()
+        self.value.redraw()
+
+    def apply_preset(self, name: str) -> None:
+        for b in self.preset_buttons.buttons():
+            b.setChecked(b.text() == name)
+        for chart in self.time_charts():
+            chart.apply_preset(name)
+
+    def _on_position_toggled(self, item: QListWidgetItem) -> None:
+        hidden = {
+            self.positions.item(i).data(Qt.ItemDataRole.UserRole)
+            for i in range(self.positions.count())
+            if self.positions.item(i).checkState() != Qt.CheckState.Checked
+        }
+        self.value.set_hidden(hidden)
+
+    def _on_lines_toggled(self, on: bool) -> None:
+        if self.value.series is not None:
+            self.value.set_series(self.value.series, stacked=not on)
+
+    def _on_log_toggled(self, on: bool) -> None:
+        self.value.set_log_y(on)
+        self.price.set_log_y(on)

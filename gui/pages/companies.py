@@ -1,0 +1,140 @@
+"""Companies: the security master (CUSIP, ticker, name, exchange) and, for the selected
+one, every report that holds it."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, QSortFilterProxyModel, Qt
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QSplitter,
+    QTableView,
+    QTableWidget,
+    QTableWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from core.domain.companies import Company
+from core.services.companies import CompanyService
+from gui.formatting import money_long, money_short
+from gui.workers import TaskRunner
+
+COL_CUSIP, COL_TICKER, COL_NAME, COL_EXCHANGE, COL_REPORTS, COL_ORIGIN = range(6)
+HEADERS = ("CUSIP", "Ticker", "Name", "Exchange", "Reports", "Ticker from")
+RIGHT = Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
+ORIGIN = {"bundled": "bundled data", "filing": "— (named by a filing)", "user": "you"}
+
+
+class CompaniesTableModel(QAbstractTableModel):
+    def __init__(self, parent=None) -> None:
+        super().__init__(parent)
+        self._rows: list[Company] = []
+
+    def set_rows(self, rows: list[Company]) -> None:
+        self.beginResetModel()
+        self._rows = list(rows)
+        self.endResetModel()
+
+    def company(self, row: int) -> Company:
+        return self._rows[row]
+
+    def rowCount(self, parent=QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self._rows)
+
+    def columnCount(self, parent=QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(HEADERS)
+
+    def headerData(self, section, orientation, role=Qt.ItemDataRole.DisplayRole):
+        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
+            return HEADERS[section]
+        return None
+
+    def data(self, index, role=Qt.ItemDataRole.DisplayRole):
+        if not index.isValid():
+            return None
+        c = self._rows[index.row()]
+        col = index.column()
+        if role == Qt.ItemDataRole.DisplayRole:
+            return (c.cusip, c.ticker or "unmapped", c.name, c.exchange or "", f"{c.reports:,}",
+                    ORIGIN.get(c.origin, c.origin))[col]  # fmt: skip
+        if role == Qt.ItemDataRole.UserRole:  # sort and filter
+            return (c.cusip, c.ticker or "", c.name.lower(), c.exchange or "", c.reports,
+                    c.origin)[col]  # fmt: skip
+        if role == Qt.ItemDataRole.ToolTipRole and c.note:
+            return c.note
+        return None
+
+
+class CompaniesPage(QWidget):
+    def __init__(self, companies: CompanyService, runner: TaskRunner,
+                 parent: QWidget | None = None) -> None:  # fmt: skip
+        super().__init__(parent)
+        self.companies = companies
+        self.runner = runner
+        self.model = CompaniesTableModel(self)
+        self.proxy = QSortFilterProxyModel(self)
+        self.proxy.setSourceModel(self.model)
+        self.proxy.setSortRole(Qt.ItemDataRole.UserRole)
+        self.proxy.setFilterKeyColumn(-1)
+        self.proxy.setFilterCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
+        self.filter = QLineEdit()
+        self.filter.setPlaceholderText("Filter companies")
+        self.filter.setClearButtonEnabled(True)
+        self.filter.textChanged.connect(self.proxy.setFilterFixedString)
+        self.table = QTableView()
+        self.table.setModel(self.proxy)
+        self.table.setSortingEnabled(True)
+        self.table.sortByColumn(COL_TICKER, Qt.SortOrder.AscendingOrder)
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.table.setAlternatingRowColors(True)
+        self.table.verticalHeader().setVisible(False)
+        self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        self.table.horizontalHeader().setSectionResizeMode(COL_NAME, QHeaderView.ResizeMode.Stretch)
+        self.table.selectionModel().currentRowChanged.connect(self._on_selected)
+        self.title = QLabel("Select a company to see the reports that hold it.")
+        self.held = QTableWidget(0, 5)
+        self.held.setHorizontalHeaderLabels(["Portfolio", "Period", "Accession", "Shares",
+                                             "Value as filed"])  # fmt: skip
+        self.held.verticalHeader().setVisible(False)
+        self.held.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.held.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        lower = QWidget()
+        lower_layout = QVBoxLayout(lower)
+        lower_layout.setContentsMargins(0, 0, 0, 0)
+        lower_layout.addWidget(self.title)
+        lower_layout.addWidget(self.held)
+        splitter = QSplitter(Qt.Orientation.Vertical)
+        splitter.addWidget(self.table)
+        splitter.addWidget(lower)
+        splitter.setStretchFactor(0, 3)
+        splitter.setStretchFactor(1, 2)
+        self.splitter = splitter
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.filter)
+        layout.addWidget(splitter, 1)
+
+    def reload(self) -> None:
+        self.runner.submit("companies", self.companies.companies, on_success=self.model.set_rows)
+
+    def _on_selected(self, current, _previous) -> None:
+        if not current.isValid():
+            return
+        c = self.model.company(self.proxy.mapToSource(current).row())
+        rows = self.companies.holdings_of(c.cusip)
+        self.title.setText(f"<b>{c.ticker or 'unmapped'}</b> {c.name} (CUSIP {c.cusip}): "
+                           f"{len(rows)} report(s)")  # fmt: skip
+        self.held.setRowCount(len(rows))
+        for i, h in enumerate(rows):
+            cells = (h.portfolio, h.period.isoformat(), h.accession, f"{h.shares:,}",
+                     money_short(h.value))  # fmt: skip
+            for j, text in enumerate(cells):
+                item = QTableWidgetItem(text)
+                if j >= 3:
+                    item.setTextAlignment(RIGHT)
+                if j == 4:
+                    item.setToolTip(money_long(h.value))
+                self.held.setItem(i, j, item)

@@ -1,0 +1,216 @@
+"""Holdings: any report's positions, sortable and filterable, with the change since the
+previous report and the value at the latest price; unmapped tickers editable in place."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from PySide6.QtCore import QSortFilterProxyModel, Qt, Signal
+from PySide6.QtGui import QAction, QGuiApplication, QKeySequence, QUndoCommand, QUndoStack
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QComboBox,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QMessageBox,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from core.domain.filings import issuer_label
+from core.domain.positions import PortfolioRef
+from core.services.analytics import Analytics, HoldingRow
+from core.services.companies import CompanyService, clean_ticker
+from core.services.queries import InvalidRequestError, PortfolioQueries
+from gui.formatting import money_long, money_short, percent
+from gui.models.holdings_table_model import (
+    COL_ISSUER,
+    COL_VALUE,
+    FILTER_ROLE,
+    SORT_ROLE,
+    HoldingsTableModel,
+)
+from gui.workers import TaskRunner
+
+
+class SetTickerCommand(QUndoCommand):
+    """Map a CUSIP to a ticker; undo restores the mapping it had."""
+
+    def __init__(self, companies: CompanyService, cusip: str, old: str | None, new: str,
+                 on_change) -> None:  # fmt: skip
+        super().__init__(f"set ticker of {cusip} to {new}")
+        self.companies, self.cusip, self.old, self.new = companies, cusip, old, new
+        self.on_change = on_change
+
+    def redo(self) -> None:
+        self.companies.set_ticker(self.cusip, self.new)
+        self.on_change()
+
+    def undo(self) -> None:
+        self.companies.set_ticker(self.cusip, self.old)
+        self.on_change()
+
+
+class HoldingsPage(QWidget):
+    tickers_changed = Signal()
+
+    def __init__(
+        self,
+        queries: PortfolioQueries,
+        analytics: Analytics,
+        companies: CompanyService,
+        undo_stack: QUndoStack,
+        runner: TaskRunner,
+        parent: QWidget | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self.runner = runner
+        self._generation = 0
+        self.queries = queries
+        self.analytics = analytics
+        self.companies = companies
+        self.undo_stack = undo_stack
+        self.portfolio: PortfolioRef | None = None
+
+        self.period_box = QComboBox()
+        self.period_box.setMinimumWidth(140)
+        self.filter = QLineEdit()
+        self.filter.setPlaceholderText("Filter by ticker, issuer, CUSIP or change (Ctrl+F)")
+        self.filter.setClearButtonEnabled(True)
+        self.summary = QLabel()
+        self.summary.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.model = HoldingsTableModel(self)
+        self.proxy = QSortFilterProxyModel(self)
+        self.proxy.setSourceModel(self.model)
+        self.proxy.setSortRole(SORT_ROLE)
+        self.proxy.setFilterRole(FILTER_ROLE)
+        self.proxy.setFilterCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
+        self.table = QTableView()
+        self.table.setModel(self.proxy)
+        self.table.setSortingEnabled(True)
+        self.table.sortByColumn(COL_VALUE, Qt.SortOrder.DescendingOrder)
+        self.table.setAlternatingRowColors(True)
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setEditTriggers(QAbstractItemView.EditTrigger.DoubleClicked
+                                   | QAbstractItemView.EditTrigger.EditKeyPressed)  # fmt: skip
+        self.table.verticalHeader().setVisible(False)
+        header = self.table.horizontalHeader()
+        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        header.setSectionResizeMode(COL_ISSUER, QHeaderView.ResizeMode.Stretch)
+        header.setResizeContentsPrecision(200)  # big filers have 10,000s of rows
+        self.footnote = QLabel("<i>Italic</i> issuer: a label from the bundled data; the name "
+                               "as filed was not seen. Value now: shares at the latest cached "
+                               "price (hover for its time and source).")  # fmt: skip
+        self.footnote.setWordWrap(True)
+
+        bar = QHBoxLayout()
+        bar.addWidget(QLabel("Period of report:"))
+        bar.addWidget(self.period_box)
+        bar.addSpacing(12)
+        bar.addWidget(self.filter, 1)
+        layout = QVBoxLayout(self)
+        layout.addLayout(bar)
+        layout.addWidget(self.summary)
+        layout.addWidget(self.table, 1)
+        layout.addWidget(self.footnote)
+
+        self.copy_action = QAction("&Copy rows", self)
+        self.copy_action.setShortcut(QKeySequence.StandardKey.Copy)
+        self.copy_action.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+        self.copy_action.triggered.connect(self.copy_selection)
+        self.table.addAction(self.copy_action)
+
+        self.period_box.currentIndexChanged.connect(self._on_period_changed)
+        self.filter.textChanged.connect(self.proxy.setFilterFixedString)
+        self.model.ticker_edited.connect(self._on_ticker_edited)
+
+    # -- loading --------------------------------------------------------------------------
+    def show_portfolio(self, portfolio: PortfolioRef) -> None:
+        self.portfolio = portfolio
+        periods = self.queries.periods(portfolio)
+        self.period_box.blockSignals(True)
+        self.period_box.clear()
+        for period in reversed(periods):
+            self.period_box.addItem(period.isoformat(), period.isoformat())
+        self.period_box.blockSignals(False)
+        self.period_box.setCurrentIndex(0)
+        self.reload()
+
+    def period(self) -> dt.date | None:
+        data = self.period_box.currentData()
+        return dt.date.fromisoformat(data) if data else None
+
+    def select_period(self, period: dt.date) -> None:
+        self.period_box.setCurrentIndex(self.period_box.findData(period.isoformat()))
+
+    def _on_period_changed(self, _index: int) -> None:
+        self.reload()
+
+    def reload(self) -> None:
+        """Load the rows on a worker; show them when they arrive (newest request wins)."""
+        period = self.period()
+        self._generation += 1
+        if self.portfolio is None or period is None:
+            self.model.set_rows([])
+            self.summary.setText("No reports for this portfolio yet.")
+            return
+        generation, portfolio, analytics = self._generation, self.portfolio, self.analytics
+        self.summary.setText(f"Loading {period}...")
+        self.runner.submit(
+            "holdings",
+            lambda: analytics.holdings_view(portfolio, period),
+            on_success=lambda rows: self._apply(generation, period, rows),
+        )
+
+    def _apply(self, generation: int, period: dt.date, rows: list[HoldingRow]) -> None:
+        if generation != self._generation:
+            return
+        self.model.set_rows(rows)
+        h = [r.position for r in rows if r.status != "SOLD OUT"]
+        equity = [p for p in h if not p.is_option]
+        total = sum(p.value for p in equity)
+        top = max(equity, key=lambda p: p.value, default=None)
+        now = [r.value_now for r in rows if r.value_now is not None and r.status != "SOLD OUT"]
+        parts = [f"<b>{money_short(total)}</b> in {len(equity)} positions as of {period}"]
+        if top is not None and top.weight is not None:
+            parts.append(f"largest: {top.ticker or issuer_label(top.issuer)[0]} "
+                         f"{percent(top.weight)}")  # fmt: skip
+        if now:
+            parts.append(f"priced now: {money_short(sum(now))} ({len(now)} of {len(equity)})")
+        unmapped = sum(1 for p in h if p.ticker is None)
+        if unmapped:
+            parts.append(f"<span style='color:#cf222e'>{unmapped} unmapped CUSIP(s): "
+                         "double-click the ticker to enter one</span>")  # fmt: skip
+        self.summary.setText(" · ".join(parts))
+        self.summary.setToolTip(f"Total as filed: {money_long(total)}")
+
+    # -- editing and copying --------------------------------------------------------------
+    def _on_ticker_edited(self, cusip: str, old: str | None, new: str) -> None:
+        try:
+            ticker = clean_ticker(new)  # checked before the edit enters the undo stack
+        except InvalidRequestError as exc:
+            QMessageBox.warning(self, "Ticker not saved", str(exc))
+            return
+        if ticker is not None:
+            self.undo_stack.push(SetTickerCommand(self.companies, cusip, old, ticker,
+                                                  self._after_ticker_change))  # fmt: skip
+
+    def _after_ticker_change(self) -> None:
+        self.reload()
+        self.tickers_changed.emit()
+
+    def selected_rows(self) -> list[int]:
+        rows = {self.proxy.mapToSource(i).row() for i in self.table.selectionModel().selectedRows()}
+        return sorted(rows)
+
+    def copy_selection(self) -> None:
+        rows = self.selected_rows()
+        if rows:
+            QGuiApplication.clipboard().setText(self.model.as_tsv(rows))
+
+    def focus_filter(self) -> None:
+        self.filter.setFocus()
+        self.filter.selectAll()
