@@ -10,7 +10,6 @@ from core import paths
 from core.prices.provider import OfflineProvider, PriceProvider
 from core.services.analytics import Analytics
 from core.services.companies import CompanyService
-from core.services.importer import Importer
 from core.services.prices import PriceRefresher
 from core.services.queries import PortfolioQueries
 from core.services.seeding import SeedReport, seed
@@ -36,13 +35,13 @@ class AppContext:
     db: Database
     settings: Settings
     queries: PortfolioQueries
-    importer: Importer
     prices: PriceRefresher
     analytics: Analytics
     companies: CompanyService
     provider: PriceProvider
     backup: Path | None = None
     seeded: SeedReport | None = None
+    _importer: object = None
 
     @classmethod
     def open(
@@ -77,7 +76,6 @@ class AppContext:
             db=db,
             settings=settings,
             queries=queries,
-            importer=Importer(db),
             prices=prices,
             analytics=Analytics(db, queries, prices),
             companies=CompanyService(db),
@@ -85,6 +83,15 @@ class AppContext:
             backup=backup,
             seeded=seeded,
         )
+
+    @property
+    def importer(self):
+        """The 13F importer (made on first use: lxml is not needed to start)."""
+        if self._importer is None:
+            from core.services.importer import Importer
+
+            self._importer = Importer(self.db)
+        return self._importer
 
     def apply_settings(self, settings: Settings) -> None:
         """Take new settings at run time: offline on or off swaps the price provider."""

@@ -12,10 +12,16 @@ def open_window(args: argparse.Namespace) -> int:
     return run_app(args.db)
 
 
+def screenshot(args: argparse.Namespace) -> int:
+    from gui.screenshot import take
+
+    return take(args)
+
+
 def main(argv: list[str] | None = None) -> int:
     from core.cli import main as cli_main
 
-    return cli_main(argv, open_window=open_window)
+    return cli_main(argv, open_window=open_window, gui_commands={"screenshot": screenshot})
 
 
 if __name__ == "__main__":

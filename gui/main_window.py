@@ -33,7 +33,6 @@ from core.services.settings import SettingsStore
 from gui import theme
 from gui.dialogs.import_details import ImportDetailsDialog
 from gui.dialogs.settings_dialog import SettingsDialog
-from gui.pages.charts import ChartsPage
 from gui.pages.companies import CompaniesPage
 from gui.pages.dashboard import DashboardPage
 from gui.pages.holdings import HoldingsPage
@@ -61,10 +60,10 @@ class MainWindow(QMainWindow):
         self.dashboard = DashboardPage(ctx.analytics, self.runner)
         self.holdings = HoldingsPage(ctx.queries, ctx.analytics, ctx.companies, self.undo_stack,
                                      self.runner)  # fmt: skip
-        self.charts = ChartsPage(ctx.analytics, ctx.prices, self.runner)
+        self._charts = None  # built when first shown: pyqtgraph costs start-up time
         self.companies = CompaniesPage(ctx.companies, self.runner)
         self.pages = {"dashboard": self.dashboard, "holdings": self.holdings,
-                      "charts": self.charts, "companies": self.companies}  # fmt: skip
+                      "charts": QWidget(), "companies": self.companies}  # fmt: skip
         self.stack = QStackedWidget()
         self.sidebar = QListWidget()
         for name in PAGES:
@@ -218,8 +217,26 @@ class MainWindow(QMainWindow):
         self.holdings.show_portfolio(self.portfolio)
         if period is not None:
             self.holdings.select_period(period)
-        self.charts.show_portfolio(self.portfolio)
+        if self._charts is not None:
+            self._charts.show_portfolio(self.portfolio)
         self.companies.reload()
+
+    @property
+    def charts(self):
+        """The charts page, made on first use (importing pyqtgraph takes a while)."""
+        if self._charts is None:
+            from gui.pages.charts import ChartsPage
+
+            self._charts = ChartsPage(self.ctx.analytics, self.ctx.prices, self.runner)
+            index = PAGES.index("charts")
+            placeholder = self.stack.widget(index)
+            self.stack.insertWidget(index, self._charts)
+            self.stack.removeWidget(placeholder)
+            placeholder.deleteLater()
+            self.pages["charts"] = self._charts
+            if self.portfolio is not None:
+                self._charts.show_portfolio(self.portfolio)
+        return self._charts
 
     def show_page(self, name: str) -> None:
         self.sidebar.setCurrentRow(PAGES.index(name))
@@ -229,6 +246,8 @@ class MainWindow(QMainWindow):
 
     def _on_page_selected(self, row: int) -> None:
         if row >= 0:
+            if PAGES[row] == "charts":
+                self.charts  # noqa: B018  (build it now)
             self.stack.setCurrentIndex(row)
 
     def _on_find(self) -> None:
@@ -399,7 +418,8 @@ class MainWindow(QMainWindow):
         self.qsettings.setValue("theme", name)
         theme.apply(name)
         self.theme_actions[name].setChecked(True)
-        self.charts.apply_theme()
+        if self._charts is not None:
+            self._charts.apply_theme()
 
     def open_settings(self) -> None:
         dialog = SettingsDialog(self.ctx.settings, self.theme_name(),

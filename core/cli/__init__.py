@@ -48,15 +48,45 @@ def build_parser() -> argparse.ArgumentParser:
     filings.register(sub)
     prices.register(sub)
     analytics.register(sub)
+    _register_screenshot(sub)
     return parser
+
+
+def _size(text: str) -> tuple[int, int]:
+    try:
+        w, h = (int(v) for v in text.lower().split("x"))
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a size like 1280x800") from None
+    if not (320 <= w <= 7680 and 240 <= h <= 4320):
+        raise argparse.ArgumentTypeError(f"{text} is outside 320x240 to 7680x4320")
+    return w, h
+
+
+def _register_screenshot(sub) -> None:
+    """Parsed here so --help lists it; run by the GUI package (it needs Qt)."""
+    p = sub.add_parser(
+        "screenshot", help="save an image of the window (offscreen, current database)",
+        description="Render the real window offscreen with the current database and save it "
+        "as a PNG. Waits for the window's background loads (and live quotes, unless "
+        "--offline) before taking the picture.",
+    )  # fmt: skip
+    p.add_argument("--page", choices=("dashboard", "holdings", "charts", "companies"),
+                   default="dashboard")
+    p.add_argument("--theme", choices=("light", "dark"), default="light")
+    p.add_argument("--size", type=_size, default=(1280, 800), metavar="WxH")
+    p.add_argument("--offline", action="store_true", help="cached prices only")
+    p.add_argument("--out", required=True, metavar="FILE.png")
+    p.set_defaults(func=None, gui_command="screenshot")
 
 
 def main(
     argv: Sequence[str] | None = None,
     open_window: Callable[[argparse.Namespace], int] | None = None,
     out: TextIO | None = None,
+    gui_commands: dict[str, Callable[[argparse.Namespace], int]] | None = None,
 ) -> int:
-    """Run a command; with none, hand over to `open_window` (the GUI's entry point)."""
+    """Run a command; with none, hand over to `open_window` (the GUI's entry point).
+    Commands that need Qt (screenshot) are run by `gui_commands`, which the GUI supplies."""
     out = out or sys.stdout
     from core.filings import FilingFormatError
     from core.services.price_import import PriceFileError
@@ -72,6 +102,11 @@ def main(
             if open_window is None:
                 raise UsageError("no command given (see 'stakewatch --help')")
             return open_window(args)
+        gui_command = getattr(args, "gui_command", None)
+        if gui_command is not None:
+            if not gui_commands or gui_command not in gui_commands:
+                raise UsageError(f"'{gui_command}' needs the desktop app (run 'stakewatch')")
+            return gui_commands[gui_command](args)
         from core.context import AppContext
 
         ctx = AppContext.open(

@@ -18,6 +18,19 @@ from gui import theme
 PRESETS = ("1M", "6M", "YTD", "1Y", "All")
 
 
+class MoneyAxis(pg.AxisItem):
+    """Dollar ticks people read at a glance: $3.96B, $250M."""
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.enableAutoSIPrefix(False)
+
+    def tickStrings(self, values, scale, spacing):
+        from gui.formatting import money_short
+
+        return [money_short(v * scale) if v >= 0 else "" for v in values]
+
+
 def epoch_seconds(dates: np.ndarray) -> np.ndarray:
     """datetime64[D] to float seconds since 1970 (UTC midnight), pyqtgraph's date axis."""
     return dates.astype("datetime64[s]").astype(np.int64).astype(float)
@@ -36,13 +49,17 @@ def preset_range(preset: str, first: dt.date, last: dt.date) -> tuple[dt.date, d
 class TimeChart(pg.PlotWidget):
     """A PlotWidget with a date axis and the shared behaviour; subclasses add curves."""
 
-    def __init__(self, parent=None, y_label: str = "") -> None:
-        super().__init__(parent=parent, axisItems={"bottom": pg.DateAxisItem(orientation="bottom")})
+    def __init__(self, parent=None, y_label: str = "", money: bool = False) -> None:
+        axes = {"bottom": pg.DateAxisItem(orientation="bottom")}
+        if money:
+            axes["left"] = MoneyAxis(orientation="left")
+        super().__init__(parent=parent, axisItems=axes)
         self.apply_theme()
         colours = theme.chart_colours()
         if y_label:
             self.setLabel("left", y_label)
-        self.showGrid(x=True, y=True, alpha=0.15)
+        # No pyqtgraph grid: it costs half of every frame in software rendering; the
+        # period-of-report lines and the crosshair's read-out do its job here.
         self.getPlotItem().setMenuEnabled(False)
         self.setMouseEnabled(x=True, y=False)
         self._dates = np.array([], dtype="datetime64[D]")

@@ -28,7 +28,7 @@ OTHER = -1  # the key of that layer in `hidden`
 
 class ValueChart(TimeChart):
     def __init__(self, parent=None) -> None:
-        super().__init__(parent, y_label="Value (USD)")
+        super().__init__(parent, y_label="Value", money=True)
         self.series: Series | None = None
         self.stacked = True
         self.hidden: set[int] = set()
@@ -88,15 +88,12 @@ class ValueChart(TimeChart):
             background = QColor(theme.chart_colours()["background"])
             for k in reversed(range(len(layers))):
                 colour = layers[k][1]
-                curve = pg.PlotDataItem(x, tops[:, k], pen=pg.mkPen(colour, width=1.2),
+                curve = pg.PlotDataItem(x, tops[:, k], pen=pg.mkPen(colour, width=1),
                                         fillLevel=0, brush=pg.mkBrush(_blend(colour, background)))
-                self.addItem(curve)
-                self._items.append(curve)
+                self._add_curve(curve)
         else:
             for values, colour in layers:
-                curve = pg.PlotDataItem(x, values, pen=pg.mkPen(colour, width=1.5))
-                self.addItem(curve)
-                self._items.append(curve)
+                self._add_curve(pg.PlotDataItem(x, values, pen=pg.mkPen(colour, width=1)))
         # The quarterly points as filed: visible with or without daily prices.
         filed = s.is_period_end
         if filed.any():
@@ -113,11 +110,20 @@ class ValueChart(TimeChart):
         rank = self.order().index(j) if j in self.order() else j
         return QColor(theme.SERIES[rank % len(theme.SERIES)])
 
+    def _add_curve(self, curve: pg.PlotDataItem) -> None:
+        self.addItem(curve)
+        self._items.append(curve)
+        # Draw only what is in view, at about one point per pixel (peaks kept): years of
+        # daily data pan and zoom smoothly. (Set once in a view: pyqtgraph needs its box.)
+        curve.setClipToView(True)
+        curve.setDownsampling(auto=True, method="peak")
+
     def label(self, j: int) -> str:
         s = self.series
         assert s is not None
         if j == OTHER:
-            return f"Other ({len(self.rest())} positions)"
+            n = len(self.rest())
+            return f"Other ({n} position{'s' if n != 1 else ''})"
         t = s.tickers[j] or s.keys[j][0]
         return f"{t} {s.keys[j][1]}" if s.keys[j][1] else t
 

@@ -81,6 +81,8 @@ class ChartsPage(QWidget):
         self.splitter = QSplitter(Qt.Orientation.Horizontal)
         self.splitter.addWidget(self.tabs)
         self.splitter.addWidget(side)
+        self.side = side
+        self.tabs.currentChanged.connect(lambda i: side.setVisible(i == 0))  # value tab only
         self.splitter.setStretchFactor(0, 1)
         layout = QVBoxLayout(self)
         layout.addLayout(presets)

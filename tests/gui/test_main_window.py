@@ -18,7 +18,7 @@ def column(page, col):
     return [proxy.data(proxy.index(r, col)) for r in range(proxy.rowCount())]
 
 
-def test_opens_on_nvidia_with_every_page(make_window, gctx):
+def test_opens_on_nvidia_with_every_page(qtbot, make_window, gctx):
     w = make_window(gctx)
     assert w.portfolio_box.currentText() == "NVIDIA Corp"
     assert w.current_page() == "dashboard"
@@ -27,6 +27,9 @@ def test_opens_on_nvidia_with_every_page(make_window, gctx):
     assert "$63.44B" in w.holdings.summary.text()
     assert w.dashboard.filing_card.figure.text() == "2026-06-30"
     assert "NEW" in w.dashboard.changes.item(1).text()
+    assert w._charts is None  # the charts page is built when first shown
+    w.show_page("charts")
+    idle(qtbot, w)
     assert w.charts.value.series is not None and len(w.charts.value.series.dates) > 11
     assert w.companies.model.rowCount() == 17
 
@@ -117,6 +120,7 @@ def test_companies_page_lists_who_held_a_company(make_window, gctx):
 def test_chart_controls(qtbot, make_window, gctx):
     w = make_window(gctx)
     charts = w.charts
+    idle(qtbot, w)
     charts.apply_preset("1Y")
     lo, hi = charts.value.getViewBox().viewRange()[0]
     assert 300 * 86400 < hi - lo < 400 * 86400
@@ -156,6 +160,7 @@ def test_quit_closes(qtbot, make_window, gctx):
 def test_crosshair_tooltip_reads_the_values(qtbot, make_window, gctx):
     w = make_window(gctx)
     w.show_page("charts")
+    idle(qtbot, w)
     activate(qtbot, w)
     chart = w.charts.value
     rect = chart.getPlotItem().vb.sceneBoundingRect()
