@@ -85,6 +85,12 @@ class AppContext:
         )
 
     @property
+    def snapshots(self):
+        from core.services.snapshots import Snapshots
+
+        return Snapshots(self.db, self.queries, self.analytics, self.prices)
+
+    @property
     def importer(self):
         """The 13F importer (made on first use: lxml is not needed to start)."""
         if self._importer is None:

@@ -18,10 +18,17 @@ def screenshot(args: argparse.Namespace) -> int:
     return take(args)
 
 
+def export(args: argparse.Namespace, ctx, snapshot, histories) -> None:
+    from gui.export import export as draw
+
+    draw(args, ctx, snapshot, histories)
+
+
 def main(argv: list[str] | None = None) -> int:
     from core.cli import main as cli_main
 
-    return cli_main(argv, open_window=open_window, gui_commands={"screenshot": screenshot})
+    return cli_main(argv, open_window=open_window,
+                    gui_commands={"screenshot": screenshot, "export": export})
 
 
 if __name__ == "__main__":

@@ -12,7 +12,7 @@ from collections.abc import Callable, Sequence
 from typing import TextIO
 
 from core import paths
-from core.cli import analytics, filings, prices
+from core.cli import analytics, filings, prices, snapshots
 from core.cli.common import EXIT_BAD_INPUT, EXIT_FAILURE, EXIT_OK, Parser, UsageError
 
 __all__ = ["build_parser", "main"]
@@ -48,6 +48,7 @@ def build_parser() -> argparse.ArgumentParser:
     filings.register(sub)
     prices.register(sub)
     analytics.register(sub)
+    snapshots.register(sub)
     _register_screenshot(sub)
     return parser
 
@@ -92,10 +93,11 @@ def main(
     from core.services.price_import import PriceFileError
     from core.services.queries import InvalidRequestError, NotFoundError
     from core.services.settings import SettingsError
+    from core.services.snapshots import SnapshotError
     from core.storage.database import DatabaseError
 
     bad_input = (UsageError, FilingFormatError, NotFoundError, DatabaseError, PriceFileError,
-                 SettingsError, InvalidRequestError)  # fmt: skip
+                 SettingsError, InvalidRequestError, SnapshotError)  # fmt: skip
     try:
         args = build_parser().parse_args(argv)
         if args.command is None:
@@ -109,6 +111,7 @@ def main(
             return gui_commands[gui_command](args)
         from core.context import AppContext
 
+        args.gui_commands = gui_commands or {}
         ctx = AppContext.open(
             args.db,
             offline=True if getattr(args, "offline", False) else None,

@@ -1,0 +1,96 @@
+"""Write snapshots as JSON (lossless), CSV (positions) and XLSX (positions, history,
+changes, provenance), each through an atomic write."""
+
+from __future__ import annotations
+
+import csv
+from pathlib import Path
+
+from core.domain.analytics import Series
+from core.services.snapshots import dumps, write_atomic
+
+POSITION_COLUMNS = ("portfolio", "period", "cusip", "ticker", "issuer", "title_of_class",
+                    "share_type", "put_call", "shares", "shares_now", "value_reported",
+                    "weight_reported", "price", "price_time", "price_source", "value",
+                    "weight", "priced")  # fmt: skip
+CHANGE_COLUMNS = ("portfolio", "period", "cusip", "ticker", "issuer", "status",
+                  "shares_before", "shares_after", "shares_change", "value_before",
+                  "value_after", "price_effect", "quantity_effect")  # fmt: skip
+
+
+def position_rows(snapshot: dict):
+    for book in snapshot["portfolios"]:
+        for p in book["positions"]:
+            yield {"portfolio": book["name"], "period": book["report"]["period"], **p}
+
+
+def write_json(snapshot: dict, path: Path, force: bool = False) -> None:
+    write_atomic(path, lambda tmp: tmp.write_text(dumps(snapshot), encoding="utf-8"), force)
+
+
+def write_csv(snapshot: dict, path: Path, force: bool = False) -> None:
+    def write(tmp: Path) -> None:
+        with tmp.open("w", newline="", encoding="utf-8") as f:
+            w = csv.DictWriter(f, POSITION_COLUMNS, extrasaction="ignore")
+            w.writeheader()
+            for row in position_rows(snapshot):
+                w.writerow({k: ("" if v is None else v) for k, v in row.items()})
+
+    write_atomic(path, write, force)
+
+
+def write_xlsx(
+    snapshot: dict, histories: dict[str, Series], path: Path, force: bool = False
+) -> None:
+    from openpyxl import Workbook  # imported here: only exports need it
+    from openpyxl.styles import Font
+
+    def write(tmp: Path) -> None:
+        wb = Workbook()
+        bold = Font(bold=True)
+
+        def sheet(title: str, header: list[str], rows, first: bool = False):
+            ws = wb.active if first else wb.create_sheet()
+            ws.title = title
+            ws.append(header)
+            for cell in ws[1]:
+                cell.font = bold
+            for r in rows:
+                ws.append(list(r))
+            ws.freeze_panes = "A2"
+            return ws
+
+        sheet("Positions", list(POSITION_COLUMNS),
+              ([row.get(c) for c in POSITION_COLUMNS] for row in position_rows(snapshot)),
+              first=True)  # fmt: skip
+        hist_rows = []
+        for name, s in histories.items():
+            for i, day in enumerate(s.dates):
+                hist_rows.append([name, day.astype(object), float(s.totals[i]), float(s.top1[i]),
+                                  float(s.top5[i]), float(s.hhi[i]), float(s.effective_n[i]),
+                                  bool(s.is_period_end[i])])  # fmt: skip
+        ws = sheet("History", ["portfolio", "date", "total_value", "top1_weight", "top5_weight",
+                               "hhi", "effective_n", "as_filed"], hist_rows)  # fmt: skip
+        for cell in ws["B"][1:]:
+            cell.number_format = "yyyy-mm-dd"
+        sheet("Changes", list(CHANGE_COLUMNS), (
+            [book["name"], book["report"]["period"]] + [c.get(k) for k in CHANGE_COLUMNS[2:]]
+            for book in snapshot["portfolios"] for c in book["changes"]
+        ))  # fmt: skip
+        about = [
+            ["kind", snapshot["kind"]], ["schema_version", snapshot["schema_version"]],
+            ["created_at", snapshot["created_at"]], ["as_of", snapshot["as_of"]],
+            ["app_version", snapshot["app_version"]],
+            ["database_schema", snapshot["database_schema"]],
+        ]  # fmt: skip
+        for book in snapshot["portfolios"]:
+            for f in book["filings"]:
+                about.append([f"filing of {book['name']}", f"{f['accession']} "
+                              f"({f['form_type']}, period {f['period']}, filed {f['filed']})"])
+        for p in snapshot["prices"]:
+            about.append([f"price {p['ticker']}", f"{p['price']} at {p['time']} ({p['source']}"
+                          + (f"; {p['detail']}" if p["detail"] else "") + ")"])  # fmt: skip
+        sheet("About", ["item", "value"], about)
+        wb.save(tmp)
+
+    write_atomic(path, write, force)
