@@ -41,6 +41,8 @@ from gui.workers import Task, TaskRunner
 
 PAGES = ("dashboard", "holdings", "charts", "companies")
 IMPORT_FILTER = "13F filings (*.txt *.nc *.xml *.zip);;All files (*)"
+EXPORT_FILTER = ("JSON snapshot (*.json);;CSV positions (*.csv);;Excel workbook (*.xlsx);;"
+                 "PDF report (*.pdf);;PNG chart (*.png);;SVG chart (*.svg)")
 
 
 class MainWindow(QMainWindow):
@@ -111,6 +113,10 @@ class MainWindow(QMainWindow):
     def _build_actions(self) -> None:
         self.import_action = self._action("&Import 13F filing...", "Ctrl+I", self.choose_import,
                                           "Import EDGAR 13F files (or drop them on the window)")
+        self.export_action = self._action("&Export snapshot...", "Ctrl+E", self.choose_export,
+                                          "Save this portfolio as JSON, CSV, XLSX, PDF, PNG or SVG")
+        self.open_snapshot_action = self._action("&Open snapshot...", "Ctrl+O",
+                                                 self.choose_snapshot)  # fmt: skip
         self.settings_action = self._action("&Settings...", "Ctrl+,", self.open_settings)
         self.quit_action = self._action("&Quit", "Ctrl+Q", self.close)
         self.undo_action = self.undo_stack.createUndoAction(self, "&Undo")
@@ -139,7 +145,9 @@ class MainWindow(QMainWindow):
 
         bar = self.menuBar()
         m = bar.addMenu("&File")
-        m.addActions([self.import_action, self.settings_action])
+        m.addActions([self.import_action, self.export_action, self.open_snapshot_action])
+        m.addSeparator()
+        m.addAction(self.settings_action)
         m.addSeparator()
         m.addAction(self.quit_action)
         m = bar.addMenu("&Edit")
@@ -361,14 +369,79 @@ class MainWindow(QMainWindow):
             event.acceptProposedAction()
             self.import_paths(paths)
 
+    # -- snapshots ------------------------------------------------------------------------
+    def choose_export(self) -> None:
+        if self.portfolio is None:
+            return
+        suggested = f"{self.portfolio.name}.json"
+        path, _ = QFileDialog.getSaveFileName(self, "Export snapshot", suggested, EXPORT_FILTER)
+        if path:
+            self.export_snapshot(Path(path))
+
+    def export_snapshot(self, path: Path) -> None:
+        """The file dialog already asked before replacing a file: written with force."""
+        fmt = path.suffix.lower().lstrip(".")
+        if fmt not in ("json", "csv", "xlsx", "pdf", "png", "svg") or self.portfolio is None:
+            QMessageBox.warning(self, "Export", "Choose a file ending in .json, .csv, .xlsx, "
+                                f".pdf, .png or .svg (not '{path.name}').")  # fmt: skip
+            return
+        snapshots, portfolio = self.ctx.snapshots, self.portfolio
+        live = not self.ctx.settings.offline
+
+        def build():
+            from core.services import exporters
+
+            snap = snapshots.build([portfolio], None, live=live)
+            history = {portfolio.name: snapshots.history(portfolio, None)}
+            if fmt == "json":
+                exporters.write_json(snap, path, force=True)
+            elif fmt == "csv":
+                exporters.write_csv(snap, path, force=True)
+            elif fmt == "xlsx":
+                exporters.write_xlsx(snap, history, path, force=True)
+            return snap, history
+
+        def done(result) -> None:
+            snap, history = result
+            if fmt in ("pdf", "png", "svg"):  # Qt draws these, on this thread
+                from gui import export
+
+                if fmt == "pdf":
+                    export.write_pdf(snap, history, path, force=True)
+                else:
+                    widget = export.chart_widget("value", history[portfolio.name])
+                    export.save_chart(widget, path, fmt, force=True)
+                    widget.close()
+            self.statusBar().showMessage(f"Exported {path}")
+
+        self._start_task("export", build, f"Exporting {path.name}", done)
+
+    def choose_snapshot(self) -> None:
+        path, _ = QFileDialog.getOpenFileName(self, "Open snapshot", "", "Snapshots (*.json)")
+        if path:
+            self.open_snapshot(Path(path))
+
+    def open_snapshot(self, path: Path):
+        from core.services.snapshots import SnapshotError, load
+        from gui.dialogs.snapshot_view import SnapshotDialog
+
+        try:
+            snap = load(path)
+        except SnapshotError as exc:
+            QMessageBox.warning(self, "Cannot open snapshot", str(exc))
+            return None
+        dialog = SnapshotDialog(snap, str(path), self)
+        dialog.show()
+        return dialog
+
     # -- tasks ----------------------------------------------------------------------------
     def _start_task(self, name: str, fn, label: str, on_success) -> None:
         self.progress.setRange(0, 0)
         self.progress.setFormat(label)
         self.progress.show()
         self.cancel_button.show()
-        self.refresh_action.setEnabled(False)
-        self.import_action.setEnabled(False)
+        for action in (self.refresh_action, self.import_action, self.export_action):
+            action.setEnabled(False)
         self.statusBar().showMessage(label + "...")
 
         def done(result) -> None:
@@ -402,6 +475,7 @@ class MainWindow(QMainWindow):
         self.cancel_button.hide()
         self.refresh_action.setEnabled(not self.ctx.settings.offline)
         self.import_action.setEnabled(True)
+        self.export_action.setEnabled(True)
 
     def cancel_task(self) -> None:
         if self._task is not None:

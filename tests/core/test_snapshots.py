@@ -1,0 +1,215 @@
+"""Snapshots: lossless JSON with a schema, CSV, XLSX; atomic writes; show, diff, refusals."""
+
+from __future__ import annotations
+
+import copy
+import datetime as dt
+import io
+import json
+
+import pytest
+
+from core.cli import main
+from core.services import exporters
+from core.services.price_import import import_csv
+from core.services.snapshots import SnapshotError, diff, dumps, load, schema, validate
+from tests.conftest import DATA
+
+
+def cli(db_file, *argv):
+    out = io.StringIO()
+    rc = main(["--db", str(db_file), *argv], out=out)
+    return rc, out.getvalue()
+
+
+@pytest.fixture
+def snap_ctx(ctx):
+    import_csv(ctx.db, DATA / "prices" / "CRWV_head.csv", "CRWV")
+    return ctx
+
+
+def build(ctx, as_of=dt.date(2025, 5, 20)):
+    return ctx.snapshots.build([ctx.queries.portfolio()], as_of, live=False)
+
+
+def test_snapshot_content_as_of_a_date(snap_ctx):
+    s = build(snap_ctx)
+    assert (s["kind"], s["schema_version"], s["as_of"]) == ("stakewatch-snapshot", 1,
+                                                            "2025-05-20")  # fmt: skip
+    assert s["database_schema"] == "0002"
+    [book] = s["portfolios"]
+    assert book["report"] == {"period": "2025-03-31", "filed": "2025-05-15",
+                              "accessions": ["0001045810-25-000102"]}  # fmt: skip
+    assert book["previous_period"] == "2024-12-31"
+    crwv = next(p for p in book["positions"] if p["ticker"] == "CRWV")
+    close = next(float(line.split(",")[4]) for line in
+                 (DATA / "prices" / "CRWV_head.csv").read_text().splitlines()
+                 if line.startswith("2025-05-20"))  # fmt: skip
+    assert crwv["price"] == close and crwv["price_source"] == "cache"
+    assert crwv["price_time"] == "2025-05-20" and "close of 2025-05-20" in crwv["price_detail"]
+    assert crwv["value"] == pytest.approx(24_182_460 * close, abs=0.01)
+    arm = next(p for p in book["positions"] if p["ticker"] == "ARM")
+    assert not arm["priced"] and arm["value"] == 117_602_381  # no ARM price: as reported
+    assert abs(sum(p["weight"] for p in book["positions"]) - 1) < 1e-9
+    assert book["total_value_reported"] == 1_147_142_107
+    assert [f["accession"] for f in book["filings"]] == ["0001045810-25-000102"]
+    assert {c["status"]: c["ticker"] for c in book["changes"] if c["status"] != "UNCHANGED"} == {
+        "NEW": "CRWV"}
+    assert s["prices"] == [{"ticker": "CRWV", "price": close, "time": "2025-05-20",
+                            "source": "cache", "detail": crwv["price_detail"]}]  # fmt: skip
+
+
+def test_json_round_trip_is_identical(snap_ctx, tmp_path):
+    first = tmp_path / "a.json"
+    exporters.write_json(build(snap_ctx), first)
+    again = tmp_path / "b.json"
+    exporters.write_json(load(first), again)
+    assert again.read_bytes() == first.read_bytes()
+
+
+def test_every_export_validates_against_the_shipped_schema(snap_ctx):
+    import jsonschema
+
+    for as_of in (dt.date(2024, 1, 2), dt.date(2025, 5, 20), None):
+        s = snap_ctx.snapshots.build(snap_ctx.queries.portfolios(), as_of, live=False)
+        jsonschema.validate(s, schema())  # the real validator
+        assert validate(s) == []  # and the built-in one agrees
+
+
+def test_csv_and_xlsx(snap_ctx, tmp_path):
+    import csv
+
+    from openpyxl import load_workbook
+
+    s = build(snap_ctx)
+    exporters.write_csv(s, tmp_path / "p.csv")
+    rows = list(csv.DictReader((tmp_path / "p.csv").open()))
+    assert rows[0]["ticker"] == "CRWV" and len(rows) == 6
+    assert rows[0]["value_reported"] == "896685617"
+    histories = {"NVIDIA Corp": snap_ctx.snapshots.history(snap_ctx.queries.portfolio(),
+                                                           dt.date(2025, 5, 20))}  # fmt: skip
+    exporters.write_xlsx(s, histories, tmp_path / "s.xlsx")
+    wb = load_workbook(tmp_path / "s.xlsx")
+    assert wb.sheetnames == ["Positions", "History", "Changes", "About"]
+    pos = wb["Positions"]
+    header = [c.value for c in pos[1]]
+    assert pos.cell(2, header.index("value_reported") + 1).value == 896_685_617
+    hist = wb["History"]
+    first = [c.value for c in hist[2]]
+    assert first[0] == "NVIDIA Corp" and first[1].date() == dt.date(2023, 12, 31)
+    assert first[2] == 230_419_085 and first[7] is True
+    about = {r[0].value: r[1].value for r in wb["About"].iter_rows(min_row=2)}
+    assert about["as_of"] == "2025-05-20"
+    assert "0001045810-25-000102" in about["filing of NVIDIA Corp"]
+
+
+def test_an_interrupted_write_leaves_no_file(snap_ctx, tmp_path, monkeypatch):
+    folder = tmp_path / "out"
+    folder.mkdir()
+    target = folder / "s.json"
+
+    def boom(*_a, **_k):
+        raise OSError("disk full")
+
+    monkeypatch.setattr("core.services.snapshots.dumps", boom)
+    monkeypatch.setattr("core.services.exporters.dumps", boom)
+    with pytest.raises(OSError, match="disk full"):
+        exporters.write_json(build(snap_ctx), target)
+    assert list(folder.iterdir()) == []  # neither the file nor a temporary part
+
+
+def test_existing_files_need_force(snap_ctx, tmp_path):
+    target = tmp_path / "s.json"
+    target.write_text("keep me")
+    rc, _ = cli(snap_ctx.db.path, "export", "--offline", "--format", "json", "--out",
+                str(target))  # fmt: skip
+    assert rc == 2 and target.read_text() == "keep me"
+    rc, _ = cli(snap_ctx.db.path, "export", "--offline", "--format", "json", "--force",
+                "--out", str(target))  # fmt: skip
+    assert rc == 0 and load(target)["kind"] == "stakewatch-snapshot"
+
+
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [
+        ("{not json", "is not a JSON snapshot"),
+        ('{"kind": "other"}', "is not a Stakewatch snapshot"),
+        ('{"kind": "stakewatch-snapshot", "schema_version": 2}', "schema version 2"),
+        ('{"kind": "stakewatch-snapshot", "schema_version": 1}', "lacks created_at"),
+    ],
+)
+def test_malformed_and_future_files_are_refused(tmp_path, db_file, capsys, content, message):
+    bad = tmp_path / "bad.json"
+    bad.write_text(content)
+    with pytest.raises(SnapshotError, match=message):
+        load(bad)
+    rc = main(["--db", str(db_file), "snapshot", "show", str(bad)], out=io.StringIO())
+    err = capsys.readouterr().err
+    assert rc == 2 and err.startswith("error:") and message in err
+
+
+def test_a_wrong_type_deep_inside_is_refused(snap_ctx, tmp_path):
+    s = build(snap_ctx)
+    s["portfolios"][0]["positions"][0]["shares"] = "many"
+    (tmp_path / "x.json").write_text(dumps(s))
+    with pytest.raises(SnapshotError, match=r"positions\[0\]\.shares should be integer"):
+        load(tmp_path / "x.json")
+
+
+def hand_made(positions, total, top1):
+    return {"created_at": "2026-01-01T00:00:00+00:00", "as_of": "2026-01-01", "portfolios": [{
+        "name": "Book", "report": {"period": "2025-12-31"}, "total_value": total,
+        "concentration": {"top1_weight": top1, "top5_weight": 1.0, "hhi": top1,
+                          "effective_n": 1 / top1},
+        "positions": [{"cusip": c, "ticker": t, "put_call": None, "shares": s, "value": v,
+                       "weight": v / total} for c, t, s, v in positions],
+    }]}  # fmt: skip
+
+
+def test_diff_of_hand_made_snapshots():
+    a = hand_made([("A", "AAA", 10, 600.0), ("B", "BBB", 5, 400.0)], 1000.0, 0.6)
+    b = hand_made([("A", "AAA", 12, 900.0), ("C", "CCC", 1, 100.0)], 1000.0, 0.9)
+    d = diff(a, b)
+    [book] = d["portfolios"]
+    by = {p["ticker"]: p for p in book["positions"]}
+    assert (by["AAA"]["status"], by["AAA"]["shares_before"], by["AAA"]["shares_after"]) == (
+        "CHANGED", 10, 12)
+    assert by["BBB"]["status"] == "REMOVED" and by["BBB"]["value_after"] == 0
+    assert by["CCC"]["status"] == "ADDED" and by["CCC"]["value_before"] == 0
+    assert book["concentration_change"]["top1_weight"] == pytest.approx(0.3)
+    same = diff(a, copy.deepcopy(a))["portfolios"][0]
+    assert same["positions"] == [] and same["concentration_change"]["hhi"] == 0
+
+
+def test_cli_show_and_diff(snap_ctx, tmp_path):
+    a, b = tmp_path / "a.json", tmp_path / "b.json"
+    assert cli(snap_ctx.db.path, "export", "--offline", "--as-of", "2025-05-20", "--format",
+               "json", "--out", str(a))[0] == 0  # fmt: skip
+    assert cli(snap_ctx.db.path, "export", "--offline", "--as-of", "2025-07-01", "--format",
+               "json", "--out", str(b))[0] == 0  # fmt: skip
+    rc, out = cli(snap_ctx.db.path, "snapshot", "show", str(a))
+    assert rc == 0 and "report for 2025-03-31" in out and "CRWV" in out
+    rc, out = cli(snap_ctx.db.path, "snapshot", "diff", str(a), str(b), "--json")
+    d = json.loads(out)
+    crwv = next(p for p in d["portfolios"][0]["positions"] if p["ticker"] == "CRWV")
+    assert (crwv["shares_before"], crwv["shares_after"]) == (24_182_460, 24_277_573)
+
+
+@pytest.mark.parametrize(
+    ("argv", "message"),
+    [
+        (["--format", "json", "--out", "x.csv"], "ends in .csv"),
+        (["--format", "json", "--out", "/no/such/dir/x.json"], "does not exist"),
+        (["--format", "json", "--as-of", "2099-01-01", "--out", "y.json"], "in the future"),
+        (["--format", "json", "--as-of", "2020-01-01", "--out", "z.json"], "no report on or"),
+        (["--format", "doc", "--out", "x.doc"], "invalid choice"),
+    ],
+)
+def test_export_bad_input(snap_ctx, tmp_path, capsys, monkeypatch, argv, message):
+    folder = tmp_path / "out"
+    folder.mkdir()
+    monkeypatch.chdir(folder)
+    rc, _ = cli(snap_ctx.db.path, "export", "--offline", *argv)
+    err = capsys.readouterr().err
+    assert rc == 2 and err.startswith("error:") and message in err, err
+    assert not list(folder.iterdir())
