@@ -16,6 +16,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from core.domain.filings import issuer_label
 from gui.formatting import money_long, money_short
 
 COLUMNS = ("Ticker", "Issuer", "Shares", "Reported", "Price", "Value", "Weight", "Price from")
@@ -57,7 +58,7 @@ class SnapshotDialog(QDialog):
         table.verticalHeader().setVisible(False)
         for i, p in enumerate(book["positions"]):
             cells = [
-                p["ticker"] or p["cusip"], p["issuer"], f"{p['shares']:,}",
+                p["ticker"] or p["cusip"], issuer_label(p["issuer"])[0], f"{p['shares']:,}",
                 money_short(p["value_reported"]),
                 f"{p['price']:,.2f}" if p["price"] is not None else "",
                 money_short(p["value"]),
