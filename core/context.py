@@ -85,6 +85,13 @@ class AppContext:
         )
 
     @property
+    def own(self):
+        from core.services.own import OwnPortfolios
+
+        return OwnPortfolios(self.db, self.queries, self.prices,
+                             online=lambda: not self.settings.offline)
+
+    @property
     def snapshots(self):
         from core.services.snapshots import Snapshots
 

@@ -123,9 +123,12 @@ def cmd_changes(ctx, args, out: TextIO) -> int:
             ],
         }, out)  # fmt: skip
         return EXIT_OK
+    def n(x) -> str:
+        return f"{x:,.0f}" if float(x).is_integer() else f"{x:,}"
+
     rows = [
-        (c.ticker or c.cusip, c.status, f"{c.shares_before:,.0f}", f"{c.shares_after:,}",
-         f"{c.shares_change:+,.0f}",
+        (c.ticker or c.cusip, c.status, n(c.shares_before), n(c.shares_after),
+         ("+" if c.shares_change >= 0 else "") + n(c.shares_change),
          f"{(c.shares_change / c.shares_before * 100):+.1f}%" if c.shares_before else "",
          money(c.value_before), money(c.value_after), money(round(c.price_effect)),
          money(round(c.quantity_effect)))

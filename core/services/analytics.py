@@ -89,7 +89,9 @@ class Analytics:
         out = []
         for period in self.queries.periods(portfolio):
             h = self.queries.holdings(portfolio, period)
-            out.append(an.Report(period, max(filed[a] for a in h.accessions), h))
+            # An own statement is known the day it is dated; a filing when it is filed.
+            known = max((filed[a] for a in h.accessions if a in filed), default=period)
+            out.append(an.Report(period, known, h))
         if not out:
             raise NotFoundError(f"{portfolio.name} has no reports yet")
         return out

@@ -5,9 +5,11 @@ from __future__ import annotations
 import datetime as dt
 
 from core.domain.filings import FilingSummary
-from core.domain.positions import Holdings, PortfolioRef, aggregate
+from core.domain.positions import Holdings, PortfolioRef, Position, aggregate
 from core.services.seeding import NVIDIA_CIK
 from core.storage.database import Database
+from core.storage.own_store import OwnStore
+from core.storage.price_store import PriceStore
 from core.storage.repositories import Repository
 
 
@@ -42,14 +44,17 @@ class PortfolioQueries:
             return Repository(s).filings(portfolio)
 
     def periods(self, portfolio: PortfolioRef) -> list[dt.date]:
+        """Periods of report (a filer's) or statement dates (an own portfolio's)."""
         with self.db.session() as s:
+            if portfolio.kind == "own":
+                return OwnStore(s).statement_dates(portfolio)
             return Repository(s).periods(portfolio)
 
     def holdings(self, portfolio: PortfolioRef, period: dt.date | None = None) -> Holdings:
         """Positions as of a period of report (the latest by default), largest first."""
         with self.db.session() as s:
             repo = Repository(s)
-            periods = repo.periods(portfolio)
+            periods = self.periods(portfolio)
             if not periods:
                 raise NotFoundError(f"{portfolio.name} has no reports yet")
             if period is None:
@@ -59,7 +64,34 @@ class PortfolioQueries:
                 raise NotFoundError(
                     f"{portfolio.name} has no report for {period.isoformat()} (it has: {listed})"
                 )
+            if portfolio.kind == "own":
+                return own_holdings(s, portfolio, period)
             reports = repo.report_rows(portfolio, period)
             cusips = {r.cusip for rep in reports for r in rep.rows}
             tickers = repo.tickers(cusips)
         return aggregate(portfolio.name, period, reports, tickers)
+
+
+def own_key(ticker: str, cusip: str | None) -> str:
+    """An own position's security key: its CUSIP when known, else the ticker."""
+    return cusip or f"TICKER:{ticker}"
+
+
+def own_holdings(s, portfolio: PortfolioRef, period: dt.date) -> Holdings:
+    """An own statement valued at the last cached close on or before its date (else at
+    cost, else nothing), so it can be charted and compared like a filing."""
+    store, prices = OwnStore(s), PriceStore(s)
+    rows = []
+    for h in store.holdings(portfolio, period):
+        bar = prices.close_on_or_before(h.ticker, period)
+        price = bar.close if bar else (float(h.cost_per_share) if h.cost_per_share else 0.0)
+        shares = float(h.shares)
+        rows.append((h, shares, round(shares * price)))
+    total = sum(v for _, _, v in rows)
+    positions = tuple(sorted(
+        (Position(own_key(h.ticker, h.cusip), h.ticker, h.note or h.ticker, "", "SH", None,
+                  int(sh) if sh.is_integer() else sh, v, v / total if total else 0.0)
+         for h, sh, v in rows),
+        key=lambda p: (-p.value, p.ticker or ""),
+    ))  # fmt: skip
+    return Holdings(portfolio.name, period, (f"statement {period}",), total, positions)

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import datetime as dt
+from decimal import Decimal
 
 from sqlalchemy import (
     BigInteger,
+    Boolean,
     CheckConstraint,
     Date,
     DateTime,
@@ -14,8 +16,10 @@ from sqlalchemy import (
     Index,
     Integer,
     MetaData,
+    Numeric,
     String,
     Text,
+    UniqueConstraint,
     func,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
@@ -191,3 +195,42 @@ class LatestQuote(Base):
     quote_time: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
     fetched_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
     source: Mapped[str] = mapped_column(String(80))
+
+
+class OwnStatement(Base):
+    """A dated statement of an own portfolio: its positions hold until the next one."""
+
+    __tablename__ = "own_statements"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    portfolio_id: Mapped[int] = mapped_column(ForeignKey("portfolios.id", ondelete="CASCADE"))
+    as_of: Mapped[dt.date] = mapped_column(Date)
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+    __table_args__ = (UniqueConstraint("portfolio_id", "as_of", name="uq_own_statement_date"),)
+
+
+class OwnHolding(Base):
+    """One position of an own statement, as the user entered it."""
+
+    __tablename__ = "own_holdings"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    statement_id: Mapped[int] = mapped_column(
+        ForeignKey("own_statements.id", ondelete="CASCADE"), index=True
+    )
+    ticker: Mapped[str] = mapped_column(String(16))
+    cusip: Mapped[str | None] = mapped_column(String(9))
+    shares: Mapped[Decimal] = mapped_column(Numeric(24, 8))
+    cost_per_share: Mapped[Decimal | None] = mapped_column(Numeric(24, 8))
+    note: Mapped[str | None] = mapped_column(Text)
+    verified: Mapped[bool] = mapped_column(Boolean, default=False)
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    modified_at: Mapped[dt.datetime] = mapped_column(
+        DateTime(timezone=True), default=utcnow, onupdate=utcnow
+    )
+
+    __table_args__ = (
+        UniqueConstraint("statement_id", "ticker", name="uq_own_holding_ticker"),
+        CheckConstraint("shares > 0", name="shares_positive"),
+    )

@@ -13,6 +13,7 @@ from core.cli import main
 from core.services import exporters
 from core.services.price_import import import_csv
 from core.services.snapshots import SnapshotError, diff, dumps, load, schema, validate
+from core.storage.database import HEAD_REVISION
 from tests.conftest import DATA
 
 
@@ -36,7 +37,7 @@ def test_snapshot_content_as_of_a_date(snap_ctx):
     s = build(snap_ctx)
     assert (s["kind"], s["schema_version"], s["as_of"]) == ("stakewatch-snapshot", 1,
                                                             "2025-05-20")  # fmt: skip
-    assert s["database_schema"] == "0002"
+    assert s["database_schema"] == HEAD_REVISION
     [book] = s["portfolios"]
     assert book["report"] == {"period": "2025-03-31", "filed": "2025-05-15",
                               "accessions": ["0001045810-25-000102"]}  # fmt: skip

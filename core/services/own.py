@@ -1,0 +1,295 @@
+"""Your own portfolios: create, rename, delete; holdings entered as dated statements and
+checked field by field; CSV import with a per-line preview; profit and loss; compare."""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+from collections.abc import Callable
+from dataclasses import dataclass
+from decimal import Decimal, InvalidOperation
+from pathlib import Path
+
+from core.domain import cusip as cusips
+from core.domain.own import CheckedHolding, HoldingInput, OwnHolding
+from core.domain.positions import PortfolioRef
+from core.services.companies import TICKER
+from core.services.prices import PriceRefresher, utc_now
+from core.services.queries import InvalidRequestError, NotFoundError, PortfolioQueries
+from core.storage.database import Database
+from core.storage.own_store import OwnStore
+from core.storage.repositories import Repository
+
+
+class HoldingError(InvalidRequestError):
+    """Bad holding input; `fields` maps each bad field to its message."""
+
+    def __init__(self, fields: dict[str, str]) -> None:
+        super().__init__("; ".join(f"{k}: {v}" for k, v in fields.items()))
+        self.fields = fields
+
+
+@dataclass(frozen=True, slots=True)
+class PreviewLine:
+    line: int
+    raw: dict[str, str]
+    holding: CheckedHolding | None
+    errors: dict[str, str]
+
+
+@dataclass(frozen=True, slots=True)
+class Pnl:
+    ticker: str
+    shares: Decimal
+    cost_per_share: Decimal | None
+    price: float | None
+    value: float | None
+    cost: float | None
+    pnl: float | None
+    pnl_pct: float | None
+
+
+class OwnPortfolios:
+    def __init__(self, db: Database, queries: PortfolioQueries, prices: PriceRefresher,
+                 online: Callable[[], bool]) -> None:  # fmt: skip
+        self.db = db
+        self.queries = queries
+        self.prices = prices
+        self.online = online
+
+    # -- portfolios -----------------------------------------------------------------------
+    def _own(self, name: str) -> PortfolioRef:
+        p = self.queries.portfolio(name)
+        if p.kind != "own":
+            raise InvalidRequestError(f"{p.name} is a 13F filer's portfolio, not one of yours")
+        return p
+
+    @staticmethod
+    def _check_name(name: str) -> str:
+        name = (name or "").strip()
+        if not name or len(name) > 200:
+            raise HoldingError({"name": "give a name of 1 to 200 characters"})
+        return name
+
+    def create(self, name: str) -> PortfolioRef:
+        name = self._check_name(name)
+        with self.db.session() as s:
+            store = OwnStore(s)
+            if store.name_taken(name):
+                raise HoldingError({"name": f"a portfolio named {name!r} exists"})
+            return store.create(name)
+
+    def rename(self, old: str, new: str) -> PortfolioRef:
+        p = self._own(old)
+        new = self._check_name(new)
+        with self.db.session() as s:
+            store = OwnStore(s)
+            if new.lower() != p.name.lower() and store.name_taken(new):
+                raise HoldingError({"name": f"a portfolio named {new!r} exists"})
+            store.rename(p, new)
+        return PortfolioRef(p.id, new, p.kind, p.cik)
+
+    def delete(self, name: str) -> tuple[PortfolioRef, list[OwnHolding]]:
+        """Delete; returns what was there, so the GUI can undo by putting it back."""
+        p = self._own(name)
+        with self.db.session() as s:
+            store = OwnStore(s)
+            held = store.holdings(p)
+            store.delete(p)
+        return p, held
+
+    def restore(self, name: str, held: list[OwnHolding]) -> PortfolioRef:
+        """Re-create a deleted portfolio with its holdings (undo of delete)."""
+        with self.db.session() as s:
+            store = OwnStore(s)
+            p = store.create(name)
+            for h in sorted(held, key=lambda h: h.statement_date):
+                store.put(p, CheckedHolding(h.ticker, h.cusip, h.shares, h.statement_date,
+                                            h.cost_per_share, h.note, h.verified))  # fmt: skip
+        return p
+
+    # -- holdings -------------------------------------------------------------------------
+    def check(self, raw: HoldingInput, today: dt.date | None = None) -> CheckedHolding:
+        """Every field checked; HoldingError names each bad one. A ticker must be a known
+        company or, online, one the price provider knows; offline it is accepted and marked
+        unverified. A CUSIP (9 characters) must pass its check digit."""
+        today = today or utc_now().date()
+        errors: dict[str, str] = {}
+        symbol = (raw.ticker or "").strip().upper()
+        ticker, cusip = symbol, None
+        if not symbol:
+            errors["ticker"] = "give a ticker or a CUSIP"
+        shares = _decimal(raw.shares, "shares", errors)
+        if shares is not None and shares <= 0:
+            errors["shares"] = f"{raw.shares!r} is not more than zero"
+        try:
+            day = dt.date.fromisoformat((raw.date or "").strip())
+            if day > today:
+                errors["date"] = f"{day} is in the future"
+        except ValueError:
+            errors["date"] = f"{raw.date!r} is not a date like 2025-07-01"
+            day = today
+        cost = _decimal(raw.cost, "cost", errors) if (raw.cost or "").strip() else None
+        if cost is not None and cost < 0:
+            errors["cost"] = f"{raw.cost!r} is negative"
+        verified = False
+        if symbol and "ticker" not in errors:
+            with self.db.session() as s:
+                repo = Repository(s)
+                if len(symbol) == 9 and symbol[:8].isalnum() and symbol[8].isdigit() and (
+                        cusips.is_valid(symbol)):  # fmt: skip
+                    cusip = symbol
+                    known = {c.cusip: c for c in repo.companies()}.get(symbol)
+                    if known is None or not known.ticker:
+                        errors["ticker"] = f"CUSIP {symbol} has no known ticker: map it first"
+                    else:
+                        ticker, verified = known.ticker, True
+                elif len(symbol) == 9 and not TICKER.match(symbol):
+                    errors["ticker"] = f"{symbol!r} is neither a ticker nor a valid CUSIP"
+                elif not TICKER.match(symbol):
+                    errors["ticker"] = f"{symbol!r} is not a ticker (letters, digits, . - ^ =)"
+                else:
+                    mapped = {t: c for c, t in repo.tickers().items()}
+                    if symbol in mapped:
+                        cusip, verified = mapped[symbol], True
+            if "ticker" not in errors and not verified and self.online():
+                answer = self.prices.provider.quotes([ticker])
+                reason = answer.failed.get(ticker, "").lower()
+                if ticker in answer.quotes:
+                    verified = True
+                elif "unknown" in reason or "no quote" in reason:
+                    errors["ticker"] = f"{ticker} is not known to {self.prices.provider.name}"
+                # Any other failure (no network, a time-out): accepted, marked unverified.
+        if errors:
+            raise HoldingError(errors)
+        assert shares is not None
+        note = (raw.note or "").strip() or None
+        return CheckedHolding(ticker, cusip, shares, day, cost, note, verified)
+
+    def add(self, portfolio: str, raw: HoldingInput) -> tuple[int, CheckedHolding]:
+        p = self._own(portfolio)
+        h = self.check(raw)
+        with self.db.session() as s:
+            return OwnStore(s).put(p, h), h
+
+    def holdings(self, portfolio: str | None = None) -> list[tuple[str, OwnHolding]]:
+        ports = [self._own(portfolio)] if portfolio else [
+            p for p in self.queries.portfolios() if p.kind == "own"]  # fmt: skip
+        out = []
+        with self.db.session() as s:
+            store = OwnStore(s)
+            for p in ports:
+                out += [(p.name, h) for h in store.holdings(p)]
+        return out
+
+    def remove(self, holding_id: int) -> OwnHolding:
+        with self.db.session() as s:
+            gone = OwnStore(s).remove(holding_id)
+        if gone is None:
+            raise NotFoundError(f"no holding with id {holding_id}")
+        return gone
+
+    # -- CSV --------------------------------------------------------------------------------
+    def preview_csv(self, path: Path) -> list[PreviewLine]:
+        """Every line checked; nothing stored. Columns: ticker, shares, date, cost, note."""
+        try:
+            text = Path(path).read_text(encoding="utf-8-sig")
+        except (OSError, UnicodeDecodeError) as exc:
+            raise InvalidRequestError(f"{path}: cannot read it ({exc})") from None
+        reader = csv.DictReader(text.splitlines())
+        names = {(n or "").strip().lower(): n for n in reader.fieldnames or []}
+        missing = [c for c in ("ticker", "shares", "date") if c not in names]
+        if missing:
+            raise InvalidRequestError(f"{Path(path).name} has no {', '.join(missing)} column")
+        lines = []
+        for number, row in enumerate(reader, start=2):
+            raw = {k: (row.get(names[k]) or "") if k in names else ""
+                   for k in ("ticker", "shares", "date", "cost", "note")}  # fmt: skip
+            if not any(v.strip() for v in raw.values()):
+                continue
+            try:
+                h = self.check(HoldingInput(**raw))
+                lines.append(PreviewLine(number, raw, h, {}))
+            except HoldingError as exc:
+                lines.append(PreviewLine(number, raw, None, exc.fields))
+        seen: dict[tuple, int] = {}
+        for i, ln in enumerate(lines):
+            if ln.holding:
+                key = (ln.holding.ticker, ln.holding.date)
+                if key in seen:
+                    lines[i] = PreviewLine(ln.line, ln.raw, None,
+                                           {"ticker": f"also on line {seen[key]}"})  # fmt: skip
+                else:
+                    seen[key] = ln.line
+        return lines
+
+    def import_csv(self, path: Path, portfolio: str) -> int:
+        """All lines or none, in one transaction."""
+        p = self._own(portfolio)
+        lines = self.preview_csv(path)
+        bad = [ln for ln in lines if ln.errors]
+        if bad:
+            shown = "; ".join(f"line {ln.line}: " + ", ".join(f"{k} {v}" for k, v in
+                                                               ln.errors.items())
+                              for ln in bad[:10])  # fmt: skip
+            raise InvalidRequestError(f"{len(bad)} bad line(s), nothing imported: {shown}")
+        if not lines:
+            raise InvalidRequestError(f"{Path(path).name} has no holdings")
+        with self.db.session() as s:
+            store = OwnStore(s)
+            for ln in sorted(lines, key=lambda ln: ln.holding.date):  # type: ignore[union-attr]
+                store.put(p, ln.holding)  # type: ignore[arg-type]
+        return len(lines)
+
+    # -- analysis ---------------------------------------------------------------------------
+    def pnl(self, portfolio: str) -> list[Pnl]:
+        """The latest statement at the latest cached prices, against cost where given."""
+        p = self._own(portfolio)
+        with self.db.session() as s:
+            dates = OwnStore(s).statement_dates(p)
+            latest = OwnStore(s).holdings(p, dates[-1]) if dates else []
+        now = {x.ticker: x for x in self.prices.prices_now([h.ticker for h in latest],
+                                                           live=False)}  # fmt: skip
+        out = []
+        for h in latest:
+            q = now.get(h.ticker)
+            price = q.price if q and q.source in ("live", "cache") else None
+            value = float(h.shares) * price if price is not None else None
+            cost = float(h.shares * h.cost_per_share) if h.cost_per_share is not None else None
+            pnl = value - cost if value is not None and cost is not None else None
+            out.append(Pnl(h.ticker, h.shares, h.cost_per_share, price, value, cost, pnl,
+                           pnl / cost * 100 if pnl is not None and cost else None))  # fmt: skip
+        return out
+
+    def compare(self, mine: str, other: str | None) -> dict:
+        """Weights side by side (latest report of each) and the overlap, sum of min weights."""
+        a = self.queries.portfolio(mine)
+        b = self.queries.portfolio(other)
+        ha, hb = self.queries.holdings(a), self.queries.holdings(b)
+        wa = {p.ticker or p.cusip: p.weight or 0.0 for p in ha.positions if not p.is_option}
+        wb = {p.ticker or p.cusip: p.weight or 0.0 for p in hb.positions if not p.is_option}
+        keys = sorted(set(wa) | set(wb), key=lambda k: -(wa.get(k, 0) + wb.get(k, 0)))
+        return {
+            "portfolio": a.name, "other": b.name,
+            "period": ha.period.isoformat(), "other_period": hb.period.isoformat(),
+            "overlap": sum(min(wa.get(k, 0), wb.get(k, 0)) for k in keys),
+            "common": [k for k in keys if k in wa and k in wb],
+            "positions": [{"ticker": k, "weight": wa.get(k), "other_weight": wb.get(k)}
+                          for k in keys],
+        }  # fmt: skip
+
+
+def _decimal(text: str | None, field: str, errors: dict[str, str]) -> Decimal | None:
+    s = (text or "").strip().replace(",", "")
+    if not s:
+        errors[field] = "is required"
+        return None
+    try:
+        value = Decimal(s)
+    except InvalidOperation:
+        errors[field] = f"{text!r} is not a number"
+        return None
+    if not value.is_finite():
+        errors[field] = f"{text!r} is not a number"
+        return None
+    return value

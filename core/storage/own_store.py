@@ -1,0 +1,119 @@
+"""Own portfolios' statements and holdings, for the length of one session."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+
+from sqlalchemy import delete, func, select
+from sqlalchemy.orm import Session
+
+from core.domain.own import CheckedHolding, OwnHolding
+from core.domain.positions import PortfolioRef
+from core.storage import schema as t
+
+
+def _holding(h: t.OwnHolding, day: dt.date) -> OwnHolding:
+    return OwnHolding(h.id, day, h.ticker, h.cusip, Decimal(h.shares),
+                      Decimal(h.cost_per_share) if h.cost_per_share is not None else None,
+                      h.note, h.verified, h.created_at, h.modified_at)  # fmt: skip
+
+
+class OwnStore:
+    def __init__(self, session: Session) -> None:
+        self.s = session
+
+    # -- portfolios -----------------------------------------------------------------------
+    def create(self, name: str) -> PortfolioRef:
+        p = t.Portfolio(name=name, kind="own", cik=None)
+        self.s.add(p)
+        self.s.flush()
+        return PortfolioRef(p.id, p.name, p.kind, p.cik)
+
+    def name_taken(self, name: str) -> bool:
+        q = select(t.Portfolio.id).where(func.lower(t.Portfolio.name) == name.lower())
+        return self.s.scalar(q) is not None
+
+    def rename(self, portfolio: PortfolioRef, name: str) -> None:
+        row = self.s.get(t.Portfolio, portfolio.id)
+        assert row is not None
+        row.name = name
+
+    def delete(self, portfolio: PortfolioRef) -> int:
+        """Delete an own portfolio with its statements; returns how many holdings went."""
+        n = self.s.scalar(
+            select(func.count()).select_from(t.OwnHolding).join(t.OwnStatement)
+            .where(t.OwnStatement.portfolio_id == portfolio.id)
+        ) or 0  # fmt: skip
+        statements = select(t.OwnStatement.id).where(t.OwnStatement.portfolio_id == portfolio.id)
+        self.s.execute(delete(t.OwnHolding).where(t.OwnHolding.statement_id.in_(statements)))
+        self.s.execute(delete(t.OwnStatement).where(t.OwnStatement.portfolio_id == portfolio.id))
+        self.s.execute(delete(t.Portfolio).where(t.Portfolio.id == portfolio.id))
+        return n
+
+    # -- statements -----------------------------------------------------------------------
+    def statement_dates(self, portfolio: PortfolioRef) -> list[dt.date]:
+        q = (select(t.OwnStatement.as_of).where(t.OwnStatement.portfolio_id == portfolio.id)
+             .order_by(t.OwnStatement.as_of))  # fmt: skip
+        return list(self.s.scalars(q))
+
+    def holdings(self, portfolio: PortfolioRef, day: dt.date | None = None) -> list[OwnHolding]:
+        q = (select(t.OwnHolding, t.OwnStatement.as_of).join(t.OwnStatement)
+             .where(t.OwnStatement.portfolio_id == portfolio.id)
+             .order_by(t.OwnStatement.as_of, t.OwnHolding.ticker))  # fmt: skip
+        if day is not None:
+            q = q.where(t.OwnStatement.as_of == day)
+        return [_holding(h, d) for h, d in self.s.execute(q)]
+
+    def _statement(self, portfolio: PortfolioRef, day: dt.date) -> t.OwnStatement:
+        """The statement of that date, made from the one before it if new (positions hold
+        until the next statement, so a new one starts with what stood)."""
+        st = self.s.scalar(select(t.OwnStatement).where(
+            t.OwnStatement.portfolio_id == portfolio.id, t.OwnStatement.as_of == day))  # fmt: skip
+        if st is not None:
+            return st
+        before = self.s.scalar(
+            select(t.OwnStatement).where(t.OwnStatement.portfolio_id == portfolio.id,
+                                         t.OwnStatement.as_of < day)
+            .order_by(t.OwnStatement.as_of.desc()).limit(1)
+        )  # fmt: skip
+        st = t.OwnStatement(portfolio_id=portfolio.id, as_of=day)
+        self.s.add(st)
+        self.s.flush()
+        if before is not None:
+            for h in self.s.scalars(select(t.OwnHolding).where(t.OwnHolding.statement_id
+                                                               == before.id)):  # fmt: skip
+                self.s.add(t.OwnHolding(statement_id=st.id, ticker=h.ticker, cusip=h.cusip,
+                                        shares=h.shares, cost_per_share=h.cost_per_share,
+                                        note=h.note, verified=h.verified))  # fmt: skip
+            self.s.flush()
+        return st
+
+    def put(self, portfolio: PortfolioRef, h: CheckedHolding) -> int:
+        """Set the ticker's holding in the statement of h.date (added or replaced)."""
+        st = self._statement(portfolio, h.date)
+        row = self.s.scalar(select(t.OwnHolding).where(
+            t.OwnHolding.statement_id == st.id, t.OwnHolding.ticker == h.ticker))  # fmt: skip
+        if row is None:
+            row = t.OwnHolding(statement_id=st.id, ticker=h.ticker)
+            self.s.add(row)
+        row.cusip, row.shares, row.cost_per_share = h.cusip, h.shares, h.cost
+        row.note, row.verified = h.note, h.verified
+        self.s.flush()
+        return row.id
+
+    def remove(self, holding_id: int) -> OwnHolding | None:
+        row = self.s.get(t.OwnHolding, holding_id)
+        if row is None:
+            return None
+        st = self.s.get(t.OwnStatement, row.statement_id)
+        assert st is not None
+        gone = _holding(row, st.as_of)
+        # The statement stays, even empty: "nothing held from that date" is a statement too.
+        self.s.delete(row)
+        return gone
+
+    def portfolio_of_holding(self, holding_id: int) -> int | None:
+        q = (select(t.OwnStatement.portfolio_id).join(t.OwnHolding)
+             .where(t.OwnHolding.id == holding_id))  # fmt: skip
+        return self.s.scalar(q)

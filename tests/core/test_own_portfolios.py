@@ -1,0 +1,187 @@
+"""Your own portfolios: statements, checks on every field, CSV all-or-nothing, P&L, compare,
+and the analytics commands treating them like filers."""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import json
+from decimal import Decimal
+
+import pytest
+
+import core.context
+from core.cli import main
+from core.domain.own import HoldingInput
+from core.domain.prices import Quote
+from core.prices.provider import MemoryProvider
+from core.services.own import HoldingError
+from core.services.price_import import import_csv
+from tests.conftest import DATA
+
+WHEN = dt.datetime(2025, 7, 1, 20, tzinfo=dt.UTC)
+
+
+@pytest.fixture
+def provider(monkeypatch):
+    p = MemoryProvider(quotes={"AAPL": Quote("AAPL", 200.0, 199.0, "USD", WHEN)},
+                       failures={"MSFT": "no network: cannot resolve Yahoo's address"})
+    monkeypatch.setattr(core.context, "network_provider", lambda settings: p)
+    return p
+
+
+def cli(db_file, *argv):
+    out = io.StringIO()
+    rc = main(["--db", str(db_file), *argv], out=out)
+    return rc, out.getvalue()
+
+
+@pytest.fixture
+def ctx(db_file, provider):
+    """The shipped filings, with the fake network in place."""
+    from core.context import AppContext
+
+    c = AppContext.open(str(db_file), provider=provider)
+    yield c
+    c.close()
+
+
+@pytest.fixture
+def own(ctx):
+    ctx.own.create("Mine")
+    return ctx.own
+
+
+def add(own, ticker="CRWV", shares="100", date="2025-07-01", cost="40", note=None):
+    return own.add("Mine", HoldingInput(ticker, shares, date, cost, note))
+
+
+def test_statements_carry_forward_and_stay_apart(own):
+    add(own, "CRWV", "100", "2025-07-01")
+    add(own, "NVDA", "12.5", "2025-07-01", "150")
+    add(own, "CRWV", "150", "2025-09-30")  # a new statement: starts from the one before
+    rows = [(h.statement_date.isoformat(), h.ticker, h.shares) for _, h in own.holdings("Mine")]
+    assert rows == [("2025-07-01", "CRWV", Decimal(100)), ("2025-07-01", "NVDA", Decimal("12.5")),
+                    ("2025-09-30", "CRWV", Decimal(150)), ("2025-09-30", "NVDA", Decimal("12.5"))]
+    # Editing the later statement never changes the earlier one.
+    later = [h for _, h in own.holdings("Mine") if h.statement_date.month == 9]
+    own.remove(next(h.id for h in later if h.ticker == "NVDA"))
+    first = [(h.ticker, h.shares) for _, h in own.holdings("Mine") if h.statement_date.month == 7]
+    assert first == [("CRWV", Decimal(100)), ("NVDA", Decimal("12.5"))]
+
+
+def test_tickers_resolve_by_company_cusip_or_provider(own, ctx, provider):
+    h = add(own, "21873S108")[1]  # CoreWeave's CUSIP maps to its ticker
+    assert (h.ticker, h.cusip, h.verified) == ("CRWV", "21873S108", True)
+    assert add(own, "aapl")[1].verified  # unknown locally, known to the provider
+    unverified = add(own, "MSFT")[1]  # the provider could not be asked: accepted, marked
+    assert not unverified.verified
+    with pytest.raises(HoldingError) as info:
+        add(own, "ZZZQ")
+    assert "not known to memory" in info.value.fields["ticker"]
+
+
+@pytest.mark.parametrize(
+    ("fields", "bad"),
+    [
+        ({"shares": "0"}, {"shares"}),
+        ({"shares": "-5"}, {"shares"}),
+        ({"shares": "ten"}, {"shares"}),
+        ({"date": "2999-01-01"}, {"date"}),
+        ({"date": "01/07/2025"}, {"date"}),
+        ({"cost": "-1"}, {"cost"}),
+        ({"ticker": "21873S107"}, {"ticker"}),  # CUSIP-shaped, bad check digit
+        ({"ticker": ""}, {"ticker"}),
+        ({"ticker": "NO WAY"}, {"ticker"}),
+        ({"shares": "x", "date": "nope", "cost": "y"}, {"shares", "date", "cost"}),
+    ],
+)
+def test_every_bad_field_is_named_and_nothing_saved(own, fields, bad):
+    raw = {"ticker": "CRWV", "shares": "1", "date": "2025-07-01", "cost": None, **fields}
+    with pytest.raises(HoldingError) as info:
+        own.add("Mine", HoldingInput(**raw))
+    assert set(info.value.fields) == bad
+    assert own.holdings("Mine") == []
+
+
+def test_offline_accepts_unknown_tickers_unverified(db_file, provider):
+    rc, _ = cli(db_file, "portfolio", "create", "Mine")
+    rc, out = cli(db_file, "holding", "add", "--portfolio", "Mine", "--ticker", "ZZZQ",
+                  "--shares", "3", "--date", "2025-07-01", "--offline")  # fmt: skip
+    assert rc == 0 and "unverified" in out
+    assert provider.calls == []
+
+
+def test_csv_preview_marks_bad_lines_and_imports_all_or_nothing(own, tmp_path):
+    f = tmp_path / "h.csv"
+    f.write_text("Ticker,Shares,Date,Cost,Note\nCRWV,100,2025-07-01,40,first\n"
+                 "NVDA,0,2025-07-01,,\nCRWV,5,2025-07-01,,\n")  # fmt: skip
+    lines = own.preview_csv(f)
+    assert [ln.line for ln in lines if ln.errors] == [3, 4]
+    assert "shares" in lines[1].errors and "also on line 2" in lines[2].errors["ticker"]
+    with pytest.raises(Exception, match="2 bad line"):
+        own.import_csv(f, "Mine")
+    assert own.holdings("Mine") == []
+    f.write_text("ticker,shares,date,cost\nCRWV,100,2025-07-01,40\nNVDA,2,2025-07-01,\n")
+    assert own.import_csv(f, "Mine") == 2
+    assert len(own.holdings("Mine")) == 2
+
+
+def test_pnl_against_cost(own, ctx):
+    import_csv(ctx.db, DATA / "prices" / "CRWV_head.csv", "CRWV")
+    add(own, "CRWV", "100", "2025-04-01", "40")
+    [row] = own.pnl("Mine")
+    last_close = float((DATA / "prices" / "CRWV_head.csv").read_text().splitlines()[-1]
+                       .split(",")[4])  # fmt: skip
+    assert row.price == last_close and row.cost == 4000.0
+    assert row.pnl == pytest.approx(100 * last_close - 4000)
+
+
+def test_own_portfolio_in_holdings_history_and_compare(db_file, provider):
+    cli(db_file, "init")
+    assert cli(db_file, "portfolio", "create", "Mine")[0] == 0
+    for t, n in (("CRWV", "100"), ("NVDA", "10")):
+        assert cli(db_file, "holding", "add", "--portfolio", "Mine", "--ticker", t, "--shares",
+                   n, "--date", "2025-07-01", "--cost", "10", "--offline")[0] == 0  # fmt: skip
+    rc, out = cli(db_file, "holdings", "--portfolio", "Mine", "--json")
+    data = json.loads(out)
+    assert rc == 0 and data["period"] == "2025-07-01" and len(data["positions"]) == 2
+    rc, out = cli(db_file, "history", "--portfolio", "Mine", "--freq", "filing", "--json")
+    assert rc == 0 and json.loads(out)["points"][0]["date"] == "2025-07-01"
+    rc, out = cli(db_file, "compare", "--portfolio", "Mine", "--json")
+    c = json.loads(out)
+    assert c["other"] == "NVIDIA Corp" and c["common"] == ["CRWV"]
+    crwv = next(p for p in c["positions"] if p["ticker"] == "CRWV")
+    assert c["overlap"] == pytest.approx(min(crwv["weight"], crwv["other_weight"]))
+
+
+def test_create_rename_delete_and_restore(own):
+    own.rename("Mine", "Yours")
+    with pytest.raises(HoldingError, match="exists"):
+        own.create("yours")
+    own.add("Yours", HoldingInput("CRWV", "1", "2025-07-01"))
+    _p, held = own.delete("Yours")
+    assert len(held) == 1 and "Yours" not in [x.name for x in own.queries.portfolios()]
+    own.restore("Yours", held)
+    assert [h.ticker for _, h in own.holdings("Yours")] == ["CRWV"]
+
+
+@pytest.mark.parametrize(
+    ("argv", "message"),
+    [
+        (["holding", "add", "--portfolio", "NVIDIA Corp", "--ticker", "CRWV", "--shares", "1",
+          "--date", "2025-07-01"], "not one of yours"),
+        (["holding", "add", "--portfolio", "Mine", "--ticker", "CRWV", "--shares", "-1",
+          "--date", "2025-07-01"], "shares: '-1' is not more than zero"),
+        (["holding", "remove", "999"], "no holding with id 999"),
+        (["portfolio", "create", "NVIDIA Corp"], "exists"),
+        (["portfolio", "rename", "Mine"], "needs the new name"),
+        (["holding", "import-csv", "missing.csv", "--portfolio", "Mine"], "cannot read"),
+    ],
+)
+def test_bad_input_one_error_line(db_file, provider, capsys, argv, message):
+    cli(db_file, "portfolio", "create", "Mine")
+    capsys.readouterr()
+    rc, _ = cli(db_file, *argv)
+    err = capsys.readouterr().err
+    assert rc == 2 and err.startswith("error:") and err.count("\n") == 1 and message in err, err
