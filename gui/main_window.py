@@ -126,6 +126,17 @@ class MainWindow(QMainWindow):
         for a in (self.undo_action, self.redo_action):
             self.addAction(a)
         self.find_action = self._action("&Filter holdings", "Ctrl+F", self._on_find)
+        self.new_portfolio_action = self._action("&New portfolio...", "Ctrl+Shift+N",
+                                                 self.new_portfolio)  # fmt: skip
+        self.rename_portfolio_action = self._action("&Rename portfolio...", None,
+                                                    self.rename_portfolio)  # fmt: skip
+        self.delete_portfolio_action = self._action("&Delete portfolio...", None,
+                                                    self.delete_portfolio)  # fmt: skip
+        self.add_holding_action = self._action("&Add holding...", "Ctrl+N", self.add_holding,
+                                               "Enter a holding of your own portfolio")
+        self.import_holdings_action = self._action("&Import holdings CSV...", None,
+                                                   self.choose_holdings_csv)  # fmt: skip
+        self.compare_action = self._action("&Compare with NVIDIA...", None, self.compare)
         self.refresh_action = self._action("&Refresh prices", "F5", self.refresh_prices,
                                            "Fetch missing daily prices, then the latest quotes")
         self.page_actions = [
@@ -154,6 +165,12 @@ class MainWindow(QMainWindow):
         m.addActions([self.undo_action, self.redo_action])
         m.addSeparator()
         m.addActions([self.find_action, self.holdings.copy_action])
+        m = bar.addMenu("P&ortfolio")
+        m.addActions([self.new_portfolio_action, self.rename_portfolio_action,
+                      self.delete_portfolio_action])  # fmt: skip
+        m.addSeparator()
+        m.addActions([self.add_holding_action, self.import_holdings_action,
+                      self.compare_action])  # fmt: skip
         m = bar.addMenu("&View")
         m.addActions(self.page_actions)
         m.addSeparator()
@@ -194,8 +211,12 @@ class MainWindow(QMainWindow):
         bar.addPermanentWidget(self.cancel_button)
 
     # -- portfolios and pages -------------------------------------------------------------
-    def reload_portfolios(self) -> None:
-        ports = [p for p in self.ctx.queries.portfolios() if self.ctx.queries.periods(p)]
+    def reload_portfolios(self, select: str | None = None) -> None:
+        """Filers with reports, and every own portfolio (even an empty new one)."""
+        ports = [p for p in self.ctx.queries.portfolios()
+                 if p.kind == "own" or self.ctx.queries.periods(p)]  # fmt: skip
+        if select is not None:
+            self.portfolio = next((p for p in ports if p.name == select), None)
         self._portfolios = ports
         wanted = self.portfolio.name if self.portfolio else self.qsettings.value("portfolio")
         self.portfolio_box.blockSignals(True)
@@ -215,6 +236,11 @@ class MainWindow(QMainWindow):
     def _on_portfolio_selected(self, index: int) -> None:
         if 0 <= index < len(self._portfolios):
             self.portfolio = self._portfolios[index]
+            own = self.portfolio.kind == "own"
+            for action in (self.rename_portfolio_action, self.delete_portfolio_action,
+                           self.add_holding_action, self.import_holdings_action,
+                           self.compare_action):  # fmt: skip
+                action.setEnabled(own)
             self._reload_pages()
 
     def _reload_pages(self) -> None:
@@ -368,6 +394,127 @@ class MainWindow(QMainWindow):
         if paths:
             event.acceptProposedAction()
             self.import_paths(paths)
+
+    # -- own portfolios -------------------------------------------------------------------
+    def _own_changed(self, select: str | None = None) -> None:
+        name = select or (self.portfolio.name if self.portfolio else None)
+        self.reload_portfolios(select=name)
+
+    def _undoable(self, command) -> bool:
+        """Push an edit; a refused one (bad input) leaves nothing on the undo stack."""
+        from core.services.queries import InvalidRequestError
+
+        try:
+            self.undo_stack.push(command)
+        except InvalidRequestError as exc:
+            QMessageBox.warning(self, "Not saved", str(exc))
+            return False
+        return True
+
+    def new_portfolio(self) -> None:
+        from PySide6.QtWidgets import QInputDialog
+
+        from core.services.own import HoldingError
+        from gui.own_commands import CreatePortfolio
+
+        name, ok = QInputDialog.getText(self, "New portfolio", "Name of your portfolio:")
+        if not ok:
+            return
+        name = name.strip()
+        try:
+            self.ctx.own._check_name(name)
+            if any(p.name.lower() == name.lower() for p in self.ctx.queries.portfolios()):
+                raise HoldingError({"name": f"a portfolio named {name!r} exists"})
+        except HoldingError as exc:
+            QMessageBox.warning(self, "New portfolio", str(exc))
+            return
+        self._undoable(CreatePortfolio(self.ctx.own, name, lambda: self._own_changed(name)))
+
+    def rename_portfolio(self) -> None:
+        from PySide6.QtWidgets import QInputDialog
+
+        from gui.own_commands import RenamePortfolio
+
+        if self.portfolio is None or self.portfolio.kind != "own":
+            return
+        old = self.portfolio.name
+        new, ok = QInputDialog.getText(self, "Rename portfolio", "New name:", text=old)
+        if ok and new.strip() and new.strip() != old:
+            new = new.strip()
+            self._undoable(RenamePortfolio(self.ctx.own, old, new,
+                                           lambda: self._own_changed(new)))  # fmt: skip
+
+    def delete_portfolio(self) -> None:
+        from gui.own_commands import DeletePortfolio
+
+        if self.portfolio is None or self.portfolio.kind != "own":
+            return
+        name = self.portfolio.name
+        answer = QMessageBox.question(
+            self, "Delete portfolio",
+            f"Delete '{name}' and all its holdings? (Edit > Undo brings it back.)",
+        )  # fmt: skip
+        if answer == QMessageBox.StandardButton.Yes:
+            self.portfolio = None
+            self._undoable(DeletePortfolio(self.ctx.own, name, self._own_changed))
+
+    def add_holding(self) -> None:
+        from gui.dialogs.holding_dialog import HoldingDialog
+
+        if self.portfolio is None or self.portfolio.kind != "own":
+            return
+        dialog = HoldingDialog(self.ctx.own, self.portfolio.name, self)
+        if dialog.exec() == QDialog.DialogCode.Accepted and dialog.checked is not None:
+            self.put_holding(dialog.raw(), dialog.checked.date)
+
+    def put_holding(self, raw, day) -> bool:
+        from gui.own_commands import StatementEdit
+
+        assert self.portfolio is not None
+        own, name = self.ctx.own, self.portfolio.name
+        return self._undoable(StatementEdit(
+            f"set {raw.ticker.upper()} in {name} as of {day}", own, name, [day],
+            lambda: own.add(name, raw), self._own_changed,
+        ))  # fmt: skip
+
+    def choose_holdings_csv(self) -> None:
+        path, _ = QFileDialog.getOpenFileName(self, "Import holdings", "", "CSV (*.csv)")
+        if path:
+            self.import_holdings_csv(Path(path))
+
+    def import_holdings_csv(self, path: Path, confirm=None) -> bool:
+        from core.services.queries import InvalidRequestError
+        from gui.dialogs.own_dialogs import CsvPreviewDialog
+        from gui.own_commands import StatementEdit
+
+        if self.portfolio is None or self.portfolio.kind != "own":
+            return False
+        own, name = self.ctx.own, self.portfolio.name
+        try:
+            lines = own.preview_csv(path)
+        except InvalidRequestError as exc:
+            QMessageBox.warning(self, "Import holdings", str(exc))
+            return False
+        dialog = CsvPreviewDialog(path.name, lines, self)
+        accepted = confirm(dialog) if confirm else dialog.exec() == QDialog.DialogCode.Accepted
+        if not accepted:
+            return False
+        days = [ln.holding.date for ln in lines if ln.holding]
+        return self._undoable(StatementEdit(f"import {path.name}", own, name, days,
+                                            lambda: own.import_csv(path, name),
+                                            self._own_changed))  # fmt: skip
+
+    def compare(self):
+        from gui.dialogs.own_dialogs import CompareDialog
+
+        if self.portfolio is None or self.portfolio.kind != "own":
+            return None
+        if not self.ctx.queries.periods(self.portfolio):
+            QMessageBox.information(self, "Compare", "Add holdings first.")
+            return None
+        dialog = CompareDialog(self.ctx.own.compare(self.portfolio.name, None), self)
+        dialog.show()
+        return dialog
 
     # -- snapshots ------------------------------------------------------------------------
     def choose_export(self) -> None:

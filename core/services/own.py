@@ -109,7 +109,8 @@ class OwnPortfolios:
         return p
 
     # -- holdings -------------------------------------------------------------------------
-    def check(self, raw: HoldingInput, today: dt.date | None = None) -> CheckedHolding:
+    def check(self, raw: HoldingInput, today: dt.date | None = None,
+              use_network: bool = True) -> CheckedHolding:  # fmt: skip
         """Every field checked; HoldingError names each bad one. A ticker must be a known
         company or, online, one the price provider knows; offline it is accepted and marked
         unverified. A CUSIP (9 characters) must pass its check digit."""
@@ -136,23 +137,21 @@ class OwnPortfolios:
         if symbol and "ticker" not in errors:
             with self.db.session() as s:
                 repo = Repository(s)
-                if len(symbol) == 9 and symbol[:8].isalnum() and symbol[8].isdigit() and (
-                        cusips.is_valid(symbol)):  # fmt: skip
-                    cusip = symbol
+                if _looks_like_cusip(symbol):
                     known = {c.cusip: c for c in repo.companies()}.get(symbol)
-                    if known is None or not known.ticker:
+                    if not cusips.is_valid(symbol):
+                        errors["ticker"] = f"CUSIP {symbol} fails its check digit"
+                    elif known is None or not known.ticker:
                         errors["ticker"] = f"CUSIP {symbol} has no known ticker: map it first"
                     else:
-                        ticker, verified = known.ticker, True
-                elif len(symbol) == 9 and not TICKER.match(symbol):
-                    errors["ticker"] = f"{symbol!r} is neither a ticker nor a valid CUSIP"
+                        ticker, cusip, verified = known.ticker, symbol, True
                 elif not TICKER.match(symbol):
                     errors["ticker"] = f"{symbol!r} is not a ticker (letters, digits, . - ^ =)"
                 else:
                     mapped = {t: c for c, t in repo.tickers().items()}
                     if symbol in mapped:
                         cusip, verified = mapped[symbol], True
-            if "ticker" not in errors and not verified and self.online():
+            if "ticker" not in errors and not verified and use_network and self.online():
                 answer = self.prices.provider.quotes([ticker])
                 reason = answer.failed.get(ticker, "").lower()
                 if ticker in answer.quotes:
@@ -171,6 +170,26 @@ class OwnPortfolios:
         h = self.check(raw)
         with self.db.session() as s:
             return OwnStore(s).put(p, h), h
+
+    def statement(self, portfolio: str, day: dt.date) -> list[OwnHolding] | None:
+        """The holdings of one statement, or None if there is no statement that day."""
+        p = self._own(portfolio)
+        with self.db.session() as s:
+            store = OwnStore(s)
+            if day not in store.statement_dates(p):
+                return None
+            return store.holdings(p, day)
+
+    def set_statement(self, portfolio: str, day: dt.date,
+                      holdings: list[OwnHolding] | None) -> None:  # fmt: skip
+        """Make one statement exactly `holdings` (None: no statement that day), in one
+        transaction. Undo and redo of every edit go through here."""
+        p = self._own(portfolio)
+        with self.db.session() as s:
+            OwnStore(s).replace_statement(p, day, [
+                CheckedHolding(h.ticker, h.cusip, h.shares, day, h.cost_per_share, h.note,
+                               h.verified) for h in holdings
+            ] if holdings is not None else None)  # fmt: skip
 
     def holdings(self, portfolio: str | None = None) -> list[tuple[str, OwnHolding]]:
         ports = [self._own(portfolio)] if portfolio else [
@@ -277,6 +296,12 @@ class OwnPortfolios:
             "positions": [{"ticker": k, "weight": wa.get(k), "other_weight": wb.get(k)}
                           for k in keys],
         }  # fmt: skip
+
+
+def _looks_like_cusip(symbol: str) -> bool:
+    """Nine characters, digits among the first eight, a digit last: no ticker looks so."""
+    return (len(symbol) == 9 and symbol.isalnum() and symbol[8].isdigit()
+            and any(c.isdigit() for c in symbol[:8]))  # fmt: skip
 
 
 def _decimal(text: str | None, field: str, errors: dict[str, str]) -> Decimal | None:

@@ -102,6 +102,26 @@ class OwnStore:
         self.s.flush()
         return row.id
 
+    def replace_statement(self, portfolio: PortfolioRef, day: dt.date,
+                          holdings: list[CheckedHolding] | None) -> None:  # fmt: skip
+        st = self.s.scalar(select(t.OwnStatement).where(
+            t.OwnStatement.portfolio_id == portfolio.id, t.OwnStatement.as_of == day))  # fmt: skip
+        if st is not None:
+            self.s.execute(delete(t.OwnHolding).where(t.OwnHolding.statement_id == st.id))
+            if holdings is None:
+                self.s.delete(st)
+                return
+        elif holdings is None:
+            return
+        else:
+            st = t.OwnStatement(portfolio_id=portfolio.id, as_of=day)
+            self.s.add(st)
+        self.s.flush()
+        for h in holdings:
+            self.s.add(t.OwnHolding(statement_id=st.id, ticker=h.ticker, cusip=h.cusip,
+                                    shares=h.shares, cost_per_share=h.cost, note=h.note,
+                                    verified=h.verified))  # fmt: skip
+
     def remove(self, holding_id: int) -> OwnHolding | None:
         row = self.s.get(t.OwnHolding, holding_id)
         if row is None:

@@ -1,0 +1,118 @@
+"""Your own portfolios in the window: the entry dialog checks as you type; every edit is
+undoable; a CSV is previewed line by line; your book beside NVIDIA's."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from PySide6.QtWidgets import QDialogButtonBox, QMessageBox
+
+from core.domain.own import HoldingInput
+from gui.dialogs.holding_dialog import HoldingDialog
+from tests.gui.conftest import idle
+
+TODAY = dt.date(2025, 7, 2)
+
+
+def names(w):
+    return [w.portfolio_box.itemText(i) for i in range(w.portfolio_box.count())]
+
+
+def held(ctx, name="Mine"):
+    return sorted((h.statement_date.isoformat(), h.ticker, f"{h.shares.normalize():f}")
+                  for _, h in ctx.own.holdings(name))  # fmt: skip
+
+
+def test_the_dialog_checks_as_you_type(qtbot, gctx):
+    gctx.own.create("Mine")
+    d = HoldingDialog(gctx.own, "Mine", today=TODAY)
+    qtbot.addWidget(d)
+    ok = d.buttons.button(QDialogButtonBox.StandardButton.Ok)
+    assert not ok.isEnabled() and d.errors["ticker"].text() == ""  # quiet until typed
+    qtbot.keyClicks(d.ticker, "CRWV")
+    qtbot.keyClicks(d.shares, "-3")
+    assert "not more than zero" in d.errors["shares"].text() and not ok.isEnabled()
+    d.shares.clear()
+    qtbot.keyClicks(d.shares, "12.5")
+    assert d.errors["shares"].text() == "" and ok.isEnabled()
+    qtbot.keyClicks(d.cost, "abc")
+    assert "not a number" in d.errors["cost"].text() and not ok.isEnabled()
+    d.cost.setText("40")
+    d.ticker.setText("21873S107")  # a CUSIP with a wrong check digit
+    assert d.errors["ticker"].text() and not ok.isEnabled()
+    d.ticker.setText("crwv")
+    assert ok.isEnabled()
+    assert d.checked.ticker == "CRWV" and str(d.checked.shares) == "12.5"
+
+
+def test_add_undo_redo(qtbot, make_window, gctx):
+    gctx.own.create("Mine")
+    w = make_window(gctx)
+    w.portfolio_box.setCurrentText("Mine")
+    assert w.add_holding_action.isEnabled()
+    assert w.put_holding(HoldingInput("CRWV", "100", "2025-05-01", "40"), dt.date(2025, 5, 1))
+    assert w.put_holding(HoldingInput("NVDA", "10", "2025-06-02"), dt.date(2025, 6, 2))
+    assert held(gctx) == [("2025-05-01", "CRWV", "100"), ("2025-06-02", "CRWV", "100"),
+                          ("2025-06-02", "NVDA", "10")]  # fmt: skip
+    w.undo_action.trigger()
+    assert held(gctx) == [("2025-05-01", "CRWV", "100")]
+    w.redo_action.trigger()
+    assert ("2025-06-02", "NVDA", "10") in held(gctx)
+    idle(qtbot, w)
+    assert w.holdings.period_box.findText("2025-06-02") >= 0
+    w.holdings.select_period(dt.date(2025, 6, 2))
+    idle(qtbot, w)
+    assert sorted(w.holdings.model.row_at(i).position.ticker for i in range(2)) == [
+        "CRWV", "NVDA"]
+
+
+def test_create_and_delete_portfolio_are_undoable(qtbot, make_window, gctx, monkeypatch):
+    from PySide6.QtWidgets import QInputDialog
+
+    w = make_window(gctx)
+    monkeypatch.setattr(QInputDialog, "getText", staticmethod(lambda *a, **k: ("Mine", True)))
+    w.new_portfolio()
+    assert "Mine" in names(w) and w.portfolio_box.currentText() == "Mine"
+    gctx.own.add("Mine", HoldingInput("CRWV", "5", "2025-05-01"))
+    monkeypatch.setattr(QMessageBox, "question",
+                        staticmethod(lambda *a, **k: QMessageBox.StandardButton.Yes))
+    w.delete_portfolio()
+    assert "Mine" not in names(w)
+    w.undo_action.trigger()
+    assert "Mine" in names(w) and held(gctx) == [("2025-05-01", "CRWV", "5")]
+    w.undo_action.trigger()  # and the creation itself
+    assert "Mine" not in names(w)
+
+
+def test_csv_preview_then_import_and_undo(qtbot, make_window, gctx, tmp_path, messages):
+    gctx.own.create("Mine")
+    w = make_window(gctx)
+    w.portfolio_box.setCurrentText("Mine")
+    bad = tmp_path / "bad.csv"
+    bad.write_text("ticker,shares,date\nCRWV,10,2025-05-01\nNVDA,zero,2025-05-01\n")
+    seen = []
+
+    def look(dialog):
+        seen.append((dialog.import_button.isEnabled(), dialog.table.item(1, 5).text()))
+        return False
+
+    assert not w.import_holdings_csv(bad, confirm=look)
+    assert seen == [(False, "shares: 'zero' is not a number")]
+    good = tmp_path / "good.csv"
+    good.write_text("ticker,shares,date,cost\nCRWV,10,2025-05-01,40\nNVDA,3,2025-05-01,\n")
+    assert w.import_holdings_csv(good, confirm=lambda d: d.import_button.isEnabled())
+    assert held(gctx) == [("2025-05-01", "CRWV", "10"), ("2025-05-01", "NVDA", "3")]
+    w.undo_action.trigger()
+    assert held(gctx) == []
+
+
+def test_compare_with_nvidia(qtbot, make_window, gctx):
+    gctx.own.create("Mine")
+    gctx.own.add("Mine", HoldingInput("CRWV", "100", "2025-05-01"))
+    w = make_window(gctx)
+    w.portfolio_box.setCurrentText("Mine")
+    dialog = w.compare()
+    qtbot.addWidget(dialog)
+    assert "Overlap" in dialog.summary.text()
+    tickers = [dialog.table.item(i, 0).text() for i in range(dialog.table.rowCount())]
+    assert "CRWV" in tickers and "INTC" in tickers
