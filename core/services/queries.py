@@ -81,6 +81,7 @@ def own_holdings(s, portfolio: PortfolioRef, period: dt.date) -> Holdings:
     """An own statement valued at the last cached close on or before its date (else at
     cost, else nothing), so it can be charted and compared like a filing."""
     store, prices = OwnStore(s), PriceStore(s)
+    names = {c.ticker: c.name for c in Repository(s).companies() if c.ticker}
     rows = []
     for h in store.holdings(portfolio, period):
         bar = prices.close_on_or_before(h.ticker, period)
@@ -89,7 +90,8 @@ def own_holdings(s, portfolio: PortfolioRef, period: dt.date) -> Holdings:
         rows.append((h, shares, round(shares * price)))
     total = sum(v for _, _, v in rows)
     positions = tuple(sorted(
-        (Position(own_key(h.ticker, h.cusip), h.ticker, h.note or h.ticker, "", "SH", None,
+        (Position(own_key(h.ticker, h.cusip), h.ticker, names.get(h.ticker, h.note or h.ticker),
+                  "", "SH", None,
                   int(sh) if sh.is_integer() else sh, v, v / total if total else 0.0)
          for h, sh, v in rows),
         key=lambda p: (-p.value, p.ticker or ""),
