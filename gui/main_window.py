@@ -89,6 +89,7 @@ class MainWindow(QMainWindow):
         self._build_toolbar()
         self._build_status_bar()
         self.holdings.tickers_changed.connect(self._reload_pages)
+        self.holdings.model.shares_edited.connect(self._on_shares_edited)
 
         self.quote_timer = QTimer(self)
         self.quote_timer.timeout.connect(self._on_quote_timer)
@@ -476,6 +477,27 @@ class MainWindow(QMainWindow):
             f"set {raw.ticker.upper()} in {name} as of {day}", own, name, [day],
             lambda: own.add(name, raw), self._own_changed,
         ))  # fmt: skip
+
+    def _on_shares_edited(self, ticker: str, text: str) -> None:
+        """Shares typed in the holdings table: checked, then one undoable edit."""
+        from core.domain.own import HoldingInput
+        from core.services.own import HoldingError
+
+        day = self.holdings.period()
+        if self.portfolio is None or self.portfolio.kind != "own" or day is None:
+            return
+        current = {h.ticker: h for h in self.ctx.own.statement(self.portfolio.name, day) or []}
+        old = current.get(ticker)
+        raw = HoldingInput(ticker, text, day.isoformat(),
+                           str(old.cost_per_share) if old and old.cost_per_share is not None
+                           else None,
+                           old.note if old else None)  # fmt: skip
+        try:
+            self.ctx.own.check(raw, use_network=False)
+        except HoldingError as exc:
+            QMessageBox.warning(self, "Shares not saved", str(exc))
+            return
+        self.put_holding(raw, day)
 
     def choose_holdings_csv(self) -> None:
         path, _ = QFileDialog.getOpenFileName(self, "Import holdings", "", "CSV (*.csv)")

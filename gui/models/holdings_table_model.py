@@ -27,10 +27,12 @@ class HoldingsTableModel(QAbstractTableModel):
     `ticker_edited(cusip, old, new)` and the page saves it (undoably)."""
 
     ticker_edited = Signal(str, object, object)
+    shares_edited = Signal(str, str)  # ticker, the text typed (own portfolios)
 
     def __init__(self, parent=None) -> None:
         super().__init__(parent)
         self._rows: list[HoldingRow] = []
+        self.shares_editable = False  # an own portfolio's shares are edited in place
 
     def set_rows(self, rows: list[HoldingRow]) -> None:
         self.beginResetModel()
@@ -56,6 +58,9 @@ class HoldingsTableModel(QAbstractTableModel):
 
     def flags(self, index: Index):
         base = super().flags(index)
+        if (index.isValid() and index.column() == COL_SHARES and self.shares_editable
+                and self._rows[index.row()].status != "SOLD OUT"):  # fmt: skip
+            return base | Qt.ItemFlag.ItemIsEditable
         if index.isValid() and index.column() == COL_TICKER:
             r = self._rows[index.row()]
             if r.position.ticker is None and r.status != "SOLD OUT":
@@ -63,7 +68,16 @@ class HoldingsTableModel(QAbstractTableModel):
         return base
 
     def setData(self, index: Index, value, role=Qt.ItemDataRole.EditRole) -> bool:
-        if role != Qt.ItemDataRole.EditRole or index.column() != COL_TICKER:
+        if role != Qt.ItemDataRole.EditRole:
+            return False
+        if index.column() == COL_SHARES and self.shares_editable:
+            r = self._rows[index.row()]
+            text = str(value or "").strip()
+            if text and r.position.ticker:
+                self.shares_edited.emit(r.position.ticker, text)
+                return True
+            return False
+        if index.column() != COL_TICKER:
             return False
         text = str(value or "").strip().upper()
         r = self._rows[index.row()]
@@ -78,8 +92,9 @@ class HoldingsTableModel(QAbstractTableModel):
         r = self._rows[index.row()]
         p, col = r.position, index.column()
         if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.EditRole):
-            return self._display(r, col) if role == Qt.ItemDataRole.DisplayRole else (
-                p.ticker or "")  # fmt: skip
+            if role == Qt.ItemDataRole.DisplayRole:
+                return self._display(r, col)
+            return str(p.shares) if col == COL_SHARES else (p.ticker or "")
         if role == SORT_ROLE:
             return self._sort_key(r, col)
         if role == FILTER_ROLE:

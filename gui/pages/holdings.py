@@ -130,6 +130,7 @@ class HoldingsPage(QWidget):
     # -- loading --------------------------------------------------------------------------
     def show_portfolio(self, portfolio: PortfolioRef) -> None:
         self.portfolio = portfolio
+        self.model.shares_editable = portfolio.kind == "own"
         periods = self.queries.periods(portfolio)
         self.period_box.blockSignals(True)
         self.period_box.clear()

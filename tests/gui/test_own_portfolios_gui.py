@@ -116,3 +116,27 @@ def test_compare_with_nvidia(qtbot, make_window, gctx):
     assert "Overlap" in dialog.summary.text()
     tickers = [dialog.table.item(i, 0).text() for i in range(dialog.table.rowCount())]
     assert "CRWV" in tickers and "INTC" in tickers
+
+
+def test_shares_edited_in_the_table_are_checked_and_undoable(qtbot, make_window, gctx,
+                                                              messages):  # fmt: skip
+    from gui.models.holdings_table_model import COL_SHARES, COL_TICKER
+
+    gctx.own.create("Mine")
+    gctx.own.add("Mine", HoldingInput("CRWV", "100", "2025-05-01", "40", "core"))
+    w = make_window(gctx)
+    w.portfolio_box.setCurrentText("Mine")
+    idle(qtbot, w)
+    proxy = w.holdings.proxy
+    row = next(r for r in range(proxy.rowCount()) if proxy.data(proxy.index(r, COL_TICKER))
+               == "CRWV")  # fmt: skip
+    index = proxy.index(row, COL_SHARES)
+    assert proxy.flags(index) & proxy.flags(index).ItemIsEditable
+    assert proxy.setData(index, "150.5")
+    [h] = [h for _, h in gctx.own.holdings("Mine")]
+    assert f"{h.shares.normalize():f}" == "150.5" and h.note == "core"  # cost, note kept
+    assert f"{h.cost_per_share.normalize():f}" == "40"
+    proxy.setData(index, "-2")
+    assert messages[-1][1] == "Shares not saved"
+    w.undo_action.trigger()
+    assert held(gctx) == [("2025-05-01", "CRWV", "100")]
