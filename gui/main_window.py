@@ -58,6 +58,7 @@ class MainWindow(QMainWindow):
         self.portfolio: PortfolioRef | None = None
         self._portfolios: list[PortfolioRef] = []
         self._task: Task | None = None
+        self._live_quotes = 0  # live answers shown so far (a cached read must not follow)
 
         self.dashboard = DashboardPage(ctx.analytics, self.runner)
         self.holdings = HoldingsPage(ctx.queries, ctx.analytics, ctx.companies, self.undo_stack,
@@ -291,8 +292,17 @@ class MainWindow(QMainWindow):
 
     # -- quotes and prices ----------------------------------------------------------------
     def _show_cached_quotes(self) -> None:
-        shown = self.ctx.prices.prices_now(list(ALWAYS), live=False)
-        self._set_quotes(shown)
+        """The cached quotes, read on a worker (a live refresh, if running, comes after)."""
+        if self.runner.running("quotes"):
+            return
+        prices, generation = self.ctx.prices, self._live_quotes
+        self.runner.submit("cached-quotes", lambda: prices.prices_now(list(ALWAYS), live=False),
+                           on_success=lambda shown: self._on_cached_quotes(generation, shown))
+
+    def _on_cached_quotes(self, generation: int, shown: list[PriceNow]) -> None:
+        # Never over a live answer that came (or is coming) after this read began.
+        if generation == self._live_quotes and not self.runner.running("quotes"):
+            self._set_quotes(shown)
 
     def _set_quotes(self, shown: list[PriceNow]) -> None:
         offline = self.ctx.settings.offline
@@ -315,6 +325,7 @@ class MainWindow(QMainWindow):
                                f"Quotes failed: {why}"))  # fmt: skip
 
     def _on_quotes_refreshed(self, shown: list[PriceNow]) -> None:
+        self._live_quotes += 1
         self._set_quotes(shown)
         stamp = f"{utc_now():%H:%M:%S} UTC"
         self.last_refresh.setText(f"quotes {stamp}")
