@@ -187,7 +187,8 @@ def cmd_summary(ctx, args, out: TextIO) -> int:
               f"{(top.weight_now or 0) * 100:.2f}%, top-5 {sm.top5_now * 100:.2f}%, "
               f"HHI {sm.hhi_now * 10_000:,.0f}, effective N {sm.effective_n_now:.2f}", file=out)
     rows = [
-        (p.position.ticker or p.position.cusip, f"{p.shares_now:,.0f}",
+        (p.position.ticker or p.position.cusip,
+         f"{p.shares_now:,.0f}" if float(p.shares_now).is_integer() else f"{p.shares_now:,}",
          money(p.position.value),
          f"{p.price.price:,.2f}" if p.priced and p.price.price is not None else "",
          money(round(p.value_now)), f"{(p.weight_now or 0) * 100:.2f}%",

@@ -186,10 +186,7 @@ class OwnPortfolios:
         transaction. Undo and redo of every edit go through here."""
         p = self._own(portfolio)
         with self.db.session() as s:
-            OwnStore(s).replace_statement(p, day, [
-                CheckedHolding(h.ticker, h.cusip, h.shares, day, h.cost_per_share, h.note,
-                               h.verified) for h in holdings
-            ] if holdings is not None else None)  # fmt: skip
+            OwnStore(s).replace_statement(p, day, holdings)
 
     def holdings(self, portfolio: str | None = None) -> list[tuple[str, OwnHolding]]:
         ports = [self._own(portfolio)] if portfolio else [

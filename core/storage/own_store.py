@@ -103,7 +103,8 @@ class OwnStore:
         return row.id
 
     def replace_statement(self, portfolio: PortfolioRef, day: dt.date,
-                          holdings: list[CheckedHolding] | None) -> None:  # fmt: skip
+                          holdings: list[OwnHolding] | None) -> None:  # fmt: skip
+        """Make the statement exactly `holdings`, ids and times kept (undo and redo)."""
         st = self.s.scalar(select(t.OwnStatement).where(
             t.OwnStatement.portfolio_id == portfolio.id, t.OwnStatement.as_of == day))  # fmt: skip
         if st is not None:
@@ -118,9 +119,10 @@ class OwnStore:
             self.s.add(st)
         self.s.flush()
         for h in holdings:
-            self.s.add(t.OwnHolding(statement_id=st.id, ticker=h.ticker, cusip=h.cusip,
-                                    shares=h.shares, cost_per_share=h.cost, note=h.note,
-                                    verified=h.verified))  # fmt: skip
+            self.s.add(t.OwnHolding(id=h.id, statement_id=st.id, ticker=h.ticker, cusip=h.cusip,
+                                    shares=h.shares, cost_per_share=h.cost_per_share,
+                                    note=h.note, verified=h.verified, created_at=h.created_at,
+                                    modified_at=h.modified_at))  # fmt: skip
 
     def remove(self, holding_id: int) -> OwnHolding | None:
         row = self.s.get(t.OwnHolding, holding_id)

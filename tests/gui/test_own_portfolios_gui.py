@@ -140,3 +140,16 @@ def test_shares_edited_in_the_table_are_checked_and_undoable(qtbot, make_window,
     assert messages[-1][1] == "Shares not saved"
     w.undo_action.trigger()
     assert held(gctx) == [("2025-05-01", "CRWV", "100")]
+
+
+def test_undo_keeps_ids_and_creation_times(qtbot, make_window, gctx):
+    gctx.own.create("Mine")
+    gctx.own.add("Mine", HoldingInput("CRWV", "100", "2025-05-01"))
+    [(_, before)] = gctx.own.holdings("Mine")
+    w = make_window(gctx)
+    w.portfolio_box.setCurrentText("Mine")
+    assert w.put_holding(HoldingInput("CRWV", "200", "2025-05-01"), dt.date(2025, 5, 1))
+    w.undo_action.trigger()
+    [(_, after)] = gctx.own.holdings("Mine")
+    assert (after.id, after.created_at, after.shares) == (before.id, before.created_at,
+                                                          before.shares)  # fmt: skip
