@@ -132,9 +132,16 @@ def cmd_portfolios(ctx, args, out: TextIO) -> int:
     for f in filings:
         count[f.portfolio] = count.get(f.portfolio, 0) + 1
         latest[f.portfolio] = max(latest.get(f.portfolio, f.period), f.period)
+    for p in ports:
+        if p.kind == "own":  # reports of your own: dated statements
+            dates = ctx.queries.periods(p)
+            count[p.name] = len(dates)
+            if dates:
+                latest[p.name] = dates[-1]
     if args.json:
         print_json([
-            {"name": p.name, "kind": p.kind, "cik": p.cik, "filings": count.get(p.name, 0),
+            {"name": p.name, "kind": p.kind, "cik": p.cik, "reports": count.get(p.name, 0),
+             "filings": count.get(p.name, 0) if p.kind == "filer" else 0,
              "latest_period": latest[p.name].isoformat() if p.name in latest else None}
             for p in ports
         ], out)  # fmt: skip
@@ -143,7 +150,7 @@ def cmd_portfolios(ctx, args, out: TextIO) -> int:
         (p.name, p.kind, p.cik or "", count.get(p.name, 0), latest.get(p.name, ""))
         for p in ports
     ]
-    print(table(["portfolio", "kind", "CIK", "filings", "latest period"], rows, {3}), file=out)
+    print(table(["portfolio", "kind", "CIK", "reports", "latest period"], rows, {3}), file=out)
     return EXIT_OK
 
 

@@ -75,7 +75,8 @@ def test_filings_and_portfolios(db_file):
     assert "0001045810-26-000065" in out and "($63,439,974,569)" in out
     rc, out = cli(db_file, "portfolios", "--json")
     assert json.loads(out) == [{"name": "NVIDIA Corp", "kind": "filer", "cik": "0001045810",
-                                "filings": 11, "latest_period": "2026-06-30"}]  # fmt: skip
+                                "reports": 11, "filings": 11,
+                                "latest_period": "2026-06-30"}]  # fmt: skip
 
 
 def test_import_prints_the_summary(db_file):
