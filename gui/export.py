@@ -9,6 +9,7 @@ from pathlib import Path
 
 from core.domain.analytics import Series
 from core.services.snapshots import write_atomic
+from gui.formatting import money_long
 
 CHART_SIZE = (1200, 650)
 
@@ -82,10 +83,6 @@ def _table(headers: list[str], rows: list[list[str]], right: set[int]) -> str:
             f"style='font-size:8pt'><tr style='background:#e8ebef'>{head}</tr>{body}</table>")
 
 
-def _money(v) -> str:
-    return "" if v is None else (f"-${-v:,.0f}" if v < 0 else f"${v:,.0f}")
-
-
 def report_html(snapshot: dict) -> str:
     parts = [
         "<h1>Stakewatch snapshot</h1>",
@@ -98,8 +95,8 @@ def report_html(snapshot: dict) -> str:
         parts.append(
             f"<p>{name}: report for period {book['report']['period']}, filed "
             f"{book['report']['filed']} ({html.escape(', '.join(book['report']['accessions']))})."
-            f" Reported {_money(book['total_value_reported'])}; at the prices used "
-            f"{_money(book['total_value'])}. Top holding {c['top1_weight'] * 100:.2f}% "
+            f" Reported {money_long(book['total_value_reported'])}; at the prices used "
+            f"{money_long(book['total_value'])}. Top holding {c['top1_weight'] * 100:.2f}% "
             f"(reported {cr['top1_weight'] * 100:.2f}%), HHI {c['hhi'] * 10_000:,.0f}, "
             f"effective N {c['effective_n']:.2f}.</p>"
         )  # fmt: skip
@@ -109,9 +106,9 @@ def report_html(snapshot: dict) -> str:
         name = html.escape(book["name"])
         parts.append(f"<h2 style='page-break-before: always'>{name}: positions</h2>")
         rows = [[p["ticker"] or p["cusip"], p["issuer"], f"{p['shares']:,}",
-                 _money(p["value_reported"]),
+                 money_long(p["value_reported"]),
                  f"{p['price']:,.2f}" if p["price"] is not None else "",
-                 _money(p["value"]),
+                 money_long(p["value"]),
                  f"{p['weight'] * 100:.2f}%" if p["weight"] is not None else "option",
                  p["price_source"] + (f" {p['price_time'][:16].replace('T', ' ')}"
                                       if p["price_time"] else "")]
@@ -121,8 +118,8 @@ def report_html(snapshot: dict) -> str:
         since = book["previous_period"] or "(first report)"
         parts.append(f"<h2>{name}: changes since {since}</h2>")
         rows = [[c["ticker"] or c["cusip"], c["status"], f"{c['shares_before']:,.0f}",
-                 f"{c['shares_after']:,}", _money(c["value_before"]), _money(c["value_after"]),
-                 _money(c["price_effect"]), _money(c["quantity_effect"])]
+                 f"{c['shares_after']:,}", money_long(c["value_before"]), money_long(c["value_after"]),
+                 money_long(c["price_effect"]), money_long(c["quantity_effect"])]
                 for c in book["changes"]]  # fmt: skip
         parts.append(_table(["Ticker", "Status", "Shares before", "After", "Value before",
                              "Value after", "Price effect", "Quantity effect"], rows,
