@@ -118,8 +118,9 @@ def report_html(snapshot: dict) -> str:
         since = book["previous_period"] or "(first report)"
         parts.append(f"<h2>{name}: changes since {since}</h2>")
         rows = [[c["ticker"] or c["cusip"], c["status"], f"{c['shares_before']:,.0f}",
-                 f"{c['shares_after']:,}", money_long(c["value_before"]), money_long(c["value_after"]),
-                 money_long(c["price_effect"]), money_long(c["quantity_effect"])]
+                 f"{c['shares_after']:,}", money_long(c["value_before"]),
+                 money_long(c["value_after"]), money_long(c["price_effect"]),
+                 money_long(c["quantity_effect"])]
                 for c in book["changes"]]  # fmt: skip
         parts.append(_table(["Ticker", "Status", "Shares before", "After", "Value before",
                              "Value after", "Price effect", "Quantity effect"], rows,
