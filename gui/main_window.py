@@ -270,6 +270,9 @@ class MainWindow(QMainWindow):
             self.stack.removeWidget(placeholder)
             placeholder.deleteLater()
             self.pages["charts"] = self._charts
+            state = self.qsettings.value("charts-splitter")
+            if isinstance(state, QByteArray):
+                self._charts.splitter.restoreState(state)
             if self.portfolio is not None:
                 self._charts.show_portfolio(self.portfolio)
         return self._charts
@@ -723,6 +726,8 @@ class MainWindow(QMainWindow):
         self.qsettings.setValue("geometry", self.saveGeometry())
         self.qsettings.setValue("splitter", self.splitter.saveState())
         self.qsettings.setValue("page", self.current_page())
+        if self._charts is not None:
+            self.qsettings.setValue("charts-splitter", self._charts.splitter.saveState())
         if self.portfolio is not None:
             self.qsettings.setValue("portfolio", self.portfolio.name)
         self.qsettings.sync()

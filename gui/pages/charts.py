@@ -109,7 +109,18 @@ class ChartsPage(QWidget):
             return analytics.history(portfolio), bars
 
         self.runner.submit("charts", load,
-                           on_success=lambda data: self._apply(generation, *data))  # fmt: skip
+                           on_success=lambda data: self._apply(generation, *data),
+                           on_failure=lambda why: self._show_nothing(generation, why))
+
+    def _show_nothing(self, generation: int, why: str) -> None:
+        """No reports to chart: empty charts, never another book's."""
+        if generation != self._generation:
+            return
+        self.history = None
+        self.value.series = None
+        self.value.redraw()
+        self.positions.clear()
+        self.note.setText(why)
 
     def _apply(self, generation: int, h: History, bars: dict) -> None:
         if generation != self._generation:

@@ -97,7 +97,18 @@ class DashboardPage(QWidget):
             "dashboard",
             lambda: (analytics.summary(portfolio, live=False), analytics.changes(portfolio)),
             on_success=lambda data: self._apply(generation, *data),
+            on_failure=lambda why: self._show_nothing(generation, why),
         )
+
+    def _show_nothing(self, generation: int, why: str) -> None:
+        """No reports (a new own portfolio): clear the cards, never keep another book's."""
+        if generation != self._generation:
+            return
+        for card in (self.value_card, self.concentration_card, self.filing_card):
+            card.figure.setText("—")
+            card.detail.setText("")
+        self.value_card.detail.setText(why)
+        self.changes.clear()
 
     def _apply(self, generation: int, summary: Summary, changes: ChangeSet) -> None:
         if generation != self._generation:

@@ -139,6 +139,9 @@ def test_state_is_remembered(qtbot, qsettings, messages, gctx):
     w = MainWindow(gctx, qsettings)
     qtbot.addWidget(w)
     idle(qtbot, w)
+    w.show_page("charts")
+    w.charts.splitter.setSizes([300, 200])
+    sizes = w.charts.splitter.sizes()
     w.show_page("companies")
     w.resize(700, 500)  # the offscreen screen is 800 x 600
     w.close()
@@ -147,6 +150,7 @@ def test_state_is_remembered(qtbot, qsettings, messages, gctx):
     idle(qtbot, again)
     assert again.current_page() == "companies"
     assert (again.size().width(), again.size().height()) == (700, 500)
+    assert again.charts.splitter.sizes()[1] == sizes[1]  # the positions panel kept its width
     again.close()
 
 
