@@ -119,6 +119,8 @@ class MainWindow(QMainWindow):
                                           "Save this portfolio as JSON, CSV, XLSX, PDF, PNG or SVG")
         self.open_snapshot_action = self._action("&Open snapshot...", "Ctrl+O",
                                                  self.choose_snapshot)  # fmt: skip
+        self.diff_snapshots_action = self._action("Co&mpare two snapshots...", None,
+                                                  self.choose_snapshot_pair)  # fmt: skip
         self.settings_action = self._action("&Settings...", "Ctrl+,", self.open_settings)
         self.quit_action = self._action("&Quit", "Ctrl+Q", self.close)
         self.undo_action = self.undo_stack.createUndoAction(self, "&Undo")
@@ -158,7 +160,8 @@ class MainWindow(QMainWindow):
 
         bar = self.menuBar()
         m = bar.addMenu("&File")
-        m.addActions([self.import_action, self.export_action, self.open_snapshot_action])
+        m.addActions([self.import_action, self.export_action, self.open_snapshot_action,
+                      self.diff_snapshots_action])  # fmt: skip
         m.addSeparator()
         m.addAction(self.settings_action)
         m.addSeparator()
@@ -614,6 +617,27 @@ class MainWindow(QMainWindow):
             QMessageBox.warning(self, "Cannot open snapshot", str(exc))
             return None
         dialog = SnapshotDialog(snap, str(path), self)
+        dialog.show()
+        return dialog
+
+    def choose_snapshot_pair(self) -> None:
+        first, _ = QFileDialog.getOpenFileName(self, "Earlier snapshot", "", "Snapshots (*.json)")
+        if not first:
+            return
+        second, _ = QFileDialog.getOpenFileName(self, "Later snapshot", "", "Snapshots (*.json)")
+        if second:
+            self.diff_snapshots(Path(first), Path(second))
+
+    def diff_snapshots(self, before: Path, after: Path):
+        from core.services.snapshots import SnapshotError, diff, load
+        from gui.dialogs.snapshot_view import SnapshotDiffDialog
+
+        try:
+            d = diff(load(before), load(after))
+        except SnapshotError as exc:
+            QMessageBox.warning(self, "Cannot compare snapshots", str(exc))
+            return None
+        dialog = SnapshotDiffDialog(d, self)
         dialog.show()
         return dialog
 

@@ -80,3 +80,45 @@ class SnapshotDialog(QDialog):
         layout.addWidget(summary)
         layout.addWidget(table, 1)
         return page
+
+
+class SnapshotDiffDialog(QDialog):
+    """Two snapshots compared: positions added, removed and changed; value and
+    concentration before and after, per portfolio."""
+
+    def __init__(self, d: dict, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setWindowTitle(f"Snapshot of {d['before']['as_of']} against {d['after']['as_of']}")
+        self.resize(900, 520)
+        self.tabs = QTabWidget()
+        for book in d["portfolios"]:
+            page = QWidget()
+            layout = QVBoxLayout(page)
+            text = (f"{book['portfolio']} ({book['in']}): {money_short(book['total_value_before'])}"
+                    f" → {money_short(book['total_value_after'])}")  # fmt: skip
+            if book["concentration_change"]:
+                ca, cb = book["concentration_before"], book["concentration_after"]
+                text += (f" · top-1 {ca['top1_weight'] * 100:.2f}% → "
+                         f"{cb['top1_weight'] * 100:.2f}% · effective N "
+                         f"{ca['effective_n']:.2f} → {cb['effective_n']:.2f}")  # fmt: skip
+            layout.addWidget(QLabel(text))
+            headers = ["Ticker", "Status", "Shares before", "After", "Value before", "After"]
+            table = QTableWidget(len(book["positions"]), len(headers))
+            table.setHorizontalHeaderLabels(headers)
+            table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+            table.verticalHeader().setVisible(False)
+            for i, p in enumerate(book["positions"]):
+                for j, cell in enumerate((p["ticker"] or p["cusip"], p["status"],
+                                          f"{p['shares_before']:,.0f}",
+                                          f"{p['shares_after']:,.0f}",
+                                          money_short(p["value_before"]),
+                                          money_short(p["value_after"]))):  # fmt: skip
+                    table.setItem(i, j, QTableWidgetItem(cell))
+            table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
+            layout.addWidget(table, 1)
+            self.tabs.addTab(page, book["portfolio"])
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
+        buttons.rejected.connect(self.reject)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.tabs, 1)
+        layout.addWidget(buttons)

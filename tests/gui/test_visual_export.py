@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 import subprocess
 import sys
@@ -84,3 +85,22 @@ def test_a_bad_snapshot_gets_one_message(make_window, gctx, tmp_path, messages):
     w = make_window(gctx)
     assert w.open_snapshot(bad) is None
     assert messages[-1][1] == "Cannot open snapshot" and "version 9" in messages[-1][2]
+
+
+def test_two_snapshots_compared_in_the_window(qtbot, make_window, gctx, tmp_path, messages):
+    from core.services import exporters
+
+    w = make_window(gctx)
+    p = gctx.queries.portfolio()
+    a, b = tmp_path / "a.json", tmp_path / "b.json"
+    exporters.write_json(gctx.snapshots.build([p], dt.date(2025, 5, 20), live=False), a)
+    exporters.write_json(gctx.snapshots.build([p], dt.date(2025, 9, 1), live=False), b)
+    dialog = w.diff_snapshots(a, b)
+    qtbot.addWidget(dialog)
+    from PySide6.QtWidgets import QTableWidget
+
+    table = dialog.tabs.widget(0).findChild(QTableWidget)
+    rows = {table.item(i, 0).text(): table.item(i, 1).text() for i in range(table.rowCount())}
+    assert rows["CRWV"] == "CHANGED"  # 24,182,460 -> 24,277,573 shares
+    assert w.diff_snapshots(a, tmp_path / "missing.json") is None
+    assert messages[-1][1] == "Cannot compare snapshots"
