@@ -78,12 +78,19 @@ class Database:
         current = self.current_revision()
         if current == HEAD_REVISION:
             return None
-        backup = self._backup(current) if current is not None else None
         from alembic import command
         from alembic.config import Config
+        from alembic.script import ScriptDirectory
 
         cfg = Config()
         cfg.set_main_option("script_location", str(MIGRATIONS_DIR))
+        known = {r.revision for r in ScriptDirectory.from_config(cfg).walk_revisions()}
+        if current is not None and current not in known:
+            raise DatabaseError(
+                f"the database {self.path or self.url} is at schema revision {current!r}, which "
+                "this Stakewatch does not know: it was written by a newer version"
+            )
+        backup = self._backup(current) if current is not None else None
         with self.engine.begin() as conn:
             cfg.attributes["connection"] = conn
             command.upgrade(cfg, "head")

@@ -93,3 +93,21 @@ def test_default_location_is_created_on_first_open(tmp_path):
         assert Path(ctx.db.path).exists()
     finally:
         ctx.close()
+
+
+def test_a_database_from_a_newer_version_is_refused_untouched(db_file, capsys):
+    import io
+
+    from core.cli import main
+
+    db = Database("sqlite:///" + str(db_file))
+    db.upgrade()
+    with db.engine.begin() as c:
+        c.exec_driver_sql("UPDATE alembic_version SET version_num = '9999'")
+    db.dispose()
+    before = db_file.read_bytes()
+    rc = main(["--db", str(db_file), "holdings"], out=io.StringIO())
+    err = capsys.readouterr().err
+    assert rc == 2 and err.startswith("error:") and "written by a newer version" in err
+    assert not list(db_file.parent.glob("*.bak"))  # no backup: nothing was going to change
+    assert db_file.read_bytes() == before
