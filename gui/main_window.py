@@ -5,6 +5,7 @@ refresh, import) run through one TaskRunner; live quotes tick on a timer."""
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QByteArray, QSettings, Qt, QTimer
 from PySide6.QtGui import QAction, QActionGroup, QCloseEvent, QKeySequence, QUndoStack
@@ -27,25 +28,27 @@ from PySide6.QtWidgets import (
 from core.context import AppContext
 from core.domain import market
 from core.domain.positions import PortfolioRef
-from core.services.importer import ImportReport
 from core.services.prices import ALWAYS, PriceNow, RefreshReport, utc_now
 from core.services.settings import SettingsStore
 from gui import theme
 from gui.dialogs.import_details import ImportDetailsDialog
 from gui.dialogs.settings_dialog import SettingsDialog
+from gui.own_actions import OwnPortfolioActions
 from gui.pages.companies import CompaniesPage
 from gui.pages.dashboard import DashboardPage
 from gui.pages.holdings import HoldingsPage
+from gui.snapshot_actions import SnapshotActions
 from gui.widgets.quote_strip import QuoteStrip
 from gui.workers import Task, TaskRunner
 
+if TYPE_CHECKING:
+    from core.services.importer import ImportReport  # lxml: not needed to start
+
 PAGES = ("dashboard", "holdings", "charts", "companies")
 IMPORT_FILTER = "13F filings (*.txt *.nc *.xml *.zip);;All files (*)"
-EXPORT_FILTER = ("JSON snapshot (*.json);;CSV positions (*.csv);;Excel workbook (*.xlsx);;"
-                 "PDF report (*.pdf);;PNG chart (*.png);;SVG chart (*.svg)")
 
 
-class MainWindow(QMainWindow):
+class MainWindow(OwnPortfolioActions, SnapshotActions, QMainWindow):
     def __init__(self, ctx: AppContext, settings: QSettings | None = None,
                  parent: QWidget | None = None) -> None:  # fmt: skip
         super().__init__(parent)
@@ -412,234 +415,6 @@ class MainWindow(QMainWindow):
         if paths:
             event.acceptProposedAction()
             self.import_paths(paths)
-
-    # -- own portfolios -------------------------------------------------------------------
-    def _own_changed(self, select: str | None = None) -> None:
-        name = select or (self.portfolio.name if self.portfolio else None)
-        self.reload_portfolios(select=name)
-
-    def _undoable(self, command) -> bool:
-        """Push an edit; a refused one (bad input) leaves nothing on the undo stack."""
-        from core.services.queries import InvalidRequestError
-
-        try:
-            self.undo_stack.push(command)
-        except InvalidRequestError as exc:
-            QMessageBox.warning(self, "Not saved", str(exc))
-            return False
-        return True
-
-    def new_portfolio(self) -> None:
-        from PySide6.QtWidgets import QInputDialog
-
-        from core.services.own import HoldingError
-        from gui.own_commands import CreatePortfolio
-
-        name, ok = QInputDialog.getText(self, "New portfolio", "Name of your portfolio:")
-        if not ok:
-            return
-        name = name.strip()
-        try:
-            self.ctx.own._check_name(name)
-            if any(p.name.lower() == name.lower() for p in self.ctx.queries.portfolios()):
-                raise HoldingError({"name": f"a portfolio named {name!r} exists"})
-        except HoldingError as exc:
-            QMessageBox.warning(self, "New portfolio", str(exc))
-            return
-        self._undoable(CreatePortfolio(self.ctx.own, name, lambda: self._own_changed(name)))
-
-    def rename_portfolio(self) -> None:
-        from PySide6.QtWidgets import QInputDialog
-
-        from gui.own_commands import RenamePortfolio
-
-        if self.portfolio is None or self.portfolio.kind != "own":
-            return
-        old = self.portfolio.name
-        new, ok = QInputDialog.getText(self, "Rename portfolio", "New name:", text=old)
-        if ok and new.strip() and new.strip() != old:
-            new = new.strip()
-            self._undoable(RenamePortfolio(self.ctx.own, old, new,
-                                           lambda: self._own_changed(new)))  # fmt: skip
-
-    def delete_portfolio(self) -> None:
-        from gui.own_commands import DeletePortfolio
-
-        if self.portfolio is None or self.portfolio.kind != "own":
-            return
-        name = self.portfolio.name
-        answer = QMessageBox.question(
-            self, "Delete portfolio",
-            f"Delete '{name}' and all its holdings? (Edit > Undo brings it back.)",
-        )  # fmt: skip
-        if answer == QMessageBox.StandardButton.Yes:
-            self.portfolio = None
-            self._undoable(DeletePortfolio(self.ctx.own, name, self._own_changed))
-
-    def add_holding(self) -> None:
-        from gui.dialogs.holding_dialog import HoldingDialog
-
-        if self.portfolio is None or self.portfolio.kind != "own":
-            return
-        dialog = HoldingDialog(self.ctx.own, self.portfolio.name, self)
-        if dialog.exec() == QDialog.DialogCode.Accepted and dialog.checked is not None:
-            self.put_holding(dialog.raw(), dialog.checked.date)
-
-    def put_holding(self, raw, day) -> bool:
-        from gui.own_commands import StatementEdit
-
-        assert self.portfolio is not None
-        own, name = self.ctx.own, self.portfolio.name
-        return self._undoable(StatementEdit(
-            f"set {raw.ticker.upper()} in {name} as of {day}", own, name, [day],
-            lambda: own.add(name, raw), self._own_changed,
-        ))  # fmt: skip
-
-    def _on_shares_edited(self, ticker: str, text: str) -> None:
-        """Shares typed in the holdings table: checked, then one undoable edit."""
-        from core.domain.own import HoldingInput
-        from core.services.own import HoldingError
-
-        day = self.holdings.period()
-        if self.portfolio is None or self.portfolio.kind != "own" or day is None:
-            return
-        current = {h.ticker: h for h in self.ctx.own.statement(self.portfolio.name, day) or []}
-        old = current.get(ticker)
-        raw = HoldingInput(ticker, text, day.isoformat(),
-                           str(old.cost_per_share) if old and old.cost_per_share is not None
-                           else None,
-                           old.note if old else None)  # fmt: skip
-        try:
-            self.ctx.own.check(raw, use_network=False)
-        except HoldingError as exc:
-            QMessageBox.warning(self, "Shares not saved", str(exc))
-            return
-        self.put_holding(raw, day)
-
-    def choose_holdings_csv(self) -> None:
-        path, _ = QFileDialog.getOpenFileName(self, "Import holdings", "", "CSV (*.csv)")
-        if path:
-            self.import_holdings_csv(Path(path))
-
-    def import_holdings_csv(self, path: Path, confirm=None) -> bool:
-        from core.services.queries import InvalidRequestError
-        from gui.dialogs.own_dialogs import CsvPreviewDialog
-        from gui.own_commands import StatementEdit
-
-        if self.portfolio is None or self.portfolio.kind != "own":
-            return False
-        own, name = self.ctx.own, self.portfolio.name
-        try:
-            lines = own.preview_csv(path)
-        except InvalidRequestError as exc:
-            QMessageBox.warning(self, "Import holdings", str(exc))
-            return False
-        dialog = CsvPreviewDialog(path.name, lines, self)
-        accepted = confirm(dialog) if confirm else dialog.exec() == QDialog.DialogCode.Accepted
-        if not accepted:
-            return False
-        days = [ln.holding.date for ln in lines if ln.holding]
-        return self._undoable(StatementEdit(f"import {path.name}", own, name, days,
-                                            lambda: own.import_csv(path, name),
-                                            self._own_changed))  # fmt: skip
-
-    def compare(self):
-        from gui.dialogs.own_dialogs import CompareDialog
-
-        if self.portfolio is None or self.portfolio.kind != "own":
-            return None
-        if not self.ctx.queries.periods(self.portfolio):
-            QMessageBox.information(self, "Compare", "Add holdings first.")
-            return None
-        dialog = CompareDialog(self.ctx.own.compare(self.portfolio.name, None), self)
-        dialog.show()
-        return dialog
-
-    # -- snapshots ------------------------------------------------------------------------
-    def choose_export(self) -> None:
-        if self.portfolio is None:
-            return
-        suggested = f"{self.portfolio.name}.json"
-        path, _ = QFileDialog.getSaveFileName(self, "Export snapshot", suggested, EXPORT_FILTER)
-        if path:
-            self.export_snapshot(Path(path))
-
-    def export_snapshot(self, path: Path) -> None:
-        """The file dialog already asked before replacing a file: written with force."""
-        fmt = path.suffix.lower().lstrip(".")
-        if fmt not in ("json", "csv", "xlsx", "pdf", "png", "svg") or self.portfolio is None:
-            QMessageBox.warning(self, "Export", "Choose a file ending in .json, .csv, .xlsx, "
-                                f".pdf, .png or .svg (not '{path.name}').")  # fmt: skip
-            return
-        snapshots, portfolio = self.ctx.snapshots, self.portfolio
-        live = not self.ctx.settings.offline
-
-        def build():
-            from core.services import exporters
-
-            snap = snapshots.build([portfolio], None, live=live)
-            history = {portfolio.name: snapshots.history(portfolio, None)}
-            if fmt == "json":
-                exporters.write_json(snap, path, force=True)
-            elif fmt == "csv":
-                exporters.write_csv(snap, path, force=True)
-            elif fmt == "xlsx":
-                exporters.write_xlsx(snap, history, path, force=True)
-            return snap, history
-
-        def done(result) -> None:
-            snap, history = result
-            if fmt in ("pdf", "png", "svg"):  # Qt draws these, on this thread
-                from gui import export
-
-                if fmt == "pdf":
-                    export.write_pdf(snap, history, path, force=True)
-                else:
-                    widget = export.chart_widget("value", history[portfolio.name])
-                    export.save_chart(widget, path, fmt, force=True)
-                    widget.close()
-            self.statusBar().showMessage(f"Exported {path}")
-
-        self._start_task("export", build, f"Exporting {path.name}", done)
-
-    def choose_snapshot(self) -> None:
-        path, _ = QFileDialog.getOpenFileName(self, "Open snapshot", "", "Snapshots (*.json)")
-        if path:
-            self.open_snapshot(Path(path))
-
-    def open_snapshot(self, path: Path):
-        from core.services.snapshots import SnapshotError, load
-        from gui.dialogs.snapshot_view import SnapshotDialog
-
-        try:
-            snap = load(path)
-        except SnapshotError as exc:
-            QMessageBox.warning(self, "Cannot open snapshot", str(exc))
-            return None
-        dialog = SnapshotDialog(snap, str(path), self)
-        dialog.show()
-        return dialog
-
-    def choose_snapshot_pair(self) -> None:
-        first, _ = QFileDialog.getOpenFileName(self, "Earlier snapshot", "", "Snapshots (*.json)")
-        if not first:
-            return
-        second, _ = QFileDialog.getOpenFileName(self, "Later snapshot", "", "Snapshots (*.json)")
-        if second:
-            self.diff_snapshots(Path(first), Path(second))
-
-    def diff_snapshots(self, before: Path, after: Path):
-        from core.services.snapshots import SnapshotError, diff, load
-        from gui.dialogs.snapshot_view import SnapshotDiffDialog
-
-        try:
-            d = diff(load(before), load(after))
-        except SnapshotError as exc:
-            QMessageBox.warning(self, "Cannot compare snapshots", str(exc))
-            return None
-        dialog = SnapshotDiffDialog(d, self)
-        dialog.show()
-        return dialog
 
     # -- tasks ----------------------------------------------------------------------------
     def _start_task(self, name: str, fn, label: str, on_success) -> None:

@@ -6,7 +6,15 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TextIO
 
-from core.cli.common import EXIT_OK, Parser, add_network_options, money, print_json, table
+from core.cli.common import (
+    EXIT_OK,
+    Parser,
+    UsageError,
+    add_network_options,
+    money,
+    print_json,
+    table,
+)
 from core.domain.own import HoldingInput
 
 
@@ -17,8 +25,6 @@ def cmd_portfolio(ctx, args, out: TextIO) -> int:
         print(f"created portfolio {p.name!r}", file=out)
     elif args.action == "rename":
         if not args.new_name:
-            from core.cli.common import UsageError
-
             raise UsageError("rename needs the new name: portfolio rename OLD NEW")
         p = own.rename(args.name, args.new_name)
         print(f"renamed {args.name!r} to {p.name!r}", file=out)

@@ -65,14 +65,14 @@ class OwnPortfolios:
         return p
 
     @staticmethod
-    def _check_name(name: str) -> str:
+    def check_name(name: str) -> str:
         name = (name or "").strip()
         if not name or len(name) > 200:
             raise HoldingError({"name": "give a name of 1 to 200 characters"})
         return name
 
     def create(self, name: str) -> PortfolioRef:
-        name = self._check_name(name)
+        name = self.check_name(name)
         with self.db.session() as s:
             store = OwnStore(s)
             if store.name_taken(name):
@@ -81,7 +81,7 @@ class OwnPortfolios:
 
     def rename(self, old: str, new: str) -> PortfolioRef:
         p = self._own(old)
-        new = self._check_name(new)
+        new = self.check_name(new)
         with self.db.session() as s:
             store = OwnStore(s)
             if new.lower() != p.name.lower() and store.name_taken(new):

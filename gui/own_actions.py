@@ -1,0 +1,154 @@
+"""The window's actions on your own portfolios (a mixin of MainWindow): create, rename,
+delete, add or edit holdings, import a CSV, compare; each one undoable."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from PySide6.QtWidgets import QDialog, QFileDialog, QMessageBox
+
+
+class OwnPortfolioActions:
+    """Needs the window's ctx, portfolio, undo_stack, holdings page and reload_portfolios."""
+
+    def _own_changed(self, select: str | None = None) -> None:
+        name = select or (self.portfolio.name if self.portfolio else None)
+        self.reload_portfolios(select=name)
+
+    def _undoable(self, command) -> bool:
+        """Push an edit; a refused one (bad input) leaves nothing on the undo stack."""
+        from core.services.queries import InvalidRequestError
+
+        try:
+            self.undo_stack.push(command)
+        except InvalidRequestError as exc:
+            QMessageBox.warning(self, "Not saved", str(exc))
+            return False
+        return True
+
+    def new_portfolio(self) -> None:
+        from PySide6.QtWidgets import QInputDialog
+
+        from core.services.own import HoldingError
+        from gui.own_commands import CreatePortfolio
+
+        name, ok = QInputDialog.getText(self, "New portfolio", "Name of your portfolio:")
+        if not ok:
+            return
+        name = name.strip()
+        try:
+            self.ctx.own.check_name(name)
+            if any(p.name.lower() == name.lower() for p in self.ctx.queries.portfolios()):
+                raise HoldingError({"name": f"a portfolio named {name!r} exists"})
+        except HoldingError as exc:
+            QMessageBox.warning(self, "New portfolio", str(exc))
+            return
+        self._undoable(CreatePortfolio(self.ctx.own, name, lambda: self._own_changed(name)))
+
+    def rename_portfolio(self) -> None:
+        from PySide6.QtWidgets import QInputDialog
+
+        from gui.own_commands import RenamePortfolio
+
+        if self.portfolio is None or self.portfolio.kind != "own":
+            return
+        old = self.portfolio.name
+        new, ok = QInputDialog.getText(self, "Rename portfolio", "New name:", text=old)
+        if ok and new.strip() and new.strip() != old:
+            new = new.strip()
+            self._undoable(RenamePortfolio(self.ctx.own, old, new,
+                                           lambda: self._own_changed(new)))  # fmt: skip
+
+    def delete_portfolio(self) -> None:
+        from gui.own_commands import DeletePortfolio
+
+        if self.portfolio is None or self.portfolio.kind != "own":
+            return
+        name = self.portfolio.name
+        answer = QMessageBox.question(
+            self, "Delete portfolio",
+            f"Delete '{name}' and all its holdings? (Edit > Undo brings it back.)",
+        )  # fmt: skip
+        if answer == QMessageBox.StandardButton.Yes:
+            self.portfolio = None
+            self._undoable(DeletePortfolio(self.ctx.own, name, self._own_changed))
+
+    def add_holding(self) -> None:
+        from gui.dialogs.holding_dialog import HoldingDialog
+
+        if self.portfolio is None or self.portfolio.kind != "own":
+            return
+        dialog = HoldingDialog(self.ctx.own, self.portfolio.name, self)
+        if dialog.exec() == QDialog.DialogCode.Accepted and dialog.checked is not None:
+            self.put_holding(dialog.raw(), dialog.checked.date)
+
+    def put_holding(self, raw, day) -> bool:
+        from gui.own_commands import StatementEdit
+
+        assert self.portfolio is not None
+        own, name = self.ctx.own, self.portfolio.name
+        return self._undoable(StatementEdit(
+            f"set {raw.ticker.upper()} in {name} as of {day}", own, name, [day],
+            lambda: own.add(name, raw), self._own_changed,
+        ))  # fmt: skip
+
+    def _on_shares_edited(self, ticker: str, text: str) -> None:
+        """Shares typed in the holdings table: checked, then one undoable edit."""
+        from core.domain.own import HoldingInput
+        from core.services.own import HoldingError
+
+        day = self.holdings.period()
+        if self.portfolio is None or self.portfolio.kind != "own" or day is None:
+            return
+        current = {h.ticker: h for h in self.ctx.own.statement(self.portfolio.name, day) or []}
+        old = current.get(ticker)
+        raw = HoldingInput(ticker, text, day.isoformat(),
+                           str(old.cost_per_share) if old and old.cost_per_share is not None
+                           else None,
+                           old.note if old else None)  # fmt: skip
+        try:
+            self.ctx.own.check(raw, use_network=False)
+        except HoldingError as exc:
+            QMessageBox.warning(self, "Shares not saved", str(exc))
+            return
+        self.put_holding(raw, day)
+
+    def choose_holdings_csv(self) -> None:
+        path, _ = QFileDialog.getOpenFileName(self, "Import holdings", "", "CSV (*.csv)")
+        if path:
+            self.import_holdings_csv(Path(path))
+
+    def import_holdings_csv(self, path: Path, confirm=None) -> bool:
+        from core.services.queries import InvalidRequestError
+        from gui.dialogs.own_dialogs import CsvPreviewDialog
+        from gui.own_commands import StatementEdit
+
+        if self.portfolio is None or self.portfolio.kind != "own":
+            return False
+        own, name = self.ctx.own, self.portfolio.name
+        try:
+            lines = own.preview_csv(path)
+        except InvalidRequestError as exc:
+            QMessageBox.warning(self, "Import holdings", str(exc))
+            return False
+        dialog = CsvPreviewDialog(path.name, lines, self)
+        accepted = confirm(dialog) if confirm else dialog.exec() == QDialog.DialogCode.Accepted
+        if not accepted:
+            return False
+        days = [ln.holding.date for ln in lines if ln.holding]
+        return self._undoable(StatementEdit(f"import {path.name}", own, name, days,
+                                            lambda: own.import_csv(path, name),
+                                            self._own_changed))  # fmt: skip
+
+    def compare(self):
+        from gui.dialogs.own_dialogs import CompareDialog
+
+        if self.portfolio is None or self.portfolio.kind != "own":
+            return None
+        if not self.ctx.queries.periods(self.portfolio):
+            QMessageBox.information(self, "Compare", "Add holdings first.")
+            return None
+        dialog = CompareDialog(self.ctx.own.compare(self.portfolio.name, None), self)
+        dialog.show()
+        return dialog
+
