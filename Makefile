@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed
 
 export QT_API := pyside6
 
-.PHONY: run test lint bench clean system-deps
+.PHONY: run test lint bench screenshots clean system-deps
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -29,6 +29,18 @@ lint: $(STAMP)
 ## make bench: every benchmark in bench/, each printing its figure and baseline
 bench: $(STAMP)
 	@for b in bench/[a-z]*.py; do echo "== $$b"; QT_QPA_PLATFORM=offscreen $(PY) $$b || exit 1; done
+
+## make screenshots: docs/screenshots from a demo database (bundled filings + shared prices)
+PRICES ?= ../shared/data/prices
+screenshots: $(STAMP)
+	@set -e; demo=$$(mktemp -d); db=$$demo/demo.sqlite3; \
+	for f in $(PRICES)/*.csv; do \
+	  $(VENV)/bin/stakewatch --db $$db prices import $$f --ticker $$(basename $$f .csv) >/dev/null; \
+	done; \
+	for page in dashboard holdings charts companies; do for theme in light dark; do \
+	  QT_QPA_PLATFORM=offscreen $(VENV)/bin/stakewatch --db $$db screenshot --offline \
+	    --page $$page --theme $$theme --out docs/screenshots/$$page-$$theme.png; \
+	done; done; rm -rf $$demo
 
 ## system libraries Qt's xcb platform plugin needs for a real window (Debian/Ubuntu)
 system-deps:
