@@ -44,3 +44,14 @@ def empty_ctx(db_file: Path):
     c = AppContext.open(str(db_file), seed_data=False)
     yield c
     c.close()
+
+
+def cli(db_file, *argv) -> tuple[int, str]:
+    """Run `stakewatch --db DB ARGV...` in this process; the exit code and stdout."""
+    import io
+
+    from core.cli import main
+
+    out = io.StringIO()
+    rc = main(["--db", str(db_file), *argv], out=out)
+    return rc, out.getvalue()

@@ -3,25 +3,18 @@
 from __future__ import annotations
 
 import datetime as dt
-import io
 import json
 
 import pytest
 
 import core.context
-from core.cli import main
 from core.domain.prices import Quote
 from core.prices.provider import MemoryProvider
 from core.services.price_import import import_csv
-from tests.conftest import DATA
+from tests.conftest import DATA, cli
 
 CRWV_CSV = DATA / "prices" / "CRWV_head.csv"
 
-
-def cli(db_file, *argv):
-    out = io.StringIO()
-    rc = main(["--db", str(db_file), *argv], out=out)
-    return rc, out.getvalue()
 
 
 @pytest.fixture

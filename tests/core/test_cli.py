@@ -11,15 +11,10 @@ from pathlib import Path
 import pytest
 
 from core.cli import main
-from tests.conftest import F13
+from tests.conftest import F13, cli
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 
-
-def cli(db_file, *argv):
-    out = io.StringIO()
-    rc = main(["--db", str(db_file), *argv], out=out)
-    return rc, out.getvalue()
 
 
 def test_init_is_idempotent(db_file):

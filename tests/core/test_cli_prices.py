@@ -10,10 +10,9 @@ import json
 import pytest
 
 import core.context
-from core.cli import main
 from core.domain.prices import DailyBar, Quote
 from core.prices.provider import MemoryProvider
-from tests.conftest import DATA
+from tests.conftest import DATA, cli
 
 WHEN = dt.datetime(2026, 9, 25, 20, 0, tzinfo=dt.UTC)
 
@@ -29,11 +28,6 @@ def provider(monkeypatch):
     monkeypatch.setattr(core.context, "network_provider", lambda settings: p)
     return p
 
-
-def cli(db_file, *argv):
-    out = io.StringIO()
-    rc = main(["--db", str(db_file), *argv], out=out)
-    return rc, out.getvalue()
 
 
 def test_refresh_reports_each_ticker_and_exit_3_on_failure(db_file, provider, capsys):

@@ -4,20 +4,18 @@ and the analytics commands treating them like filers."""
 from __future__ import annotations
 
 import datetime as dt
-import io
 import json
 from decimal import Decimal
 
 import pytest
 
 import core.context
-from core.cli import main
 from core.domain.own import HoldingInput
 from core.domain.prices import Quote
 from core.prices.provider import MemoryProvider
 from core.services.own import HoldingError
 from core.services.price_import import import_csv
-from tests.conftest import DATA
+from tests.conftest import DATA, cli
 
 WHEN = dt.datetime(2025, 7, 1, 20, tzinfo=dt.UTC)
 
@@ -29,11 +27,6 @@ def provider(monkeypatch):
     monkeypatch.setattr(core.context, "network_provider", lambda settings: p)
     return p
 
-
-def cli(db_file, *argv):
-    out = io.StringIO()
-    rc = main(["--db", str(db_file), *argv], out=out)
-    return rc, out.getvalue()
 
 
 @pytest.fixture

@@ -14,13 +14,7 @@ from core.services import exporters
 from core.services.price_import import import_csv
 from core.services.snapshots import SnapshotError, diff, dumps, load, schema, validate
 from core.storage.database import HEAD_REVISION
-from tests.conftest import DATA
-
-
-def cli(db_file, *argv):
-    out = io.StringIO()
-    rc = main(["--db", str(db_file), *argv], out=out)
-    return rc, out.getvalue()
+from tests.conftest import DATA, cli
 
 
 @pytest.fixture
