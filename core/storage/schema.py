@@ -20,6 +20,7 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    false,
     func,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
@@ -54,6 +55,16 @@ class Company(Base):
     note: Mapped[str | None] = mapped_column(Text)
     # Where the ticker came from: "bundled", "filing" (name only, no ticker) or "user".
     origin: Mapped[str] = mapped_column(String(16), default="bundled")
+    # How the ticker was found ("bundled", "user", "openfigi", "import-map") and when;
+    # why a CUSIP stays unmapped (OpenFIGI's answer), so nobody asks twice blindly.
+    mapping_source: Mapped[str | None] = mapped_column(String(16))
+    mapped_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
+    mapping_reason: Mapped[str | None] = mapped_column(Text)
+    # The issuer's SEC CIK and its latest reported shares outstanding (XBRL dei facts).
+    sec_cik: Mapped[str | None] = mapped_column(String(10))
+    shares_outstanding: Mapped[int | None] = mapped_column(BigInteger)
+    shares_outstanding_date: Mapped[dt.date | None] = mapped_column(Date)
+    facts_checked_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
     updated_at: Mapped[dt.datetime] = mapped_column(
         DateTime(timezone=True), default=utcnow, onupdate=utcnow
     )
@@ -71,6 +82,9 @@ class Portfolio(Base):
     kind: Mapped[str] = mapped_column(String(8))
     cik: Mapped[str | None] = mapped_column(String(10), unique=True)
     created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    # A followed filer is synced from EDGAR; last_synced is the last complete sync.
+    followed: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+    last_synced: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
 
     filings: Mapped[list[Filing]] = relationship(back_populates="portfolio")
 
