@@ -25,9 +25,10 @@ def history_json(h: History) -> dict:
         rep = h.reports[int(s.report_index[i])]
         positions = [
             {
-                "cusip": key[0],
+                "cusip": key.cusip,
                 "ticker": s.tickers[j],
-                "put_call": key[1],
+                "share_type": key.share_type,
+                "put_call": key.put_call,
                 "shares": _int_or_float(s.shares[i, j]),
                 "price": _f(s.prices[i, j]),
                 "value": round(float(s.values[i, j]), 2),
@@ -70,7 +71,8 @@ def cmd_history(ctx, args, out: TextIO) -> int:
         return EXIT_OK
     if args.csv:
         labels = [t or k[0] for k, t in zip(s.keys, s.tickers, strict=True)]
-        labels = [f"{lab} {k[1]}" if k[1] else lab for lab, k in zip(labels, s.keys, strict=True)]
+        labels = [f"{lab} {k.put_call}" if k.put_call else lab
+                  for lab, k in zip(labels, s.keys, strict=True)]
         w = csv.writer(out, lineterminator="\n")
         w.writerow(["date", "total_value", "top1_weight", "top5_weight", "hhi", "effective_n",
                     "as_filed"] + [f"value:{lab}" for lab in labels]
@@ -113,7 +115,7 @@ def cmd_changes(ctx, args, out: TextIO) -> int:
             "filed": cs.filed.isoformat(),
             "changes": [
                 {"cusip": c.cusip, "ticker": c.ticker, "issuer": c.issuer,
-                 "put_call": c.put_call, "status": c.status,
+                 "share_type": c.share_type, "put_call": c.put_call, "status": c.status,
                  "shares_before": c.shares_before, "shares_after": c.shares_after,
                  "shares_change": c.shares_change, "value_before": c.value_before,
                  "value_after": c.value_after, "value_change": c.value_change,

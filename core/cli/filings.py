@@ -26,6 +26,7 @@ def holdings_json(h: Holdings) -> dict:
                 "ticker": p.ticker,
                 "issuer": p.issuer,
                 "title_of_class": p.title_of_class,
+                "titles": list(p.titles),
                 "share_type": p.share_type,
                 "put_call": p.put_call,
                 "shares": p.shares,

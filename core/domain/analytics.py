@@ -18,14 +18,12 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from core.domain.positions import Holdings, Position
+from core.domain.positions import Holdings, Position, PositionKey, position_key
 from core.domain.prices import Split
-
-PositionKey = tuple[str, str | None]  # (CUSIP, put/call): class wording varies by filing
 
 
 def key_of(p: Position) -> PositionKey:
-    return (p.cusip, p.put_call)
+    return p.key
 
 
 @dataclass(frozen=True, slots=True)
@@ -169,7 +167,7 @@ def value_series(
             after_report = periods[idx] < day
             shares[(dates >= day) & after_report, j] *= s.ratio
 
-    included = np.array([include_options or k[1] is None for k in keys], dtype=bool)
+    included = np.array([include_options or k.put_call is None for k in keys], dtype=bool)
     counted = np.where(included[None, :], values, 0.0)
     totals = counted.sum(axis=1)
     with np.errstate(invalid="ignore", divide="ignore"):
@@ -201,6 +199,11 @@ class Change:
     value_after: int
     price_effect: float  # old shares x price change
     quantity_effect: float  # share change x new price
+    share_type: str | None = "SH"
+
+    @property
+    def key(self) -> PositionKey:
+        return position_key(self.cusip, self.share_type, self.put_call)
 
     @property
     def shares_change(self) -> float:
@@ -244,6 +247,6 @@ def changes(
             qty_eff = v1 - x
             status = "ADDED" if s1 > s0 else "REDUCED" if s1 < s0 else "UNCHANGED"
         out.append(Change(ref.cusip, ref.ticker, ref.issuer, ref.put_call, status, s0, s1,
-                          v0, v1, price_eff, qty_eff))  # fmt: skip
+                          v0, v1, price_eff, qty_eff, ref.share_type))  # fmt: skip
     out.sort(key=lambda c: -max(c.value_after, c.value_before))
     return out

@@ -5,8 +5,23 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from typing import NamedTuple
 
 from core.domain.filings import AmendmentType, FormType
+
+
+class PositionKey(NamedTuple):
+    """THE identity of a position, used by every view, command and export: the security
+    (CUSIP), shares or principal (SH/PRN) and put/call. The title of class is not part of
+    it: filers write "COM" on one row and "COMMON STOCK" on the next for one security."""
+
+    cusip: str
+    share_type: str | None
+    put_call: str | None
+
+
+def position_key(cusip: str, share_type: str | None, put_call: str | None) -> PositionKey:
+    return PositionKey(cusip, share_type, put_call)
 
 
 @dataclass(frozen=True, slots=True)
@@ -50,10 +65,17 @@ class Position:
     shares: int
     value: int  # US dollars as filed
     weight: float | None  # share of the equity total; None for option rows
+    # Every class title filed for this position, largest row first; title_of_class is the
+    # first of them (the label), the rest are kept for the detail.
+    titles: tuple[str, ...] = ()
 
     @property
     def is_option(self) -> bool:
         return self.put_call is not None
+
+    @property
+    def key(self) -> PositionKey:
+        return position_key(self.cusip, self.share_type, self.put_call)
 
 
 @dataclass(frozen=True, slots=True)
@@ -89,34 +111,38 @@ def aggregate(
     reports: Iterable[ReportRows],
     tickers: dict[str, str],
 ) -> Holdings:
-    """Positions for a period: rows summed by CUSIP, class, SH/PRN and put/call."""
+    """Positions for a period: rows summed by position key (CUSIP, SH/PRN, put/call).
+
+    The position is labelled with the issuer and class title of its largest row (by value,
+    then shares); every title filed for it is kept in `Position.titles`."""
     standing = effective_reports(reports)
-    sums: dict[tuple, list] = {}
+    sums: dict[PositionKey, _Sum] = {}
     for report in standing:
         for r in report.rows:
-            key = (r.cusip, r.title_of_class, r.share_type, r.put_call)
+            key = position_key(r.cusip, r.share_type, r.put_call)
             acc = sums.get(key)
             if acc is None:
-                sums[key] = [r.issuer, r.shares, r.value_usd]
-            else:
-                acc[1] += r.shares
-                acc[2] += r.value_usd
-    equity_total = sum(v[2] for k, v in sums.items() if k[3] is None)
-    options_total = sum(v[2] for k, v in sums.items() if k[3] is not None)
-    positions = [
-        Position(
-            cusip=cusip,
-            ticker=tickers.get(cusip),
-            issuer=issuer,
-            title_of_class=title,
-            share_type=share_type,
-            put_call=put_call,
-            shares=shares,
-            value=value,
-            weight=(value / equity_total if equity_total else 0.0) if put_call is None else None,
-        )
-        for (cusip, title, share_type, put_call), (issuer, shares, value) in sums.items()
-    ]
+                acc = sums[key] = _Sum()
+            acc.add(r)
+    equity_total = sum(v.value for k, v in sums.items() if k.put_call is None)
+    options_total = sum(v.value for k, v in sums.items() if k.put_call is not None)
+    positions = []
+    for key, acc in sums.items():
+        titles = acc.titles()
+        label = acc.largest
+        positions.append(Position(
+            cusip=key.cusip,
+            ticker=tickers.get(key.cusip),
+            issuer=label.issuer,
+            title_of_class=titles[0],
+            share_type=key.share_type,
+            put_call=key.put_call,
+            shares=acc.shares,
+            value=acc.value,
+            weight=((acc.value / equity_total if equity_total else 0.0)
+                    if key.put_call is None else None),
+            titles=titles,
+        ))  # fmt: skip
     positions.sort(key=lambda p: (p.is_option, -p.value, p.cusip))
     return Holdings(
         portfolio=portfolio,
@@ -126,3 +152,34 @@ def aggregate(
         positions=tuple(positions),
         options_value=options_total,
     )
+
+
+class _Sum:
+    """One position's running totals while rows are summed."""
+
+    __slots__ = ("by_title", "largest", "shares", "value")
+
+    def __init__(self) -> None:
+        self.shares = 0
+        self.value = 0
+        self.largest: RowInDollars | None = None
+        self.by_title: dict[str, tuple[int, int]] = {}  # title -> (value, shares), first seen first
+
+    def add(self, r: RowInDollars) -> None:
+        self.shares += r.shares
+        self.value += r.value_usd
+        if self.largest is None or (r.value_usd, r.shares) > (self.largest.value_usd,
+                                                               self.largest.shares):
+            self.largest = r
+        v, sh = self.by_title.get(r.title_of_class, (0, 0))
+        self.by_title[r.title_of_class] = (v + r.value_usd, sh + r.shares)
+
+    def titles(self) -> tuple[str, ...]:
+        """Titles by the value filed under each, largest first (ties: first seen first);
+        the largest row's title leads, since it labels the position."""
+        assert self.largest is not None
+        lead = self.largest.title_of_class
+        order = list(self.by_title)
+        rest = sorted((t for t in order if t != lead),
+                      key=lambda t: (-self.by_title[t][0], -self.by_title[t][1], order.index(t)))
+        return (lead, *rest)

@@ -163,7 +163,7 @@ class Analytics:
         """The report's positions with their change since the previous report and their
         value at the latest cached price; sold-out positions are listed last, at zero."""
         cs = self.changes(portfolio, period)
-        by_key = {(c.cusip, c.put_call): c for c in cs.changes}
+        by_key = {c.key: c for c in cs.changes}
         h = self.queries.holdings(portfolio, period)
         tickers = sorted({p.ticker for p in h.positions if p.ticker}
                          | {c.ticker for c in cs.changes if c.ticker})  # fmt: skip
@@ -172,7 +172,7 @@ class Analytics:
             splits = PriceStore(s).splits(tickers)
         rows = []
         for p in h.positions:
-            c = by_key.get((p.cusip, p.put_call))
+            c = by_key.get(p.key)
             price = now.get(p.ticker) if p.ticker else None
             value_now = None
             # "Now" means a market price: a filing's implied price is not one.
@@ -184,7 +184,7 @@ class Analytics:
                                    c.shares_change if c else p.shares, price, value_now))
         for c in cs.changes:
             if c.status == "SOLD OUT":
-                gone = Position(c.cusip, c.ticker, c.issuer, "", None, c.put_call, 0, 0,
+                gone = Position(c.cusip, c.ticker, c.issuer, "", c.share_type, c.put_call, 0, 0,
                                 0.0 if c.put_call is None else None)  # fmt: skip
                 rows.append(HoldingRow(gone, c.status, c.shares_change, now.get(c.ticker or ""),
                                        0.0))  # fmt: skip

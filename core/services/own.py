@@ -282,8 +282,7 @@ class OwnPortfolios:
         a = self.queries.portfolio(mine)
         b = self.queries.portfolio(other)
         ha, hb = self.queries.holdings(a), self.queries.holdings(b)
-        wa = {p.ticker or p.cusip: p.weight or 0.0 for p in ha.positions if not p.is_option}
-        wb = {p.ticker or p.cusip: p.weight or 0.0 for p in hb.positions if not p.is_option}
+        wa, wb = _weights_by_security(ha), _weights_by_security(hb)
         keys = sorted(set(wa) | set(wb), key=lambda k: -(wa.get(k, 0) + wb.get(k, 0)))
         return {
             "portfolio": a.name, "other": b.name,
@@ -293,6 +292,17 @@ class OwnPortfolios:
             "positions": [{"ticker": k, "weight": wa.get(k), "other_weight": wb.get(k)}
                           for k in keys],
         }  # fmt: skip
+
+
+def _weights_by_security(h) -> dict[str, float]:
+    """Weights by ticker (else CUSIP), the name two books share; positions of one security
+    filed as shares and as principal add up rather than overwrite each other."""
+    out: dict[str, float] = {}
+    for p in h.positions:
+        if not p.is_option:
+            k = p.ticker or p.cusip
+            out[k] = out.get(k, 0.0) + (p.weight or 0.0)
+    return out
 
 
 def _looks_like_cusip(symbol: str) -> bool:

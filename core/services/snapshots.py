@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from core.domain import analytics as an
-from core.domain.positions import PortfolioRef
+from core.domain.positions import PortfolioRef, PositionKey, position_key
 from core.services.analytics import Analytics
 from core.services.prices import PriceRefresher, utc_now
 from core.services.queries import InvalidRequestError, NotFoundError, PortfolioQueries
@@ -270,6 +270,10 @@ def _is(value: Any, t: str) -> bool:
 
 
 # -- comparing ------------------------------------------------------------------------------
+def _key(position: dict) -> PositionKey:
+    return position_key(position["cusip"], position.get("share_type"), position["put_call"])
+
+
 def diff(a: dict, b: dict) -> dict:
     """What changed from snapshot a to snapshot b, per portfolio present in either."""
     by_a = {p["name"]: p for p in a["portfolios"]}
@@ -277,8 +281,8 @@ def diff(a: dict, b: dict) -> dict:
     books = []
     for name in list(by_a) + [n for n in by_b if n not in by_a]:
         pa, pb = by_a.get(name), by_b.get(name)
-        pos_a = {(x["cusip"], x["put_call"]): x for x in (pa or {}).get("positions", [])}
-        pos_b = {(x["cusip"], x["put_call"]): x for x in (pb or {}).get("positions", [])}
+        pos_a = {_key(x): x for x in (pa or {}).get("positions", [])}
+        pos_b = {_key(x): x for x in (pb or {}).get("positions", [])}
         changes = []
         for key in list(pos_b) + [k for k in pos_a if k not in pos_b]:
             x, y = pos_a.get(key), pos_b.get(key)
@@ -288,7 +292,8 @@ def diff(a: dict, b: dict) -> dict:
                 continue
             ref = y or x
             changes.append({
-                "cusip": key[0], "ticker": ref["ticker"], "put_call": key[1], "status": status,
+                "cusip": key.cusip, "ticker": ref["ticker"], "put_call": key.put_call,
+                "status": status,
                 "shares_before": x["shares"] if x else 0, "shares_after": y["shares"] if y else 0,
                 "value_before": x["value"] if x else 0, "value_after": y["value"] if y else 0,
                 "weight_before": x["weight"] if x else None,

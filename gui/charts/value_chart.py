@@ -125,7 +125,8 @@ class ValueChart(TimeChart):
             n = len(self.rest())
             return f"Other ({n} position{'s' if n != 1 else ''})"
         t = s.tickers[j] or s.keys[j][0]
-        return f"{t} {s.keys[j][1]}" if s.keys[j][1] else t
+        put_call = s.keys[j].put_call
+        return f"{t} {put_call}" if put_call else t
 
     def _describe_day(self, i: int) -> str:
         s = self.series
