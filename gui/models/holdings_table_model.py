@@ -155,6 +155,8 @@ class HoldingsTableModel(QAbstractTableModel):
             note = "\nItalic: a label; the name as filed was not seen" if issuer_label(
                 p.issuer)[1] else ""  # fmt: skip
             return f"CUSIP {p.cusip}{note}"
+        if col == COL_CLASS and len(p.titles) > 1:
+            return "Filed under several class titles: " + "; ".join(p.titles)
         if col == COL_VALUE:
             return f"{money_long(p.value)} as filed"
         if col == COL_VALUE_NOW and r.price is not None and r.value_now is not None:

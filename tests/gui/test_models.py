@@ -91,3 +91,16 @@ def test_copy_as_tab_separated_text_keeps_exact_dollars(qtbot):
     lines = m.as_tsv([0]).splitlines()
     assert lines[0].split("\t")[:3] == ["Ticker", "Issuer", "Class"]
     assert "3958701053" in lines[1].split("\t")
+
+
+def test_a_position_filed_under_two_titles_names_both_on_hover(qtbot):
+    from gui.models.holdings_table_model import COL_CLASS
+
+    p = Position("02079K107", "GOOG", "AT&T INC", "COM", "SH", None, 80_699, 7_454_549_653,
+                 1.0, titles=("COM", "CAP STK CL C"))  # fmt: skip
+    m = HoldingsTableModel()
+    m.set_rows([HoldingRow(p, "NEW", 80_699, None, None), ROWS[1]])
+    assert cell(m, 0, COL_CLASS) == "COM"
+    assert cell(m, 0, COL_CLASS, Qt.ItemDataRole.ToolTipRole) == (
+        "Filed under several class titles: COM; CAP STK CL C")
+    assert cell(m, 1, COL_CLASS, Qt.ItemDataRole.ToolTipRole) is None
