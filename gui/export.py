@@ -8,7 +8,7 @@ import os
 from pathlib import Path
 
 from core.domain.analytics import Series
-from core.services.snapshots import write_atomic
+from core.files import write_verified
 from gui.formatting import money_long
 
 CHART_SIZE = (1200, 650)
@@ -50,23 +50,40 @@ def chart_widget(kind: str, series: Series, bars: dict | None = None):
     return w
 
 
+def _ends_with(tmp: Path, marker: bytes, what: str) -> None:
+    """Qt's writers report no I/O errors: a file cut short (a full disk) lacks its end."""
+    with tmp.open("rb") as f:
+        f.seek(max(0, tmp.stat().st_size - 64))
+        if marker not in f.read():
+            raise OSError(f"the {what} was cut short (is the disk full?)")
+
+
 def save_chart(widget, path: Path, fmt: str, force: bool) -> None:
-    from PySide6.QtCore import QRect, QSize
+    from PySide6.QtCore import QPoint, QRect, QSize
+    from PySide6.QtGui import QPainter
     from PySide6.QtSvg import QSvgGenerator
+    from PySide6.QtWidgets import QWidget
 
     def write(tmp: Path) -> None:
         if fmt == "png":
             if not widget.grab().save(str(tmp), "PNG"):
-                raise OSError(f"cannot write {path}")
+                raise OSError("the PNG writer failed")
             return
         gen = QSvgGenerator()
         gen.setFileName(str(tmp))
         gen.setSize(QSize(*CHART_SIZE))
         gen.setViewBox(QRect(0, 0, *CHART_SIZE))
         gen.setTitle("Stakewatch chart")
-        widget.render(gen)
+        painter = QPainter()
+        if not painter.begin(gen):
+            raise OSError("the SVG writer failed")
+        # QWidget.render, not the widget's own: a chart that is a QGraphicsView overrides
+        # render() with a painter-to-scene version that takes no paint device.
+        QWidget.render(widget, painter, QPoint(0, 0))
+        painter.end()
+        _ends_with(tmp, b"</svg>", "SVG file")
 
-    write_atomic(path, write, force)
+    write_verified(path, write, force)
 
 
 def _table(headers: list[str], rows: list[list[str]], right: set[int]) -> str:
@@ -164,8 +181,10 @@ def write_pdf(snapshot: dict, histories: dict[str, Series], path: Path, force: b
         writer.setResolution(96)
         doc.setPageSize(writer.pageLayout().paintRectPixels(96).size().toSizeF())
         doc.print_(writer)
+        del writer  # closes the file
+        _ends_with(tmp, b"%%EOF", "PDF file")
 
-    write_atomic(path, write, force)
+    write_verified(path, write, force)
 
 
 def export(args, ctx, snapshot: dict, histories: dict[str, Series]) -> None:

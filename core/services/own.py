@@ -13,12 +13,21 @@ from pathlib import Path
 from core.domain import cusip as cusips
 from core.domain.own import CheckedHolding, HoldingInput, OwnHolding
 from core.domain.positions import PortfolioRef
+from core.files import InputFileError, read_input
 from core.services.companies import TICKER
 from core.services.prices import PriceRefresher, utc_now
 from core.services.queries import InvalidRequestError, NotFoundError, PortfolioQueries
 from core.storage.database import Database
 from core.storage.own_store import OwnStore
 from core.storage.repositories import Repository
+
+# Shares and costs are kept exactly as typed, NUMERIC(24, 8): 8 decimal places and up to 16
+# digits before the point. More places are refused, never rounded away.
+PLACES = 8
+INTEGER_DIGITS = 16
+MAXIMUM = Decimal(10) ** INTEGER_DIGITS
+QUANTUM = Decimal(1).scaleb(-PLACES)
+NOTE_LIMIT = 1000  # characters
 
 
 class HoldingError(InvalidRequestError):
@@ -27,6 +36,16 @@ class HoldingError(InvalidRequestError):
     def __init__(self, fields: dict[str, str]) -> None:
         super().__init__("; ".join(f"{k}: {v}" for k, v in fields.items()))
         self.fields = fields
+
+
+@dataclass(frozen=True, slots=True)
+class _Known:
+    """What many checks share: company tickers by CUSIP, CUSIPs by ticker, and the
+    provider's answers so far (ticker -> (known, reason))."""
+
+    by_cusip: dict[str, str | None]
+    by_ticker: dict[str, str]
+    asked: dict[str, tuple[bool, str]]
 
 
 @dataclass(frozen=True, slots=True)
@@ -69,6 +88,8 @@ class OwnPortfolios:
         name = (name or "").strip()
         if not name or len(name) > 200:
             raise HoldingError({"name": "give a name of 1 to 200 characters"})
+        if name.isdigit():  # a name of digits would read as a filer's CIK everywhere
+            raise HoldingError({"name": f"{name!r} looks like a filer CIK: use some letters"})
         return name
 
     def create(self, name: str) -> PortfolioRef:
@@ -110,10 +131,11 @@ class OwnPortfolios:
 
     # -- holdings -------------------------------------------------------------------------
     def check(self, raw: HoldingInput, today: dt.date | None = None,
-              use_network: bool = True) -> CheckedHolding:  # fmt: skip
+              use_network: bool = True, known: _Known | None = None) -> CheckedHolding:
         """Every field checked; HoldingError names each bad one. A ticker must be a known
         company or, online, one the price provider knows; offline it is accepted and marked
-        unverified. A CUSIP (9 characters) must pass its check digit."""
+        unverified. A CUSIP (9 characters) must pass its check digit. `known` holds the
+        companies read once for many checks (a CSV), else they are read for this one."""
         today = today or utc_now().date()
         errors: dict[str, str] = {}
         symbol = (raw.ticker or "").strip().upper()
@@ -122,48 +144,56 @@ class OwnPortfolios:
             errors["ticker"] = "give a ticker or a CUSIP"
         shares = _decimal(raw.shares, "shares", errors)
         if shares is not None and shares <= 0:
-            errors["shares"] = f"{raw.shares!r} is not more than zero"
+            errors["shares"] = f"{_shown(raw.shares)} is not more than zero"
         try:
             day = dt.date.fromisoformat((raw.date or "").strip())
             if day > today:
                 errors["date"] = f"{day} is in the future"
         except ValueError:
-            errors["date"] = f"{raw.date!r} is not a date like 2025-07-01"
+            errors["date"] = f"{_shown(raw.date)} is not a date like 2025-07-01"
             day = today
         cost = _decimal(raw.cost, "cost", errors) if (raw.cost or "").strip() else None
         if cost is not None and cost < 0:
-            errors["cost"] = f"{raw.cost!r} is negative"
+            errors["cost"] = f"{_shown(raw.cost)} is negative"
         verified = False
         if symbol and "ticker" not in errors:
-            with self.db.session() as s:
-                repo = Repository(s)
-                if _looks_like_cusip(symbol):
-                    known = {c.cusip: c for c in repo.companies()}.get(symbol)
-                    if not cusips.is_valid(symbol):
-                        errors["ticker"] = f"CUSIP {symbol} fails its check digit"
-                    elif known is None or not known.ticker:
-                        errors["ticker"] = f"CUSIP {symbol} has no known ticker: map it first"
-                    else:
-                        ticker, cusip, verified = known.ticker, symbol, True
-                elif not TICKER.match(symbol):
-                    errors["ticker"] = f"{symbol!r} is not a ticker (letters, digits, . - ^ =)"
+            known = known or self.known()
+            if _looks_like_cusip(symbol):
+                company_ticker = known.by_cusip.get(symbol)
+                if not cusips.is_valid(symbol):
+                    errors["ticker"] = f"CUSIP {symbol} fails its check digit"
+                elif not company_ticker:
+                    errors["ticker"] = f"CUSIP {symbol} has no known ticker: map it first"
                 else:
-                    mapped = {t: c for c, t in repo.tickers().items()}
-                    if symbol in mapped:
-                        cusip, verified = mapped[symbol], True
+                    ticker, cusip, verified = company_ticker, symbol, True
+            elif not TICKER.match(symbol):
+                errors["ticker"] = f"{_shown(symbol)} is not a ticker (letters, digits, . - ^ =)"
+            elif symbol in known.by_ticker:
+                cusip, verified = known.by_ticker[symbol], True
             if "ticker" not in errors and not verified and use_network and self.online():
-                answer = self.prices.provider.quotes([ticker])
-                reason = answer.failed.get(ticker, "").lower()
-                if ticker in answer.quotes:
-                    verified = True
-                elif "unknown" in reason or "no quote" in reason:
+                if ticker not in known.asked:  # one question per ticker, however many lines
+                    answer = self.prices.provider.quotes([ticker])
+                    known.asked[ticker] = (ticker in answer.quotes,
+                                           answer.failed.get(ticker, "").lower())  # fmt: skip
+                verified, reason = known.asked[ticker]
+                if not verified and ("unknown" in reason or "no quote" in reason):
                     errors["ticker"] = f"{ticker} is not known to {self.prices.provider.name}"
                 # Any other failure (no network, a time-out): accepted, marked unverified.
+        note = (raw.note or "").strip() or None
+        if note is not None and len(note) > NOTE_LIMIT:
+            errors["note"] = f"is {len(note):,} characters, over the limit of {NOTE_LIMIT:,}"
         if errors:
             raise HoldingError(errors)
         assert shares is not None
-        note = (raw.note or "").strip() or None
         return CheckedHolding(ticker, cusip, shares, day, cost, note, verified)
+
+    def known(self) -> _Known:
+        """Companies' CUSIPs and tickers, read in one short transaction."""
+        with self.db.session() as s:
+            repo = Repository(s)
+            by_cusip = {c.cusip: c.ticker for c in repo.companies()}
+            by_ticker = {t: c for c, t in repo.tickers().items()}
+        return _Known(by_cusip, by_ticker, {})
 
     def add(self, portfolio: str, raw: HoldingInput) -> tuple[int, CheckedHolding]:
         p = self._own(portfolio)
@@ -209,25 +239,33 @@ class OwnPortfolios:
     def preview_csv(self, path: Path) -> list[PreviewLine]:
         """Every line checked; nothing stored. Columns: ticker, shares, date, cost, note."""
         try:
-            text = Path(path).read_text(encoding="utf-8-sig")
-        except (OSError, UnicodeDecodeError) as exc:
-            raise InvalidRequestError(f"{path}: cannot read it ({exc})") from None
+            text = read_input(Path(path)).decode("utf-8-sig")
+        except InputFileError as exc:
+            raise InvalidRequestError(str(exc)) from None
+        except UnicodeDecodeError as exc:
+            raise InvalidRequestError(f"{path}: not UTF-8 text ({exc.reason})") from None
         reader = csv.DictReader(text.splitlines())
-        names = {(n or "").strip().lower(): n for n in reader.fieldnames or []}
-        missing = [c for c in ("ticker", "shares", "date") if c not in names]
-        if missing:
-            raise InvalidRequestError(f"{Path(path).name} has no {', '.join(missing)} column")
         lines = []
-        for number, row in enumerate(reader, start=2):
-            raw = {k: (row.get(names[k]) or "") if k in names else ""
-                   for k in ("ticker", "shares", "date", "cost", "note")}  # fmt: skip
-            if not any(v.strip() for v in raw.values()):
-                continue
-            try:
-                h = self.check(HoldingInput(**raw))
-                lines.append(PreviewLine(number, raw, h, {}))
-            except HoldingError as exc:
-                lines.append(PreviewLine(number, raw, None, exc.fields))
+        known = self.known()
+        try:
+            names = {(n or "").strip().lower(): n for n in reader.fieldnames or []}
+            missing = [c for c in ("ticker", "shares", "date") if c not in names]
+            if missing:
+                raise InvalidRequestError(f"{Path(path).name} has no {', '.join(missing)} column")
+            for row in reader:
+                number = reader.line_num
+                raw = {k: (row.get(names[k]) or "") if k in names else ""
+                       for k in ("ticker", "shares", "date", "cost", "note")}  # fmt: skip
+                if not any(v.strip() for v in raw.values()):
+                    continue
+                try:
+                    h = self.check(HoldingInput(**raw), known=known)
+                    lines.append(PreviewLine(number, raw, h, {}))
+                except HoldingError as exc:
+                    lines.append(PreviewLine(number, raw, None, exc.fields))
+        except csv.Error as exc:  # a field past csv's own limit (128 KiB), a stray quote
+            raise InvalidRequestError(f"{Path(path).name} line {reader.line_num}: {exc} "
+                                      f"(notes are limited to {NOTE_LIMIT:,} characters)") from None
         seen: dict[tuple, int] = {}
         for i, ln in enumerate(lines):
             if ln.holding:
@@ -319,9 +357,23 @@ def _decimal(text: str | None, field: str, errors: dict[str, str]) -> Decimal | 
     try:
         value = Decimal(s)
     except InvalidOperation:
-        errors[field] = f"{text!r} is not a number"
+        errors[field] = f"{_shown(text)} is not a number"
         return None
     if not value.is_finite():
-        errors[field] = f"{text!r} is not a number"
+        errors[field] = f"{_shown(text)} is not a number"
         return None
-    return value
+    if abs(value) >= MAXIMUM:
+        errors[field] = (f"{_shown(text)} is too large "
+                         f"({INTEGER_DIGITS} digits before the point at most)")
+        return None
+    exact = value.quantize(QUANTUM)  # trailing zeros past the 8th place are harmless
+    if exact != value:
+        errors[field] = f"{_shown(text)} has more than {PLACES} decimal places"
+        return None
+    return exact if value.as_tuple().exponent < -PLACES else value  # type: ignore[operator]
+
+
+def _shown(text: str | None, limit: int = 40) -> str:
+    """A value quoted in a message, cut short: a megabyte pasted in stays out of errors."""
+    r = repr(text or "")
+    return r if len(r) <= limit else r[: limit - 4] + "...'"

@@ -5,14 +5,13 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import os
-import tempfile
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 from core.domain import analytics as an
 from core.domain.positions import PortfolioRef, PositionKey, position_key
+from core.files import InputFileError, OutputFileError, read_input, write_verified
 from core.services.analytics import Analytics
 from core.services.prices import PriceRefresher, utc_now
 from core.services.queries import InvalidRequestError, NotFoundError, PortfolioQueries
@@ -20,8 +19,7 @@ from core.storage.database import HEAD_REVISION, Database
 from core.storage.price_store import PriceStore
 
 SCHEMA_VERSION = 1
-_UMASK = os.umask(0)
-os.umask(_UMASK)
+MAX_SNAPSHOT_BYTES = 64 * 2**20  # far above any real book, far below memory trouble
 KIND = "stakewatch-snapshot"
 
 
@@ -182,32 +180,25 @@ def dumps(snapshot: dict) -> str:
 
 
 def write_atomic(path: Path, write: Callable[[Path], None], force: bool = False) -> None:
-    """Write through a temporary file beside `path`, then rename: a crash or an error
-    leaves either the old file or the new one, never a part."""
-    path = Path(path)
-    if path.exists() and not force:
-        raise InvalidRequestError(f"{path} exists: give --force to replace it")
-    if not path.parent.is_dir():
-        raise InvalidRequestError(f"folder {path.parent} does not exist")
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".part", dir=path.parent)
-    os.close(fd)
+    """Write through a temporary file beside `path`, verified and synced, then rename: a
+    crash or an error (a full disk) leaves the old file or the new one, never a part."""
     try:
-        write(Path(tmp))
-        os.chmod(tmp, 0o666 & ~_UMASK)  # as an ordinary new file (mkstemp makes it private)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+        write_verified(path, write, force)
+    except OutputFileError as exc:
+        raise InvalidRequestError(str(exc)) from None
 
 
 def load(path: Path) -> dict:
     """Read a JSON snapshot; one clear SnapshotError if it is not one we understand."""
     try:
-        data = json.loads(Path(path).read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        raise SnapshotError(f"{path}: no such file") from None
+        text = read_input(Path(path), MAX_SNAPSHOT_BYTES).decode("utf-8")
+        data = json.loads(text)
+    except InputFileError as exc:
+        raise SnapshotError(str(exc)) from None
     except (UnicodeDecodeError, json.JSONDecodeError) as exc:
         raise SnapshotError(f"{path} is not a JSON snapshot: {exc}") from None
+    except RecursionError:
+        raise SnapshotError(f"{path} is not a JSON snapshot: nested too deeply") from None
     if not isinstance(data, dict) or data.get("kind") != KIND:
         raise SnapshotError(f"{path} is not a Stakewatch snapshot")
     version = data.get("schema_version")

@@ -24,6 +24,7 @@ from sqlalchemy import (
     func,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+from sqlalchemy.types import TypeDecorator
 
 NAMING = {
     "ix": "ix_%(column_0_label)s",
@@ -32,6 +33,29 @@ NAMING = {
     "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
     "pk": "pk_%(table_name)s",
 }
+
+
+class ExactDecimal(TypeDecorator):
+    """NUMERIC(24, 8) read back exactly as written. SQLite has no decimal type (its NUMERIC
+    goes through a float and keeps 15 to 17 digits), so there the decimal is kept as text."""
+
+    impl = Numeric(24, 8)
+    cache_ok = True
+
+    def load_dialect_impl(self, dialect):
+        if dialect.name == "sqlite":
+            return dialect.type_descriptor(String(40))
+        return dialect.type_descriptor(Numeric(24, 8))
+
+    def process_bind_param(self, value, dialect):
+        if value is None or dialect.name != "sqlite":
+            return value
+        return format(Decimal(value), "f")
+
+    def process_result_value(self, value, dialect):
+        if value is None or isinstance(value, Decimal):
+            return value
+        return Decimal(str(value))
 
 
 class Base(DeclarativeBase):
@@ -235,8 +259,8 @@ class OwnHolding(Base):
     )
     ticker: Mapped[str] = mapped_column(String(16))
     cusip: Mapped[str | None] = mapped_column(String(9))
-    shares: Mapped[Decimal] = mapped_column(Numeric(24, 8))
-    cost_per_share: Mapped[Decimal | None] = mapped_column(Numeric(24, 8))
+    shares: Mapped[Decimal] = mapped_column(ExactDecimal)
+    cost_per_share: Mapped[Decimal | None] = mapped_column(ExactDecimal)
     note: Mapped[str | None] = mapped_column(Text)
     verified: Mapped[bool] = mapped_column(Boolean, default=False)
     created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)

@@ -12,6 +12,7 @@ import pytest
 from core.cli import main
 from core.services import exporters
 from core.services.price_import import import_csv
+from core.services.queries import InvalidRequestError
 from core.services.snapshots import SnapshotError, diff, dumps, load, schema, validate
 from core.storage.database import HEAD_REVISION
 from tests.conftest import DATA, cli
@@ -108,7 +109,8 @@ def test_an_interrupted_write_leaves_no_file(snap_ctx, tmp_path, monkeypatch):
 
     monkeypatch.setattr("core.services.snapshots.dumps", boom)
     monkeypatch.setattr("core.services.exporters.dumps", boom)
-    with pytest.raises(OSError, match="disk full"):
+    # One clear error (the CLI's `error:` line), never a raw OSError.
+    with pytest.raises(InvalidRequestError, match=r"disk full.*nothing written"):
         exporters.write_json(build(snap_ctx), target)
     assert list(folder.iterdir()) == []  # neither the file nor a temporary part
 
