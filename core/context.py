@@ -3,6 +3,7 @@ services."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 from pathlib import Path
 
@@ -52,15 +53,24 @@ class AppContext:
         provider: PriceProvider | None = None,
         offline: bool | None = None,
         deadline: float | None = None,
+        on_wait: Callable[[str], None] | None = None,
     ) -> AppContext:
         """Open (creating if new), upgrade (after a backup) and seed the database.
 
         `offline` and `deadline` override the stored settings for this run; `provider`
-        replaces the network provider (tests and demos).
+        replaces the network provider (tests and demos). `on_wait` hears when this process
+        waits for another Stakewatch's write. Upgrade and seeding run under one lock: many
+        first starts at once do them once, the others wait and see the finished database.
         """
-        db = Database(paths.database_url(db_url))
-        backup = db.upgrade()
-        seeded = seed(db) if seed_data else None
+        db = Database(paths.database_url(db_url), on_wait=on_wait)
+        try:
+            with db.setup_lock():
+                db.detect_read_only()
+                backup = db.upgrade()
+                seeded = seed(db) if seed_data and not db.read_only else None
+        except Exception:
+            db.dispose()
+            raise
         settings = SettingsStore(db).load()
         if offline is not None:
             settings = replace(settings, offline=offline or settings.offline)

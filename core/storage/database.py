@@ -4,15 +4,22 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+import os
 import shutil
 import sqlite3
-from collections.abc import Iterator
+import time
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import TypeVar
 
-from sqlalchemy import create_engine, event, inspect
+from sqlalchemy import create_engine, inspect
 from sqlalchemy.engine import Engine
+from sqlalchemy.exc import DBAPIError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
+
+from core.storage import transactions as tx
+from core.storage.locks import SetupLockTimeout, advisory_lock, file_lock
 
 log = logging.getLogger(__name__)
 
@@ -26,22 +33,38 @@ class DatabaseError(Exception):
     """The database cannot be opened or upgraded; the message says why."""
 
 
-def _sqlite_pragmas(dbapi_conn, _record) -> None:
-    cur = dbapi_conn.cursor()
-    cur.execute("PRAGMA foreign_keys = ON")
-    cur.execute("PRAGMA journal_mode = WAL")
-    cur.execute("PRAGMA synchronous = NORMAL")
-    cur.execute("PRAGMA busy_timeout = 5000")
-    cur.close()
+T = TypeVar("T")
+# Read-only: a read-only server or session, or no INSERT on the tables (before the first
+# migration, no right to create them).
+_PG_READ_ONLY = (
+    "SELECT current_setting('transaction_read_only') = 'on' OR NOT coalesce("
+    "has_table_privilege(to_regclass('meta'), 'INSERT'), "
+    "has_schema_privilege(current_schema(), 'CREATE'))"
+)
 
 
 class Database:
-    """Owns the engine. `session()` is one unit of work: committed, or rolled back whole."""
+    """Owns the engine. `session()` is one unit of work: committed, or rolled back whole.
 
-    def __init__(self, url: str) -> None:
-        self.url = url
+    Writers queue rather than fail: a write session starts with SQLite's BEGIN IMMEDIATE
+    (PostgreSQL: row locks under a lock timeout) and waits up to `busy_timeout` seconds
+    ($STAKEWATCH_BUSY_TIMEOUT, default 60) for another process's write; after a second of
+    waiting `on_wait` hears "waiting for another Stakewatch to finish writing...".
+    `url` is the masked URL (no password): the only one any message may show.
+    """
+
+    def __init__(self, url: str, *, busy_timeout: float | None = None,
+                 on_wait: Callable[[str], None] | None = None) -> None:  # fmt: skip
+        self._url = url
+        self.url = tx.masked(url)
         self.is_sqlite = url.startswith("sqlite")
         self.path: Path | None = None
+        self.read_only = False
+        self.busy_timeout = (busy_timeout if busy_timeout is not None else
+                             tx.seconds_from_env(tx.BUSY_TIMEOUT_ENV, tx.DEFAULT_BUSY_TIMEOUT))
+        self.notice = tx.WaitNotice(on_wait, tx.seconds_from_env(tx.NOTICE_ENV,
+                                                                 tx.DEFAULT_NOTICE_AFTER))
+        self.changes = tx.ChangeTally()
         kwargs: dict = {}
         if self.is_sqlite:
             database = url.split(":///", 1)[1] if ":///" in url else ""
@@ -49,19 +72,103 @@ class Database:
                 raise DatabaseError("an in-memory database is not supported: give a file path")
             self.path = Path(database)
             self.path.parent.mkdir(parents=True, exist_ok=True)
-            kwargs["connect_args"] = {"check_same_thread": False}
+            kwargs["connect_args"] = {"check_same_thread": False,
+                                      "timeout": self.busy_timeout}  # fmt: skip
+        elif url.startswith("postgresql"):
+            # Writers wait for each other's row locks up to the busy timeout, then fail
+            # with one clear line (never hang for ever behind a forgotten transaction).
+            lock_ms = int(self.busy_timeout * 1000)
+            kwargs["connect_args"] = {"options": f"-c lock_timeout={lock_ms}",
+                                      "application_name": "stakewatch", "connect_timeout": 15}
+            kwargs["pool_pre_ping"] = True
         try:
             self.engine: Engine = create_engine(url, **kwargs)
         except Exception as exc:  # bad URL or missing driver
-            raise DatabaseError(f"cannot open database {url!r}: {exc}") from exc
+            raise DatabaseError(f"cannot open database {self.url}: "
+                                f"{type(exc).__name__}") from None  # fmt: skip
+        is_pg = self.engine.dialect.name == "postgresql"
         if self.is_sqlite:
-            event.listen(self.engine, "connect", _sqlite_pragmas)
-        self._sessions = sessionmaker(self.engine, expire_on_commit=False)
+            tx.configure_sqlite(self.engine, self.busy_timeout, self.notice)
+        elif is_pg:
+            tx.configure_postgresql(self.engine, self.notice)
+        tx.track_writes(self.engine, self.changes, notify_pg=is_pg)
+        self._writer = self.engine.execution_options(**{tx.BEGIN_OPTION: "IMMEDIATE"})
+        self._sessions = sessionmaker(self._writer, expire_on_commit=False)
+        self._readers = sessionmaker(self.engine, expire_on_commit=False)
+
+    @property
+    def on_wait(self) -> Callable[[str], None] | None:
+        return self.notice.notify
+
+    @on_wait.setter
+    def on_wait(self, callback: Callable[[str], None] | None) -> None:
+        self.notice.notify = callback
 
     @contextmanager
-    def session(self) -> Iterator[Session]:
-        with self._sessions() as s, s.begin():
-            yield s
+    def session(self, write: bool = True) -> Iterator[Session]:
+        """One transaction. A write session (the default) takes the write lock first
+        (SQLite BEGIN IMMEDIATE), so what it reads stays true until it commits; a read
+        session (`write=False`) never waits for writers."""
+        factory = self._sessions if write and not self.read_only else self._readers
+        try:
+            with factory() as s, s.begin():
+                yield s
+        except DBAPIError as exc:
+            if tx.is_read_only_error(exc):
+                raise DatabaseError(f"read-only database {self.url}: "
+                                    "this user cannot change it") from None  # fmt: skip
+            if "lock" in str(exc.orig).lower() and tx.sqlstate(exc) in (None, "55P03"):
+                raise DatabaseError(f"another Stakewatch kept {self.url} busy for more than "
+                                    f"{self.busy_timeout:.0f} s; try again (or set "
+                                    f"${tx.BUSY_TIMEOUT_ENV})") from None  # fmt: skip
+            raise
+
+    def transaction(self, work: Callable[[Session], T], attempts: int = 5) -> T:
+        """Run `work(session)` in one write transaction; run it again (at most `attempts`
+        times) when PostgreSQL reports a serialization failure, a deadlock or a key another
+        writer took first: each run reads afresh what it changes."""
+        for attempt in range(1, attempts + 1):
+            try:
+                with self.session() as s:
+                    return work(s)
+            except DBAPIError as exc:
+                if attempt == attempts or not tx.is_retryable(exc):
+                    raise
+                time.sleep(0.01 * 2**attempt)
+        raise AssertionError("unreachable")
+
+    @contextmanager
+    def setup_lock(self) -> Iterator[None]:
+        """Held around upgrade and seeding, so one process does them and others wait."""
+        try:
+            if self.path is not None:
+                lock = file_lock(self.path.with_name(self.path.name + ".lock"),
+                                 self.busy_timeout, self.notice)  # fmt: skip
+            else:
+                lock = advisory_lock(self.engine, self.busy_timeout, self.notice)
+            with lock:
+                yield
+        except SetupLockTimeout as exc:
+            raise DatabaseError(f"{exc} ({self.url}); try again") from None
+        except OperationalError as exc:
+            if self.is_sqlite:
+                raise
+            # The server's first line (refused, bad password, no such database): no URL
+            # with a password, no SQL.
+            why = str(exc.orig).strip().splitlines()[0] if str(exc.orig).strip() else "failed"
+            raise DatabaseError(f"cannot open database {self.url}: {why}") from None
+
+    def detect_read_only(self) -> bool:
+        """Whether this user may only read: an SQLite file without write permission, or a
+        PostgreSQL role without INSERT on the tables (or a read-only server)."""
+        if self.path is not None:
+            target = self.path if self.path.exists() else self.path.parent
+            self.read_only = not os.access(target, os.W_OK)
+        elif self.engine.dialect.name == "postgresql":
+            with self.engine.connect() as conn:
+                ro = conn.exec_driver_sql(_PG_READ_ONLY).scalar()
+            self.read_only = bool(ro)
+        return self.read_only
 
     def dispose(self) -> None:
         self.engine.dispose()
@@ -90,8 +197,11 @@ class Database:
                 f"the database {self.path or self.url} is at schema revision {current!r}, which "
                 "this Stakewatch does not know: it was written by a newer version"
             )
+        if self.read_only:
+            raise DatabaseError(f"the database {self.path or self.url} needs a schema upgrade, "
+                                "which this read-only user cannot do")  # fmt: skip
         backup = self._backup(current) if current is not None else None
-        with self.engine.begin() as conn:
+        with self._writer.begin() as conn:
             cfg.attributes["connection"] = conn
             command.upgrade(cfg, "head")
         return backup
