@@ -116,6 +116,21 @@ class AppContext:
             self._importer = Importer(self.db)
         return self._importer
 
+    @property
+    def mapper(self):
+        """CUSIP-to-ticker mapping (OpenFIGI with the key setting, if any)."""
+        from core.openfigi import OpenFigiClient
+        from core.services.mapping import CusipMapper
+
+        return CusipMapper(self.db, lambda: OpenFigiClient(self.settings.openfigi_key or None))
+
+    @property
+    def sync(self):
+        """Sync of followed 13F filers from EDGAR, with the current settings."""
+        from core.services.sync import Sync
+
+        return Sync(self.db, self.importer, self.settings, mapper=self.mapper)
+
     def apply_settings(self, settings: Settings) -> None:
         """Take new settings at run time: offline on or off swaps the price provider."""
         if settings.offline != self.settings.offline or settings.deadline != self.settings.deadline:

@@ -12,7 +12,7 @@ from collections.abc import Callable, Sequence
 from typing import TextIO
 
 from core import paths
-from core.cli import analytics, filings, own, prices, snapshots
+from core.cli import analytics, filings, own, prices, snapshots, sync
 from core.cli.common import EXIT_BAD_INPUT, EXIT_FAILURE, EXIT_OK, Parser, UsageError
 
 __all__ = ["build_parser", "main"]
@@ -50,6 +50,7 @@ def build_parser() -> argparse.ArgumentParser:
     analytics.register(sub)
     snapshots.register(sub)
     own.register(sub)
+    sync.register(sub)
     _register_screenshot(sub)
     return parser
 

@@ -176,7 +176,13 @@ def cmd_settings(ctx, args, out: TextIO) -> int:
     if args.name and args.name not in values:
         store.set(args.name, "")  # raises the error naming the settings there are
     names = [args.name] if args.name else list(values)
-    rows = [(n, str(values[n]).lower(), SETTING_HELP[n]) for n in names]
+    def shown(name: str) -> str:
+        value = values[name]
+        if name == "openfigi_key" and value:
+            return value[:4] + "…"  # a secret: enough to recognise, not to copy
+        return value if isinstance(value, str) else str(value).lower()
+
+    rows = [(n, shown(n), SETTING_HELP[n]) for n in names]
     print(table(["setting", "value", "meaning"], rows, set()), file=out)
     return EXIT_OK
 

@@ -13,6 +13,7 @@ from importlib import resources
 from core.domain.filings import FilingHeader, FilingRow, FormType, RowBatch
 from core.storage.database import Database
 from core.storage.repositories import Repository
+from core.storage.sync_store import SyncStore
 
 NVIDIA_CIK = "0001045810"
 NVIDIA_NAME = "NVIDIA Corp"
@@ -30,6 +31,7 @@ class SeedReport:
 
 
 SEED_KEY = "seed.nvidia_13f"
+FOLLOW_KEY = "seed.nvidia_followed"
 
 
 def _text(name: str) -> str:
@@ -106,6 +108,9 @@ def seed(db: Database) -> SeedReport:
         repo = Repository(s)
         companies_added = repo.add_companies_if_absent(companies)
         portfolio = repo.filer_portfolio(NVIDIA_CIK, NVIDIA_NAME)
+        if repo.get_meta(FOLLOW_KEY) is None:  # followed once, from the first start;
+            SyncStore(s).set_followed(portfolio.id, True)  # an unfollow then sticks
+            repo.set_meta(FOLLOW_KEY, "1")
         for header, rows in bundled_filings():
             if repo.filing_exists(header.accession):
                 continue

@@ -1,4 +1,5 @@
-"""User settings kept in the database: offline mode, the network deadline, quote interval."""
+"""User settings kept in the database: offline mode, the network deadline, quote interval,
+the contact declared to EDGAR, an OpenFIGI key and how often to check for new filings."""
 
 from __future__ import annotations
 
@@ -9,6 +10,8 @@ from core.storage.database import Database
 from core.storage.repositories import Repository
 
 OFFLINE_ENV = "STAKEWATCH_OFFLINE"
+SEC_CONTACT_ENV = "STAKEWATCH_SEC_CONTACT"
+TEXT_SETTINGS = ("sec_contact", "openfigi_key")
 _PREFIX = "setting."
 
 
@@ -17,6 +20,9 @@ class Settings:
     offline: bool = False  # no network at all: every view works from the cache
     deadline: float = 20.0  # seconds a price request may take before it is abandoned
     quote_interval: int = 60  # seconds between live quote refreshes while markets are open
+    sec_contact: str = ""  # "Name email" declared to EDGAR in every request's User-Agent
+    openfigi_key: str = ""  # optional: larger and faster OpenFIGI batches
+    sync_check_hours: int = 12  # the app checks for new filings at start when older than this
 
 
 SETTING_HELP = {
@@ -24,6 +30,11 @@ SETTING_HELP = {
     "deadline": "seconds a price request may take before it is abandoned (1-600)",
     "quote_interval": "seconds between live quote updates while US markets are open "
     "(10-3600)",
+    "sec_contact": "your name and e-mail, sent to EDGAR with every request "
+    f"(or ${SEC_CONTACT_ENV})",
+    "openfigi_key": "optional OpenFIGI API key: bigger, faster CUSIP-to-ticker batches",
+    "sync_check_hours": "the app checks for new filings at start if the last check is older "
+    "(1-720 hours)",
 }
 
 
@@ -31,7 +42,9 @@ class SettingsError(ValueError):
     """A setting name or value the user gave is not valid."""
 
 
-def parse_value(name: str, text: str) -> bool | float | int:
+def parse_value(name: str, text: str) -> bool | float | int | str:
+    if name in TEXT_SETTINGS:
+        return _parse_text(name, text)
     if name == "offline":
         low = text.strip().lower()
         if low in ("true", "yes", "on", "1"):
@@ -43,9 +56,25 @@ def parse_value(name: str, text: str) -> bool | float | int:
         value = float(text) if name == "deadline" else int(text)
     except ValueError:
         raise SettingsError(f"{name} must be a number, not {text!r}") from None
-    low, high = (1, 600) if name == "deadline" else (10, 3600)
+    low, high = {"deadline": (1, 600), "sync_check_hours": (1, 720)}.get(name, (10, 3600))
     if not low <= value <= high:
         raise SettingsError(f"{name} must be between {low} and {high}, not {text}")
+    return value
+
+
+def _parse_text(name: str, text: str) -> str:
+    value = " ".join(text.split())
+    if not value:
+        return ""  # clears it
+    if name == "sec_contact":
+        from core.edgar.http import MissingContactError, check_contact
+
+        try:
+            return check_contact(value)
+        except MissingContactError as exc:
+            raise SettingsError(str(exc)) from None
+    if not value.isascii() or " " in value or len(value) > 200:
+        raise SettingsError(f"{name} must be one word of plain ASCII")
     return value
 
 
@@ -65,6 +94,9 @@ class SettingsStore:
                     except SettingsError:
                         continue  # a damaged value falls back to the default
         settings = Settings(**values)
+        contact = os.environ.get(SEC_CONTACT_ENV, "").strip()
+        if contact:
+            settings = replace(settings, sec_contact=contact)
         if os.environ.get(OFFLINE_ENV, "").strip().lower() in ("1", "true", "yes", "on"):
             settings = replace(settings, offline=True)
         return settings

@@ -28,6 +28,16 @@ def upgrade() -> None:
         batch_op.add_column(sa.Column('shares_outstanding_date', sa.Date(), nullable=True))
         batch_op.add_column(sa.Column('facts_checked_at', sa.DateTime(timezone=True),
                                       nullable=True))
+    # NVIDIA is followed from the first start: a database seeded before this revision
+    # follows it now (and seeding, which marks it followed only once, leaves it at that).
+    portfolios = sa.table('portfolios', sa.column('cik', sa.String),
+                          sa.column('followed', sa.Boolean))
+    op.execute(portfolios.update().where(portfolios.c.cik == '0001045810')
+               .values(followed=True))
+    conn = op.get_bind()
+    if conn.execute(sa.text("SELECT 1 FROM portfolios WHERE cik = '0001045810'")).first():
+        meta = sa.table('meta', sa.column('key', sa.String), sa.column('value', sa.Text))
+        op.execute(meta.insert().values(key='seed.nvidia_followed', value='1'))
 
 
 def downgrade() -> None:

@@ -1,0 +1,100 @@
+"""OpenFIGI's mapping API: the only code that maps CUSIPs to tickers over the network."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
+
+from core.edgar.http import Deadline, HttpClient, HttpError, RateLimiter, stakewatch_version
+
+OPENFIGI_URL_ENV = "STAKEWATCH_OPENFIGI_URL"
+DEFAULT_OPENFIGI_URL = "https://api.openfigi.com"
+# OpenFIGI's published limits: without a key 25 requests a minute of up to 10 jobs each;
+# with a key 25 requests every 6 seconds of up to 100 jobs each.
+ANONYMOUS = (10, RateLimiter(25, 61.0))
+WITH_KEY = (100, RateLimiter(25, 6.1))
+EQUITY_TYPES = ("Common Stock", "Depositary Receipt", "REIT", "MLP", "Closed-End Fund", "ETP")
+
+
+@dataclass(frozen=True, slots=True)
+class Mapping:
+    """What OpenFIGI says about one CUSIP: a ticker, or why there is none."""
+
+    cusip: str
+    ticker: str | None
+    name: str | None = None
+    figi: str | None = None
+    reason: str | None = None
+
+
+def openfigi_url() -> str:
+    return (os.environ.get(OPENFIGI_URL_ENV, "").strip() or DEFAULT_OPENFIGI_URL).rstrip("/")
+
+
+def pick_listing(cusip: str, data: Sequence[dict]) -> Mapping:
+    """The US composite listing of the equity among OpenFIGI's answers for one CUSIP."""
+    equity = [d for d in data if d.get("exchCode") == "US" and d.get("marketSector") == "Equity"
+              and d.get("ticker")]  # fmt: skip
+    if not equity:
+        return Mapping(cusip, None, reason="no US equity listing")
+    composite = [d for d in equity if not d.get("compositeFIGI")
+                 or d.get("figi") == d.get("compositeFIGI")] or equity  # fmt: skip
+    tickers = {str(d["ticker"]) for d in composite}
+    if len(tickers) > 1:
+        common = [d for d in composite if d.get("securityType2") in EQUITY_TYPES]
+        if len({str(d["ticker"]) for d in common}) == 1:
+            composite = common
+        else:
+            listed = ", ".join(sorted(tickers))
+            return Mapping(cusip, None, reason=f"several US listings ({listed})")
+    best = composite[0]
+    # OpenFIGI writes share classes with a slash (BRK/B); quote providers use a dash.
+    ticker = str(best["ticker"]).replace("/", "-").upper()
+    return Mapping(cusip, ticker, name=best.get("name"), figi=best.get("figi"))
+
+
+class OpenFigiClient:
+    """POST /v3/mapping in batches that respect the key's limits; answers per CUSIP."""
+
+    def __init__(self, api_key: str | None = None, *, url: str | None = None,
+                 timeout: float = 30.0) -> None:  # fmt: skip
+        self.url = (url or openfigi_url()).rstrip("/")
+        self.api_key = (api_key or "").strip() or None
+        self.batch_size, limiter = WITH_KEY if self.api_key else ANONYMOUS
+        headers = {"User-Agent": f"Stakewatch/{stakewatch_version()}"}
+        if self.api_key:
+            headers["X-OPENFIGI-APIKEY"] = self.api_key
+        self.http = HttpClient(headers, limiter, timeout=timeout)
+
+    @property
+    def requests(self) -> int:
+        return self.http.requests
+
+    def map_cusips(
+        self, cusips: Iterable[str], deadline: Deadline,
+        progress: Callable[[int, int], None] | None = None,
+    ) -> list[Mapping]:  # fmt: skip
+        """Every CUSIP's Mapping; HttpError if a batch cannot be had (nothing partial)."""
+        wanted = list(dict.fromkeys(cusips))
+        out: list[Mapping] = []
+        for i in range(0, len(wanted), self.batch_size):
+            batch = wanted[i : i + self.batch_size]
+            jobs = [{"idType": "ID_CUSIP", "idValue": c, "exchCode": "US"} for c in batch]
+            answer = self.http.post_json(f"{self.url}/v3/mapping", jobs, deadline)
+            if not isinstance(answer, list) or len(answer) != len(batch):
+                raise HttpError("OpenFIGI's answer does not match the request")
+            for cusip, item in zip(batch, answer, strict=True):
+                out.append(_one(cusip, item))
+            if progress:
+                progress(len(out), len(wanted))
+        return out
+
+
+def _one(cusip: str, item: object) -> Mapping:
+    if not isinstance(item, dict):
+        return Mapping(cusip, None, reason="unexpected answer")
+    if "data" in item and isinstance(item["data"], list):
+        return pick_listing(cusip, [d for d in item["data"] if isinstance(d, dict)])
+    why = item.get("warning") or item.get("error") or "no answer"
+    return Mapping(cusip, None, reason=f"OpenFIGI: {str(why).strip()[:120]}")
