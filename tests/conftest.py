@@ -1,4 +1,5 @@
-"""Shared fixtures: every test gets its own data directory and a real SQLite file."""
+"""Shared fixtures: every test gets its own data directory and a real SQLite file; tests
+marked `backends` run twice, on SQLite and on a real PostgreSQL server (tests/pg.py)."""
 
 from __future__ import annotations
 
@@ -27,21 +28,69 @@ def db_file(tmp_path: Path) -> Path:
     return tmp_path / "stakewatch.sqlite3"
 
 
+BACKENDS = ("sqlite", "postgresql")
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    config.addinivalue_line("markers", "backends: run on SQLite and on PostgreSQL (db_url)")
+
+
+def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
+    """A test (or module) marked `backends` runs once per backend; others on SQLite."""
+    if "backend" in metafunc.fixturenames and metafunc.definition.get_closest_marker("backends"):
+        metafunc.parametrize("backend", BACKENDS)
+
+
 @pytest.fixture
-def ctx(db_file: Path):
+def backend() -> str:
+    return "sqlite"
+
+
+@pytest.fixture(scope="session")
+def pg_cluster():
+    """One throwaway PostgreSQL server for the session. Without the server binaries the
+    PostgreSQL half is skipped, saying why, except in CI (CI=true), where it must run."""
+    from tests import pg
+
+    bin_dir = pg.server_bin()
+    if bin_dir is None or not pg.psycopg_available():
+        if os.environ.get("CI", "").lower() == "true":
+            pytest.fail("CI=true: " + pg.SKIP_REASON.replace("is skipped", "must run"))
+        pytest.skip(pg.SKIP_REASON)
+    cluster = pg.Cluster(bin_dir)
+    cluster.start()
+    yield cluster
+    cluster.stop()
+
+
+@pytest.fixture
+def db_url(backend: str, db_file: Path, request: pytest.FixtureRequest):
+    """An empty database of this test's backend: an SQLite file URL, or a new PostgreSQL
+    database on the session's server (dropped after the test)."""
+    if backend == "sqlite":
+        yield "sqlite:///" + str(db_file)
+        return
+    cluster = request.getfixturevalue("pg_cluster")
+    name = cluster.create()
+    yield cluster.url(name)
+    cluster.drop(name)
+
+
+@pytest.fixture
+def ctx(db_url: str):
     from core.context import AppContext
 
-    c = AppContext.open(str(db_file))
+    c = AppContext.open(db_url)
     yield c
     c.close()
 
 
 @pytest.fixture
-def empty_ctx(db_file: Path):
+def empty_ctx(db_url: str):
     """A database with the schema but without NVIDIA's bundled filings."""
     from core.context import AppContext
 
-    c = AppContext.open(str(db_file), seed_data=False)
+    c = AppContext.open(db_url, seed_data=False)
     yield c
     c.close()
 

@@ -24,6 +24,28 @@ _SQLITE_INSERT = (
 )
 
 
+# COPY columns: filing_id, row_number, then RowBatch.COLUMNS with value as value_as_filed,
+# then value_usd (computed here: COPY takes values, not expressions).
+_COPY_ROWS = (
+    "COPY filing_rows (filing_id, row_number, issuer, title_of_class, cusip, figi, "
+    "value_as_filed, shares, share_type, put_call, investment_discretion, other_managers, "
+    "voting_sole, voting_shared, voting_none, provenance, value_usd) FROM STDIN"
+)
+
+
+def _copy_rows(conn, head, columns, multiplier: int) -> None:
+    """PostgreSQL: stream the batch through COPY, inside the session's transaction."""
+    value_i = fd.RowBatch.COLUMNS.index("value")
+    value_usd = [v * multiplier for v in columns[value_i]]
+    cursor = conn.connection.dbapi_connection.cursor()
+    try:
+        with cursor.copy(_COPY_ROWS) as copy:
+            for row in zip(*head, *columns, value_usd, strict=True):
+                copy.write_row(row)
+    finally:
+        cursor.close()
+
+
 def _portfolio_ref(p: t.Portfolio) -> PortfolioRef:
     return PortfolioRef(id=p.id, name=p.name, kind=p.kind, cik=p.cik)
 
@@ -124,6 +146,9 @@ class Repository:
             # from the value parameter (?7), so no per-row Python work is needed.
             conn.exec_driver_sql(_SQLITE_INSERT.format(multiplier=int(multiplier)),
                                  list(zip(*head, *columns, strict=True)))  # fmt: skip
+            return
+        if conn.dialect.name == "postgresql":
+            _copy_rows(conn, head, columns, multiplier)
             return
         value_i = fd.RowBatch.COLUMNS.index("value")
         params = [

@@ -14,18 +14,19 @@ from core.cli import main
 from tests.conftest import F13, cli
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
+pytestmark = pytest.mark.backends  # each test on SQLite and on PostgreSQL
 
 
 
-def test_init_is_idempotent(db_file):
-    rc, out = cli(db_file, "init")
+def test_init_is_idempotent(db_url):
+    rc, out = cli(db_url, "init")
     assert rc == 0 and "seeded: 17 companies, 11 filings, 63 rows" in out
-    rc, out = cli(db_file, "init")
+    rc, out = cli(db_url, "init")
     assert rc == 0 and "up to date" in out
 
 
-def test_holdings_json_shape(db_file):
-    rc, out = cli(db_file, "holdings", "--period", "2025-06-30", "--json")
+def test_holdings_json_shape(db_url):
+    rc, out = cli(db_url, "holdings", "--period", "2025-06-30", "--json")
     assert rc == 0
     data = json.loads(out)
     assert data["portfolio"] == "NVIDIA Corp"
@@ -43,8 +44,8 @@ def test_holdings_json_shape(db_file):
     assert abs(sum(p["weight"] for p in data["positions"]) - 1) < 1e-9
 
 
-def test_holdings_table_is_aligned_with_separators(db_file):
-    rc, out = cli(db_file, "holdings", "--portfolio", "1045810", "--period", "2025-06-30")
+def test_holdings_table_is_aligned_with_separators(db_url):
+    rc, out = cli(db_url, "holdings", "--portfolio", "1045810", "--period", "2025-06-30")
     assert rc == 0
     lines = out.splitlines()
     assert "$4,333,080,800" in lines[0]
@@ -55,39 +56,39 @@ def test_holdings_table_is_aligned_with_separators(db_file):
     assert header.index("weight") + len("weight") == len(header)  # right-aligned column
 
 
-def test_latest_period_is_the_default(db_file):
-    rc, out = cli(db_file, "holdings", "--json")
+def test_latest_period_is_the_default(db_url):
+    rc, out = cli(db_url, "holdings", "--json")
     assert rc == 0 and json.loads(out)["period"] == "2026-06-30"
 
 
-def test_filings_and_portfolios(db_file):
-    rc, out = cli(db_file, "filings", "--json")
+def test_filings_and_portfolios(db_url):
+    rc, out = cli(db_url, "filings", "--json")
     data = json.loads(out)
     assert rc == 0 and len(data) == 11
     assert data[6]["accession"] == "0001045810-25-000199"
     assert data[6]["rows_value"] == 4_333_080_800
-    rc, out = cli(db_file, "filings")
+    rc, out = cli(db_url, "filings")
     assert "0001045810-26-000065" in out and "($63,439,974,569)" in out
-    rc, out = cli(db_file, "portfolios", "--json")
+    rc, out = cli(db_url, "portfolios", "--json")
     assert json.loads(out) == [{"name": "NVIDIA Corp", "kind": "filer", "cik": "0001045810",
                                 "reports": 11, "filings": 11,
                                 "latest_period": "2026-06-30"}]  # fmt: skip
 
 
-def test_import_prints_the_summary(db_file):
-    rc, out = cli(db_file, "import-13f", str(F13 / "0001894188-23-000007.txt"))
+def test_import_prints_the_summary(db_url):
+    rc, out = cli(db_url, "import-13f", str(F13 / "0001894188-23-000007.txt"))
     assert rc == 0
     assert "LTS One Management LP (CIK 0001894188)" in out
     assert "rows:       14" in out and "$454,926,000" in out
     assert "unmapped:   14 CUSIP(s)" in out
-    rc, out = cli(db_file, "import-13f", str(F13 / "0001894188-23-000007.txt"))
+    rc, out = cli(db_url, "import-13f", str(F13 / "0001894188-23-000007.txt"))
     assert rc == 0 and "already imported; nothing changed" in out
-    rc, out = cli(db_file, "holdings", "--portfolio", "LTS One Management LP", "--json")
+    rc, out = cli(db_url, "holdings", "--portfolio", "LTS One Management LP", "--json")
     assert json.loads(out)["total_value"] == 454_926_000
 
 
-def test_lone_table_through_the_cli(db_file):
-    rc, out = cli(db_file, "import-13f", str(F13 / "infotable_255_rows.xml"), "--cik", "42",
+def test_lone_table_through_the_cli(db_url):
+    rc, out = cli(db_url, "import-13f", str(F13 / "infotable_255_rows.xml"), "--cik", "42",
                   "--name", "Answer Capital", "--period", "2024-03-31", "--filed", "2024-05-10")
     assert rc == 0 and "rows:       255" in out and "$350,153,407" in out
 
@@ -106,16 +107,16 @@ def test_lone_table_through_the_cli(db_file):
         ([], "no command given"),
     ],
 )
-def test_bad_input_is_one_error_line_and_exit_2(db_file, capsys, argv, message):
-    rc = main(["--db", str(db_file), *argv], out=io.StringIO())
+def test_bad_input_is_one_error_line_and_exit_2(db_url, capsys, argv, message):
+    rc = main(["--db", str(db_url), *argv], out=io.StringIO())
     err = capsys.readouterr().err
     assert rc == 2
     assert err.startswith("error: ") and err.count("\n") == 1, err
     assert message in err
 
 
-def test_a_bad_file_among_good_ones_fails_alone(db_file, capsys):
-    rc, out = cli(db_file, "import-13f", str(F13 / "Sample_13F-NT.xml"),
+def test_a_bad_file_among_good_ones_fails_alone(db_url, capsys):
+    rc, out = cli(db_url, "import-13f", str(F13 / "Sample_13F-NT.xml"),
                   str(F13 / "0001951757-25-000093.nc"))  # fmt: skip
     assert rc == 2
     assert "ACORN CREEK CAPITAL LLC" in out
@@ -130,11 +131,11 @@ def run_entry(*argv, env_extra=None):
                           capture_output=True, text=True, timeout=60)  # fmt: skip
 
 
-def test_the_entry_point_runs_commands_without_qt(db_file):
-    proc = run_entry("--db", str(db_file), "holdings", "--period", "2025-06-30")
+def test_the_entry_point_runs_commands_without_qt(db_url):
+    proc = run_entry("--db", str(db_url), "holdings", "--period", "2025-06-30")
     assert proc.returncode == 0, proc.stderr
     assert "CRWV" in proc.stdout
-    proc = run_entry("--db", str(db_file), "holdings", "--period", "nope")
+    proc = run_entry("--db", str(db_url), "holdings", "--period", "nope")
     assert proc.returncode == 2 and proc.stderr.startswith("error:")
 
 

@@ -15,6 +15,8 @@ from core.services.importer import ImportOptions, run
 from tests.builders import Row, cover_page, info_table, submission
 from tests.conftest import F13
 
+pytestmark = pytest.mark.backends  # each test on SQLite and on PostgreSQL
+
 LONE = ImportOptions(cik="123", name="LONE TABLE LLC", period=dt.date(2024, 3, 31),
                      filed=dt.date(2024, 5, 1))  # fmt: skip
 

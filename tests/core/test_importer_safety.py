@@ -24,20 +24,23 @@ LONE = ImportOptions(cik="123", name="LONE", period=dt.date(2025, 6, 30),
 REPO_ROOT = Path(__file__).resolve().parents[2]
 
 
-def dump(db_path: Path) -> list[str]:
-    """Every table's content, for before/after comparisons."""
-    con = sqlite3.connect(db_path)
-    try:
-        return list(con.iterdump())
-    finally:
-        con.close()
+pytestmark = pytest.mark.backends  # each test on SQLite and on PostgreSQL
+
+
+def dump(ctx) -> list[tuple[str, list[str]]]:
+    """Every table's content, for before/after comparisons (either backend)."""
+    from sqlalchemy import inspect, text
+
+    with ctx.db.engine.connect() as c:
+        return [(table, sorted(repr(tuple(r)) for r in c.execute(text(f'SELECT * FROM "{table}"'))))
+                for table in sorted(inspect(c).get_table_names())]  # fmt: skip
 
 
 def refused(ctx, db_file, path, match, options=LONE, importer=None):
-    before = dump(db_file)
+    before = dump(ctx)
     with pytest.raises(FilingFormatError, match=match) as info:
         run((importer or ctx.importer).import_path(path, options))
-    assert dump(db_file) == before
+    assert dump(ctx) == before
     assert "\n" not in str(info.value)  # one line, fit for `error: ...`
     return info.value
 
@@ -160,7 +163,7 @@ def test_failure_injected_mid_write_leaves_no_trace(ctx, db_file, tmp_path, monk
     path = tmp_path / "0000999999-25-000004.txt"
     path.write_text(submission("0000999999-25-000004", cover_page(),
                                info_table([Row(value=i) for i in range(7000)])))  # fmt: skip
-    before = dump(db_file)
+    before = dump(ctx)
 
     def explode(self, *args, **kwargs):
         raise RuntimeError("disk on fire")
@@ -169,21 +172,22 @@ def test_failure_injected_mid_write_leaves_no_trace(ctx, db_file, tmp_path, monk
     monkeypatch.setattr(Repository, "add_companies_if_absent", explode)
     with pytest.raises(RuntimeError, match="disk on fire"):
         run(ctx.importer.import_path(path))
-    assert dump(db_file) == before
+    assert dump(ctx) == before
     monkeypatch.undo()
     assert run(ctx.importer.import_path(path)).rows == 7000  # and it imports cleanly after
 
 
-def test_killed_mid_import_leaves_the_database_as_before(ctx, db_file, tmp_path):
-    """SIGKILL after rows were written: SQLite's journal rolls the transaction back."""
+def test_killed_mid_import_leaves_the_database_as_before(ctx, db_url, backend, tmp_path):
+    """SIGKILL after rows were written: SQLite's journal (PostgreSQL: the server) rolls the
+    transaction back."""
     path = tmp_path / "0000999999-25-000005.txt"
     path.write_text(submission("0000999999-25-000005", cover_page(),
                                info_table([Row(value=i) for i in range(30_000)])))  # fmt: skip
-    before = dump(db_file)
+    before = dump(ctx)
     script = textwrap.dedent(f"""
         import os, signal
         from core.context import AppContext
-        ctx = AppContext.open({str(db_file)!r})
+        ctx = AppContext.open({db_url!r})
         for progress in ctx.importer.import_path({str(path)!r}):
             if progress.rows >= 10_000:
                 print("killing at", progress.rows, flush=True)
@@ -193,7 +197,8 @@ def test_killed_mid_import_leaves_the_database_as_before(ctx, db_file, tmp_path)
                           text=True, timeout=60)  # fmt: skip
     assert proc.returncode == -signal.SIGKILL, proc.stderr
     assert "killing at" in proc.stdout
-    assert dump(db_file) == before
-    con = sqlite3.connect(db_file)
-    assert con.execute("PRAGMA integrity_check").fetchone() == ("ok",)
-    con.close()
+    assert dump(ctx) == before
+    if backend == "sqlite":
+        con = sqlite3.connect(ctx.db.path)
+        assert con.execute("PRAGMA integrity_check").fetchone() == ("ok",)
+        con.close()

@@ -18,6 +18,7 @@ from core.services.price_import import import_csv
 from tests.conftest import DATA, cli
 
 WHEN = dt.datetime(2025, 7, 1, 20, tzinfo=dt.UTC)
+pytestmark = pytest.mark.backends  # each test on SQLite and on PostgreSQL
 
 
 @pytest.fixture
@@ -30,11 +31,11 @@ def provider(monkeypatch):
 
 
 @pytest.fixture
-def ctx(db_file, provider):
+def ctx(db_url, provider):
     """The shipped filings, with the fake network in place."""
     from core.context import AppContext
 
-    c = AppContext.open(str(db_file), provider=provider)
+    c = AppContext.open(db_url, provider=provider)
     yield c
     c.close()
 
@@ -97,9 +98,9 @@ def test_every_bad_field_is_named_and_nothing_saved(own, fields, bad):
     assert own.holdings("Mine") == []
 
 
-def test_offline_accepts_unknown_tickers_unverified(db_file, provider):
-    rc, _ = cli(db_file, "portfolio", "create", "Mine")
-    rc, out = cli(db_file, "holding", "add", "--portfolio", "Mine", "--ticker", "ZZZQ",
+def test_offline_accepts_unknown_tickers_unverified(db_url, provider):
+    rc, _ = cli(db_url, "portfolio", "create", "Mine")
+    rc, out = cli(db_url, "holding", "add", "--portfolio", "Mine", "--ticker", "ZZZQ",
                   "--shares", "3", "--date", "2025-07-01", "--offline")  # fmt: skip
     assert rc == 0 and "unverified" in out
     assert provider.calls == []
@@ -130,18 +131,18 @@ def test_pnl_against_cost(own, ctx):
     assert row.pnl == pytest.approx(100 * last_close - 4000)
 
 
-def test_own_portfolio_in_holdings_history_and_compare(db_file, provider):
-    cli(db_file, "init")
-    assert cli(db_file, "portfolio", "create", "Mine")[0] == 0
+def test_own_portfolio_in_holdings_history_and_compare(db_url, provider):
+    cli(db_url, "init")
+    assert cli(db_url, "portfolio", "create", "Mine")[0] == 0
     for t, n in (("CRWV", "100"), ("NVDA", "10")):
-        assert cli(db_file, "holding", "add", "--portfolio", "Mine", "--ticker", t, "--shares",
+        assert cli(db_url, "holding", "add", "--portfolio", "Mine", "--ticker", t, "--shares",
                    n, "--date", "2025-07-01", "--cost", "10", "--offline")[0] == 0  # fmt: skip
-    rc, out = cli(db_file, "holdings", "--portfolio", "Mine", "--json")
+    rc, out = cli(db_url, "holdings", "--portfolio", "Mine", "--json")
     data = json.loads(out)
     assert rc == 0 and data["period"] == "2025-07-01" and len(data["positions"]) == 2
-    rc, out = cli(db_file, "history", "--portfolio", "Mine", "--freq", "filing", "--json")
+    rc, out = cli(db_url, "history", "--portfolio", "Mine", "--freq", "filing", "--json")
     assert rc == 0 and json.loads(out)["points"][0]["date"] == "2025-07-01"
-    rc, out = cli(db_file, "compare", "--portfolio", "Mine", "--json")
+    rc, out = cli(db_url, "compare", "--portfolio", "Mine", "--json")
     c = json.loads(out)
     assert c["other"] == "NVIDIA Corp" and c["common"] == ["CRWV"]
     crwv = next(p for p in c["positions"] if p["ticker"] == "CRWV")
@@ -172,9 +173,9 @@ def test_create_rename_delete_and_restore(own):
         (["holding", "import-csv", "missing.csv", "--portfolio", "Mine"], "cannot read"),
     ],
 )
-def test_bad_input_one_error_line(db_file, provider, capsys, argv, message):
-    cli(db_file, "portfolio", "create", "Mine")
+def test_bad_input_one_error_line(db_url, provider, capsys, argv, message):
+    cli(db_url, "portfolio", "create", "Mine")
     capsys.readouterr()
-    rc, _ = cli(db_file, *argv)
+    rc, _ = cli(db_url, *argv)
     err = capsys.readouterr().err
     assert rc == 2 and err.startswith("error:") and err.count("\n") == 1 and message in err, err
