@@ -25,10 +25,14 @@ def export(args: argparse.Namespace, ctx, snapshot, histories) -> None:
 
 
 def main(argv: list[str] | None = None) -> int:
-    from core.cli import main as cli_main
+    try:
+        from core.cli import main as cli_main
 
-    return cli_main(argv, open_window=open_window,
-                    gui_commands={"screenshot": screenshot, "export": export})
+        return cli_main(argv, open_window=open_window,
+                        gui_commands={"screenshot": screenshot, "export": export})
+    except KeyboardInterrupt:  # Ctrl-C while starting (imports) or in the window
+        print("error: interrupted", file=sys.stderr)
+        return 130
 
 
 if __name__ == "__main__":

@@ -7,13 +7,22 @@ Exit codes: 0 done, 1 unexpected failure, 2 bad input or usage (one stderr line
 from __future__ import annotations
 
 import argparse
+import errno
 import sys
 from collections.abc import Callable, Sequence
+from pathlib import Path
 from typing import TextIO
 
 from core import paths
 from core.cli import analytics, filings, own, prices, snapshots, sync
-from core.cli.common import EXIT_BAD_INPUT, EXIT_FAILURE, EXIT_OK, Parser, UsageError
+from core.cli.common import (
+    EXIT_BAD_INPUT,
+    EXIT_FAILURE,
+    EXIT_INTERRUPTED,
+    EXIT_OK,
+    Parser,
+    UsageError,
+)
 
 __all__ = ["build_parser", "main"]
 
@@ -91,6 +100,31 @@ def main(
     """Run a command; with none, hand over to `open_window` (the GUI's entry point).
     Commands that need Qt (screenshot) are run by `gui_commands`, which the GUI supplies."""
     out = out or sys.stdout
+    try:
+        return _run(argv, open_window, out, gui_commands)
+    except KeyboardInterrupt:  # also while an error is being reported
+        print("error: interrupted", file=sys.stderr)
+        return EXIT_INTERRUPTED
+
+
+def _db_file(argv: Sequence[str] | None) -> Path | None:
+    """The SQLite file a command would use, for messages (None: a server database)."""
+    args = list(sys.argv[1:] if argv is None else argv)
+    value = None
+    for i, a in enumerate(args):
+        if a == "--db" and i + 1 < len(args):
+            value = args[i + 1]
+        elif a.startswith("--db="):
+            value = a.split("=", 1)[1]
+    try:
+        url = paths.database_url(value)
+    except Exception:  # only for a message
+        return None
+    return Path(url.split(":///", 1)[1]) if url.startswith("sqlite:///") else None
+
+
+def _run(argv, open_window, out: TextIO, gui_commands) -> int:
+    from core.files import InputFileError, OutputFileError
     from core.filings import FilingFormatError
     from core.services.price_import import PriceFileError
     from core.services.queries import InvalidRequestError, NotFoundError
@@ -99,7 +133,8 @@ def main(
     from core.storage.database import DatabaseError
 
     bad_input = (UsageError, FilingFormatError, NotFoundError, DatabaseError, PriceFileError,
-                 SettingsError, InvalidRequestError, SnapshotError)  # fmt: skip
+                 SettingsError, InvalidRequestError, SnapshotError, InputFileError,
+                 OutputFileError)  # fmt: skip
     try:
         args = build_parser().parse_args(argv)
         if args.command is None:
@@ -128,9 +163,26 @@ def main(
         return EXIT_BAD_INPUT
     except KeyboardInterrupt:
         print("error: interrupted", file=sys.stderr)
-        return 130
+        return EXIT_INTERRUPTED
     except BrokenPipeError:
         return EXIT_OK
-    except Exception as exc:  # an unexpected failure: say what, exit 1
-        print(f"error: unexpected {type(exc).__name__}: {exc}", file=sys.stderr)
+    except OSError as exc:  # a full disk, a vanished folder: the reason, not a traceback
+        if exc.errno in (errno.ENOSPC, errno.EDQUOT):
+            print("error: the disk is full; nothing was changed", file=sys.stderr)
+        else:
+            print(f"error: {exc.strerror or exc}"
+                  + (f": {exc.filename}" if exc.filename else ""), file=sys.stderr)
+        return EXIT_BAD_INPUT
+    except RecursionError:
+        print("error: the input is nested too deeply", file=sys.stderr)
+        return EXIT_BAD_INPUT
+    except Exception as exc:  # a database failure, or an unexpected one: say what
+        from core.storage.errors import explain
+
+        why = explain(exc, _db_file(argv))
+        if why is not None:
+            print(f"error: {why}", file=sys.stderr)
+            return EXIT_BAD_INPUT
+        first = str(exc).strip().splitlines()[0][:200] if str(exc).strip() else ""
+        print(f"error: unexpected {type(exc).__name__}: {first}", file=sys.stderr)
         return EXIT_FAILURE

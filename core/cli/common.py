@@ -9,6 +9,7 @@ from collections.abc import Sequence
 from typing import TextIO
 
 EXIT_OK, EXIT_FAILURE, EXIT_BAD_INPUT, EXIT_PARTIAL = 0, 1, 2, 3
+EXIT_INTERRUPTED = 130  # Ctrl-C: 128 + SIGINT, as shells report it
 
 
 class UsageError(Exception):

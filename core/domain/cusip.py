@@ -15,16 +15,27 @@ def _char_value(ch: str) -> int:
     raise ValueError(f"character {ch!r} cannot appear in a CUSIP")
 
 
+def _digit_sum(v: int) -> int:
+    return v // 10 + v % 10
+
+
+# Each character's contribution at an even and at an odd position, computed once: the
+# import checks tens of thousands of CUSIPs and this keeps it to a table look-up each.
+_EVEN = {ch: _digit_sum(_char_value(ch)) for ch in "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ*@#"}
+_ODD = {ch: _digit_sum(_char_value(ch) * 2) for ch in _EVEN}
+
+
 def check_digit(base: str) -> int:
     """The ninth character of a CUSIP whose first eight are `base`."""
     if len(base) != 8:
         raise ValueError("a CUSIP base has 8 characters")
-    total = 0
-    for i, ch in enumerate(base.upper()):
-        v = _char_value(ch)
-        if i % 2 == 1:
-            v *= 2
-        total += v // 10 + v % 10
+    b = base.upper()
+    try:
+        total = (_EVEN[b[0]] + _ODD[b[1]] + _EVEN[b[2]] + _ODD[b[3]] + _EVEN[b[4]] + _ODD[b[5]]
+                 + _EVEN[b[6]] + _ODD[b[7]])  # fmt: skip
+    except KeyError:
+        bad = next(ch for ch in b if ch not in _EVEN)
+        raise ValueError(f"character {bad!r} cannot appear in a CUSIP") from None
     return (10 - total % 10) % 10
 
 

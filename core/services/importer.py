@@ -182,7 +182,8 @@ class Importer:
                     + _listing(invalid)
                 )
             new_companies = repo.add_companies_if_absent(
-                {"cusip": c, "name": n or c, "origin": "filing"} for c, n in valid.items()
+                ({"cusip": c, "name": n or c, "origin": "filing"} for c, n in valid.items()),
+                checked=True,
             )
             mapped = repo.tickers(tally.issuers)
             unmapped = tuple(sorted(c for c in tally.issuers if c not in mapped))

@@ -87,27 +87,54 @@ class Repository:
     def company_count(self) -> int:
         return self.s.scalar(select(func.count()).select_from(t.Company)) or 0
 
-    def add_companies_if_absent(self, companies: Iterable[Mapping[str, str | None]]) -> int:
-        """Insert companies whose CUSIP is new; never touch an existing row. Returns count."""
+    def add_companies_if_absent(self, companies: Iterable[Mapping[str, str | None]],
+                                checked: bool = False) -> int:  # fmt: skip
+        """Insert companies whose CUSIP is new; never touch an existing row. Returns count.
+        `checked`: the caller has already verified every check digit (the importer)."""
         wanted = {c["cusip"]: c for c in companies}
         if not wanted:
             return 0
-        bad = sorted(c for c in wanted if not cusip_rules.is_valid(c))
-        if bad:
-            raise ValueError(f"not valid CUSIPs (check digit): {', '.join(bad)}")
-        known = set(self.s.scalars(select(t.Company.cusip).where(t.Company.cusip.in_(wanted))))
-        new = [dict(c) for cusip, c in wanted.items() if cusip not in known]
-        if new:
-            self.s.execute(insert(t.Company.__table__), [
-                {"updated_at": t.utcnow(), **c} for c in new
-            ])  # fmt: skip
+        if not checked:
+            bad = sorted(c for c in wanted if not cusip_rules.is_valid(c))
+            if bad:
+                raise ValueError(f"not valid CUSIPs (check digit): {', '.join(bad)}")
+        known = self._known_cusips(wanted)
+        new = [c for cusip, c in wanted.items() if cusip not in known]
+        if not new:
+            return len(new)
+        now = t.utcnow()
+        keys = list(new[0])
+        conn = self.s.connection()
+        if conn.dialect.name == "sqlite" and all(list(c) == keys for c in new):
+            # Tens of thousands of new CUSIPs in one import: one C-level executemany of
+            # tuples, not one parameter dict per company through the ORM.
+            column_type = t.Company.__table__.c.updated_at.type.dialect_impl(conn.dialect)
+            stamp = column_type.bind_processor(conn.dialect)
+            when = stamp(now) if stamp else now
+            sql = (f"INSERT INTO companies ({', '.join(keys)}, updated_at) "
+                   f"VALUES ({', '.join('?' * (len(keys) + 1))})")  # fmt: skip
+            conn.exec_driver_sql(sql, [(*c.values(), when) for c in new])
+        else:
+            self.s.execute(insert(t.Company.__table__), [{"updated_at": now, **c} for c in new])
         return len(new)
+
+    def _known_cusips(self, cusips: Iterable[str]) -> set[str]:
+        """Which of `cusips` are companies already: for many, one scan of the (indexed)
+        column beats an IN list of tens of thousands of parameters."""
+        wanted = set(cusips)
+        if len(wanted) > 500:
+            return wanted & set(self.s.scalars(select(t.Company.cusip)))
+        return set(self.s.scalars(select(t.Company.cusip).where(t.Company.cusip.in_(wanted))))
 
     def tickers(self, cusips: Iterable[str] | None = None) -> dict[str, str]:
         q = select(t.Company.cusip, t.Company.ticker).where(t.Company.ticker.is_not(None))
-        if cusips is not None:
-            q = q.where(t.Company.cusip.in_(set(cusips)))
-        return {cusip: ticker for cusip, ticker in self.s.execute(q)}
+        wanted = set(cusips) if cusips is not None else None
+        if wanted is not None and len(wanted) <= 500:
+            q = q.where(t.Company.cusip.in_(wanted))
+        found = {cusip: ticker for cusip, ticker in self.s.execute(q)}
+        if wanted is not None and len(wanted) > 500:  # mapped CUSIPs are few: filter here
+            found = {c: tk for c, tk in found.items() if c in wanted}
+        return found
 
     # -- filings --------------------------------------------------------------------------
     def filing_exists(self, accession: str) -> bool:
