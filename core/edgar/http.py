@@ -65,44 +65,55 @@ def stakewatch_version() -> str:
 
 
 class RateLimiter:
-    """At most `limit` request starts in any `window` seconds, across every thread that
-    shares it. Returns the seconds each caller waited (for honest benchmarks)."""
+    """At most `limit` requests in any `window` seconds, across every thread that shares it.
+
+    A request counts from the moment it is let through until `window` seconds after its
+    answer arrived: whenever the server sees it arrive, it lies inside that span, so no
+    thread scheduling delay can squeeze more than `limit` arrivals into any window."""
 
     def __init__(self, limit: int, window: float) -> None:
         self.limit = limit
         self.window = window
-        self._starts: deque[float] = deque()
-        self._lock = threading.Lock()
-        self.waited = 0.0
+        self._finished: deque[float] = deque()  # answer times, oldest first
+        self._in_flight = 0
+        self._cond = threading.Condition()
+        self.waited = 0.0  # seconds callers spent waiting (for honest benchmarks)
 
     def reset(self) -> None:
         """Forget past requests (between independent runs, e.g. tests)."""
-        with self._lock:
-            self._starts.clear()
+        with self._cond:
+            self._finished.clear()
             self.waited = 0.0
 
     def acquire(self, deadline: Deadline | None = None) -> float:
-        waited = 0.0
-        while True:
-            with self._lock:
+        """Wait for a slot; returns the seconds waited. Pair with release()."""
+        began = time.monotonic()
+        with self._cond:
+            while True:
                 now = time.monotonic()
-                while self._starts and now - self._starts[0] >= self.window:
-                    self._starts.popleft()
-                if len(self._starts) < self.limit:
-                    self._starts.append(now)
+                while self._finished and now - self._finished[0] >= self.window:
+                    self._finished.popleft()
+                if self._in_flight + len(self._finished) < self.limit:
+                    self._in_flight += 1
+                    waited = now - began
                     self.waited += waited
                     return waited
-                pause = self._starts[0] + self.window - now
-            if deadline is not None and deadline.remaining() < pause:
-                raise HttpError("deadline reached while waiting for the rate limit")
-            time.sleep(pause)
-            waited += pause
+                pause = self._finished[0] + self.window - now if self._finished else 1.0
+                left = deadline.remaining() if deadline is not None else float("inf")
+                if left <= 0 or (self._finished and left < pause):
+                    raise HttpError("deadline reached while waiting for the rate limit")
+                self._cond.wait(min(pause, left))
+
+    def release(self) -> None:
+        with self._cond:
+            self._in_flight -= 1
+            self._finished.append(time.monotonic())
+            self._cond.notify_all()
 
 
-# EDGAR's fair-access rule is 10 requests a second per client. The window is a little
-# over a second so that network jitter can never squeeze 11 starts into a second at
-# the server: one limiter for the whole process, whichever thread asks.
-SEC_LIMITER = RateLimiter(10, 1.02)
+# EDGAR's fair-access rule is 10 requests a second per client: one limiter for the whole
+# process, whichever thread asks.
+SEC_LIMITER = RateLimiter(10, 1.0)
 
 
 @dataclass
@@ -196,7 +207,10 @@ class HttpClient:
                 self.requests += 1
             wait = None
             try:
-                return self._once(method, url, body, deadline, target, extra)
+                try:
+                    return self._once(method, url, body, deadline, target, extra)
+                finally:
+                    self.limiter.release()
             except urllib.error.HTTPError as exc:
                 status = exc.code
                 wait = _retry_after(exc.headers)
