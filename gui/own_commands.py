@@ -1,41 +1,64 @@
-"""Undoable edits of your own portfolios: each redo and undo is one transaction."""
+"""Undoable edits of your own portfolios: each redo and undo is one transaction, and puts
+back only the rows the edit changed, and only if nobody else changed them since."""
 
 from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable
 
+from PySide6.QtCore import QObject, Signal
 from PySide6.QtGui import QUndoCommand
 
 from core.domain.own import OwnHolding
 from core.services.own import OwnPortfolios
+from core.services.own_undo import EditConflict, OwnEdits, Statement
+
+
+class EditRefusals(QObject):
+    """Where an undo or redo that another writer made unsafe is reported (the window shows
+    it in the status bar)."""
+
+    refused = Signal(str)
+
+
+refusals = EditRefusals()
 
 
 class StatementEdit(QUndoCommand):
-    """Any edit of statements: undo puts each touched statement back exactly as it was,
-    redo puts back what the edit made."""
+    """Any edit of statements: undo puts each row the edit changed back as it was, redo
+    puts back what the edit made. Rows are compared by version (id, values, modified
+    time): if another process changed one since, the step is refused, nothing changes,
+    and the command leaves the stack (it can no longer be undone or redone safely)."""
 
     def __init__(self, text: str, own: OwnPortfolios, portfolio: str, days: list[dt.date],
                  edit: Callable[[], object], changed: Callable[[], None]) -> None:  # fmt: skip
         super().__init__(text)
+        self.edits = OwnEdits(own)
         self.own, self.portfolio, self.days = own, portfolio, sorted(set(days))
         self.edit, self.changed = edit, changed
-        self.before = {d: own.statement(portfolio, d) for d in self.days}
-        self.after: dict[dt.date, list[OwnHolding] | None] | None = None
+        self.before: dict[dt.date, Statement] = self.edits.snapshot(portfolio, self.days)
+        self.after: dict[dt.date, Statement] | None = None
 
     def redo(self) -> None:
         if self.after is None:  # the first time: make the edit itself
             self.edit()
-            self.after = {d: self.own.statement(self.portfolio, d) for d in self.days}
+            self.after = self.edits.snapshot(self.portfolio, self.days)
         else:
-            for d, held in self.after.items():
-                self.own.set_statement(self.portfolio, d, held)
+            self._swap(self.before, self.after, "Not redone")
         self.changed()
 
     def undo(self) -> None:
-        for d, held in self.before.items():
-            self.own.set_statement(self.portfolio, d, held)
+        assert self.after is not None
+        self._swap(self.after, self.before, "Not undone")
         self.changed()
+
+    def _swap(self, now: dict[dt.date, Statement], back: dict[dt.date, Statement],
+              verb: str) -> None:  # fmt: skip
+        try:
+            self.edits.swap(self.portfolio, now, back)
+        except EditConflict as exc:
+            self.setObsolete(True)
+            refusals.refused.emit(f"{verb} ({self.text()}): {exc}")
 
 
 class CreatePortfolio(QUndoCommand):

@@ -153,6 +153,7 @@ def _run(argv, open_window, out: TextIO, gui_commands) -> int:
             args.db,
             offline=True if getattr(args, "offline", False) else None,
             deadline=getattr(args, "deadline", None),
+            on_wait=lambda notice: print(notice, file=sys.stderr, flush=True),
         )
         try:
             return args.func(ctx, args, out)

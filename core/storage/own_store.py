@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from decimal import Decimal
 
-from sqlalchemy import delete, func, select
+from sqlalchemy import delete, func, insert, select
 from sqlalchemy.orm import Session
 
 from core.domain.own import CheckedHolding, OwnHolding
@@ -17,6 +17,13 @@ def _holding(h: t.OwnHolding, day: dt.date) -> OwnHolding:
     return OwnHolding(h.id, day, h.ticker, h.cusip, Decimal(h.shares),
                       Decimal(h.cost_per_share) if h.cost_per_share is not None else None,
                       h.note, h.verified, h.created_at, h.modified_at)  # fmt: skip
+
+
+def _version(h: OwnHolding | None) -> tuple | None:
+    """What makes a row "the same row": its id, its modified time and its values."""
+    if h is None:
+        return None
+    return (h.id, h.modified_at, h.shares, h.cost_per_share, h.cusip, h.note, h.verified)
 
 
 class OwnStore:
@@ -65,9 +72,18 @@ class OwnStore:
             q = q.where(t.OwnStatement.as_of == day)
         return [_holding(h, d) for h, d in self.s.execute(q)]
 
+    def lock(self, portfolio: PortfolioRef) -> None:
+        """Writers of one portfolio's statements queue here, so "is there a statement that
+        day?" stays true until this transaction ends (PostgreSQL: a row lock on the
+        portfolio; SQLite: the write session's BEGIN IMMEDIATE already holds the lock)."""
+        self.s.execute(select(t.Portfolio.id).where(t.Portfolio.id == portfolio.id)
+                       .with_for_update())  # fmt: skip
+
     def _statement(self, portfolio: PortfolioRef, day: dt.date) -> t.OwnStatement:
         """The statement of that date, made from the one before it if new (positions hold
-        until the next statement, so a new one starts with what stood)."""
+        until the next statement, so a new one starts with what stood). Runs under the
+        portfolio's lock: two adds on one new date make one statement, both rows in it."""
+        self.lock(portfolio)
         st = self.s.scalar(select(t.OwnStatement).where(
             t.OwnStatement.portfolio_id == portfolio.id, t.OwnStatement.as_of == day))  # fmt: skip
         if st is not None:
@@ -123,6 +139,43 @@ class OwnStore:
                                     shares=h.shares, cost_per_share=h.cost_per_share,
                                     note=h.note, verified=h.verified, created_at=h.created_at,
                                     modified_at=h.modified_at))  # fmt: skip
+
+    def swap_rows(self, portfolio: PortfolioRef, day: dt.date,
+                  expect: dict[str, OwnHolding | None], target: dict[str, OwnHolding | None],
+                  keep_statement: bool) -> list[str]:  # fmt: skip
+        """Undo or redo of one statement's rows, checked against row versions: every ticker
+        in `expect` must still be exactly as recorded (same id, same modified time, same
+        values; None: absent). If so, each becomes as in `target` (ids and times kept) and
+        []; if not, nothing is done and the tickers someone else changed are returned.
+        Rows not named are another writer's and stay. Without `keep_statement` the statement
+        goes if no row is left in it."""
+        self.lock(portfolio)
+        st = self.s.scalar(select(t.OwnStatement).where(
+            t.OwnStatement.portfolio_id == portfolio.id, t.OwnStatement.as_of == day))  # fmt: skip
+        current = {h.ticker: h for h in self.holdings(portfolio, day)} if st else {}
+        changed = [tk for tk, h in expect.items() if _version(current.get(tk)) != _version(h)]
+        if changed:
+            return sorted(changed)
+        if st is None:
+            if not any(target.values()):
+                return []
+            st = t.OwnStatement(portfolio_id=portfolio.id, as_of=day)
+            self.s.add(st)
+            self.s.flush()
+        for ticker, h in target.items():
+            if ticker in current:
+                self.s.execute(delete(t.OwnHolding).where(t.OwnHolding.id == current[ticker].id))
+            if h is not None:
+                self.s.execute(insert(t.OwnHolding.__table__).values(
+                    id=h.id, statement_id=st.id, ticker=h.ticker, cusip=h.cusip,
+                    shares=h.shares, cost_per_share=h.cost_per_share, note=h.note,
+                    verified=h.verified, created_at=h.created_at, modified_at=h.modified_at))
+        if not keep_statement:
+            left = self.s.scalar(select(func.count()).select_from(t.OwnHolding)
+                                 .where(t.OwnHolding.statement_id == st.id))  # fmt: skip
+            if not left:
+                self.s.execute(delete(t.OwnStatement).where(t.OwnStatement.id == st.id))
+        return []
 
     def remove(self, holding_id: int) -> OwnHolding | None:
         row = self.s.get(t.OwnHolding, holding_id)
