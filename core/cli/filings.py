@@ -13,7 +13,11 @@ from core.domain.filings import FilingSummary, issuer_label
 from core.domain.positions import Holdings
 
 
-def holdings_json(h: Holdings) -> dict:
+def holdings_json(h: Holdings, stakes: dict | None = None) -> dict:
+    """`stakes` (cusip -> Stake): the issuer's shares outstanding; unknown stays null."""
+    from core.domain.following import stake
+
+    stakes = stakes or {}
     return {
         "portfolio": h.portfolio,
         "period": h.period.isoformat(),
@@ -32,6 +36,9 @@ def holdings_json(h: Holdings) -> dict:
                 "shares": p.shares,
                 "value": p.value,
                 "weight": p.weight,
+                "stake": stake(p.shares, stakes.get(p.cusip)),
+                "shares_outstanding_date": (stakes[p.cusip].as_of.isoformat()
+                                            if p.cusip in stakes else None),
             }
             for p in h.positions
         ],
@@ -140,10 +147,16 @@ def cmd_portfolios(ctx, args, out: TextIO) -> int:
             if dates:
                 latest[p.name] = dates[-1]
     if args.json:
+        from core.services.following import Following
+
+        synced = {f.portfolio_id: f for f in Following(ctx.db, ctx.settings).statuses()}
         print_json([
             {"name": p.name, "kind": p.kind, "cik": p.cik, "reports": count.get(p.name, 0),
              "filings": count.get(p.name, 0) if p.kind == "filer" else 0,
-             "latest_period": latest[p.name].isoformat() if p.name in latest else None}
+             "latest_period": latest[p.name].isoformat() if p.name in latest else None,
+             "followed": bool(p.id in synced and synced[p.id].followed),
+             "last_synced": (synced[p.id].last_synced.isoformat()
+                             if p.id in synced and synced[p.id].last_synced else None)}
             for p in ports
         ], out)  # fmt: skip
         return EXIT_OK
@@ -186,7 +199,7 @@ def cmd_holdings(ctx, args, out: TextIO) -> int:
     portfolio = ctx.queries.portfolio(args.portfolio)
     h = ctx.queries.holdings(portfolio, args.period)
     if args.json:
-        print_json(holdings_json(h), out)
+        print_json(holdings_json(h, ctx.queries.stakes(p.cusip for p in h.positions)), out)
         return EXIT_OK
     def issuer(name: str) -> str:
         shown, labelled = issuer_label(name)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 from core.domain.filings import FilingSummary
+from core.domain.following import Stake
 from core.domain.positions import Holdings, PortfolioRef, Position, aggregate
 from core.services.seeding import NVIDIA_CIK
 from core.storage.database import Database
@@ -49,6 +50,13 @@ class PortfolioQueries:
             if portfolio.kind == "own":
                 return OwnStore(s).statement_dates(portfolio)
             return Repository(s).periods(portfolio)
+
+    def stakes(self, cusips) -> dict[str, Stake]:
+        """Each issuer's latest reported shares outstanding, where known (cusip -> Stake)."""
+        from core.storage.sync_store import SyncStore
+
+        with self.db.session() as s:
+            return SyncStore(s).stakes(cusips)
 
     def holdings(self, portfolio: PortfolioRef, period: dt.date | None = None) -> Holdings:
         """Positions as of a period of report (the latest by default), largest first."""

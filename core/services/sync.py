@@ -11,7 +11,7 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from core.domain.following import FilerStatus
+from core.domain.following import FilerStatus, Stake
 from core.edgar.client import FORMS_13F, EdgarClient, IndexEntry
 from core.edgar.http import Deadline, HttpError, check_contact
 from core.filings import FilingFormatError
@@ -307,7 +307,8 @@ class Sync:
                     results.append((cusip, None, None))  # not an SEC registrant (checked)
                     continue
                 if cik not in cache:
-                    cache[cik] = edgar.shares_outstanding(cik, overall)
+                    found = edgar.shares_outstanding(cik, overall)
+                    cache[cik] = Stake(found.shares, found.as_of) if found else None
                 results.append((cusip, cik, cache[cik]))
         except HttpError as exc:
             error = str(exc)

@@ -104,7 +104,7 @@ def test_all_or_nothing_when_openfigi_fails(fake, sec_ctx, tmp_path):  # noqa: F
     for i, c in enumerate(CUSIPS[:15]):
         fake.add_figi(c, f"TK{i}", f"Company {i}")
     fake.fail_from["/v3/mapping"] = (2, 500)  # the second batch fails on every try
-    rc, _ = cli(sec_ctx.db.path, "companies", "map", "--portfolio", p.cik, "--deadline", "20")
+    rc, _ = cli(sec_ctx.db.path, "companies", "map", "--portfolio", p.cik, "--deadline", "3")
     assert rc == 3
     assert all(i.ticker is None for c, i in mapping(sec_ctx).items() if c in CUSIPS[:15])
 
