@@ -30,7 +30,8 @@ lint: $(STAMP)
 bench: $(STAMP)
 	@for b in bench/[a-z]*.py; do echo "== $$b"; QT_QPA_PLATFORM=offscreen $(PY) $$b || exit 1; done
 
-## make screenshots: docs/screenshots from a demo database (bundled filings + shared prices)
+## make screenshots: docs/screenshots from a demo database (bundled filings + shared prices),
+## every page in both themes at 800x600, 1280x800 (the README's) and 1920x1080
 PRICES ?= ../shared/data/prices
 screenshots: $(STAMP)
 	@set -e; demo=$$(mktemp -d); db=$$demo/demo.sqlite3; \
@@ -38,9 +39,11 @@ screenshots: $(STAMP)
 	  $(VENV)/bin/stakewatch --db $$db prices import $$f --ticker $$(basename $$f .csv) >/dev/null; \
 	done; \
 	for page in dashboard holdings charts companies; do for theme in light dark; do \
-	  QT_QPA_PLATFORM=offscreen $(VENV)/bin/stakewatch --db $$db screenshot --offline \
-	    --page $$page --theme $$theme --out docs/screenshots/$$page-$$theme.png; \
-	done; done; rm -rf $$demo
+	  for size in 800x600 1280x800 1920x1080; do \
+	    name=$$page-$$theme-$$size; [ $$size = 1280x800 ] && name=$$page-$$theme; \
+	    QT_QPA_PLATFORM=offscreen $(VENV)/bin/stakewatch --db $$db screenshot --offline \
+	      --page $$page --theme $$theme --size $$size --out docs/screenshots/$$name.png; \
+	done; done; done; rm -rf $$demo
 
 ## system libraries Qt's xcb platform plugin needs for a real window (Debian/Ubuntu)
 system-deps:

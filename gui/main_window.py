@@ -201,8 +201,25 @@ class MainWindow(OwnPortfolioActions, SnapshotActions, QMainWindow):
         spacer.setSizePolicy(spacer.sizePolicy().horizontalPolicy().Expanding,
                              spacer.sizePolicy().verticalPolicy())  # fmt: skip
         tb.addWidget(spacer)
-        tb.addWidget(self.quotes)
         self.addToolBar(tb)
+        # The quotes have a bar of their own: on a narrow window it takes a row of its own
+        # instead of falling into the toolbar's overflow menu.
+        self.quotes_bar = QToolBar("Quotes")
+        self.quotes_bar.setObjectName("quotes-toolbar")
+        self.quotes_bar.setMovable(False)
+        self.quotes_bar.addWidget(self.quotes)
+        self.addToolBar(self.quotes_bar)
+        self._quotes_own_row = False
+
+    def resizeEvent(self, event) -> None:
+        super().resizeEvent(event)
+        narrow = self.width() < 1100
+        if narrow != self._quotes_own_row:
+            self._quotes_own_row = narrow
+            if narrow:
+                self.insertToolBarBreak(self.quotes_bar)
+            else:
+                self.removeToolBarBreak(self.quotes_bar)
 
     def _build_status_bar(self) -> None:
         self.progress = QProgressBar()

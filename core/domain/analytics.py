@@ -54,6 +54,7 @@ class Series:
     prices: np.ndarray  # [days, positions]; NaN where no price was used
     values: np.ndarray  # [days, positions], US dollars
     priced: np.ndarray  # bool [days, positions]: a close was used (else the filed value)
+    fresh: np.ndarray  # bool [days, positions]: that very day's close was used (not an older)
     included: np.ndarray  # bool [positions]: counts in totals and weights
     totals: np.ndarray  # [days]
     weights: np.ndarray  # [days, positions], 0 for excluded columns
@@ -180,6 +181,7 @@ def value_series(
     return Series(
         dates=dates, keys=keys, tickers=tickers, shares=shares,
         prices=per_share, values=values, priced=priced,
+        fresh=priced & (price_day == dates[:, None]),
         included=included, totals=totals, weights=weights, top1=top1, top5=top5, hhi=hhi,
         effective_n=eff, report_index=idx, is_period_end=is_period_end,
     )  # fmt: skip

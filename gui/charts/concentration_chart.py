@@ -23,10 +23,15 @@ class ConcentrationChart(QWidget):
         layout.addWidget(self.weights, 3)
         layout.addWidget(self.effective, 2)
         self.series: Series | None = None
-        c = theme.SERIES
+        c = theme.series()
         self.top1 = self.weights.plot([], [], pen=pg.mkPen(c[0], width=2), name="top-1 weight")
         self.top5 = self.weights.plot([], [], pen=pg.mkPen(c[1], width=2), name="top-5 share")
         self.eff = self.effective.plot([], [], pen=pg.mkPen(c[2], width=2), name="effective N")
+
+    def apply_theme(self) -> None:
+        c = theme.series()
+        for curve, colour in ((self.top1, c[0]), (self.top5, c[1]), (self.eff, c[2])):
+            curve.setPen(pg.mkPen(colour, width=2))
 
     def charts(self) -> list[TimeChart]:
         return [self.weights, self.effective]

@@ -12,13 +12,20 @@ from gui.charts.time_chart import TimeChart, epoch_seconds
 
 class PriceChart(TimeChart):
     def __init__(self, tickers: tuple[str, ...], parent=None) -> None:
-        super().__init__(parent, y_label="Close (USD)")
+        super().__init__(parent, y_label="Close (USD)", price=True)
         self.addLegend(offset=(10, 10))
+        palette = theme.series()
         self.curves = {
-            t: self.plot([], [], pen=pg.mkPen(theme.SERIES[i], width=1.8), name=t)
+            t: self.plot([], [], pen=pg.mkPen(palette[i], width=1.8), name=t)
             for i, t in enumerate(tickers)
         }
         self.bars: dict[str, list[DailyBar]] = {}
+
+    def apply_theme(self) -> None:
+        super().apply_theme()
+        for curve, colour in zip(getattr(self, "curves", {}).values(), theme.series(),
+                                 strict=False):  # fmt: skip
+            curve.setPen(pg.mkPen(colour, width=1.8))
 
     def set_bars(self, bars: dict[str, list[DailyBar]]) -> None:
         self.bars = bars

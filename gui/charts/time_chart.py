@@ -19,16 +19,31 @@ PRESETS = ("1M", "6M", "YTD", "1Y", "All")
 
 
 class MoneyAxis(pg.AxisItem):
-    """Dollar ticks people read at a glance: $3.96B, $250M."""
+    """Dollar ticks people read at a glance: $3.96B, $250M; on a log scale too ($1M, $1B),
+    where pyqtgraph hands over exponents and would print "2·10²"."""
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.enableAutoSIPrefix(False)
 
     def tickStrings(self, values, scale, spacing):
+        if self.logMode:
+            return [self.money(10.0**v) for v in values]
+        return [self.money(v * scale) if v >= 0 else "" for v in values]
+
+    @staticmethod
+    def money(v: float) -> str:
         from gui.formatting import money_short
 
-        return [money_short(v * scale) if v >= 0 else "" for v in values]
+        return money_short(v)
+
+
+class PriceAxis(MoneyAxis):
+    """Share prices: $225, $82.50."""
+
+    @staticmethod
+    def money(v: float) -> str:
+        return f"${v:,.0f}" if v >= 100 else f"${v:,.2f}"
 
 
 def epoch_seconds(dates: np.ndarray) -> np.ndarray:
@@ -49,10 +64,13 @@ def preset_range(preset: str, first: dt.date, last: dt.date) -> tuple[dt.date, d
 class TimeChart(pg.PlotWidget):
     """A PlotWidget with a date axis and the shared behaviour; subclasses add curves."""
 
-    def __init__(self, parent=None, y_label: str = "", money: bool = False) -> None:
+    def __init__(self, parent=None, y_label: str = "", money: bool = False,
+                 price: bool = False) -> None:  # fmt: skip
         axes = {"bottom": pg.DateAxisItem(orientation="bottom")}
         if money:
             axes["left"] = MoneyAxis(orientation="left")
+        elif price:
+            axes["left"] = PriceAxis(orientation="left")
         super().__init__(parent=parent, axisItems=axes)
         self.apply_theme()
         colours = theme.chart_colours()
@@ -81,6 +99,9 @@ class TimeChart(pg.PlotWidget):
             axis = self.getAxis(side)
             axis.setPen(pg.mkPen(colours["foreground"]))
             axis.setTextPen(pg.mkPen(colours["foreground"]))
+        if hasattr(self, "_cursor"):
+            self._cursor.setPen(pg.mkPen(colours["foreground"], width=1,
+                                         style=Qt.PenStyle.DotLine))  # fmt: skip
 
     # -- data -----------------------------------------------------------------------------
     def set_dates(self, dates: np.ndarray, describe: Callable[[int], str] | None) -> None:
@@ -97,7 +118,7 @@ class TimeChart(pg.PlotWidget):
         grid = theme.chart_colours()["grid"]
         for day, text, period_end in marks:
             style = Qt.PenStyle.SolidLine if period_end else Qt.PenStyle.DashLine
-            pen = QPen(QColor(grid if period_end else "#8c959f"))
+            pen = QPen(QColor(grid if period_end else theme.colours().chart_marker))
             pen.setStyle(style)
             pen.setCosmetic(True)
             line = pg.InfiniteLine(pos=epoch_seconds(np.array([day], dtype="datetime64[D]"))[0],
@@ -129,6 +150,12 @@ class TimeChart(pg.PlotWidget):
         if i > 0 and abs(self._x[i - 1] - x) < abs(self._x[i] - x):
             i -= 1
         return i
+
+    def leaveEvent(self, event) -> None:
+        """The crosshair and its read-out go when the mouse leaves the chart."""
+        self._cursor.hide()
+        QToolTip.hideText()
+        super().leaveEvent(event)
 
     def _on_mouse_moved(self, pos: QPointF) -> None:
         vb = self.getPlotItem().vb

@@ -1,13 +1,19 @@
-"""Position value over time: stacked areas (or lines), one layer per position, with the
-quarterly as-filed points marked so they show even without daily prices."""
+"""Position value over time: stacked areas, or lines (always lines on a log scale, where a
+stack means nothing), one per position, with the values as filed marked at each period.
+
+Nothing is invented: a line runs only through days with that day's close (or a filed value);
+two points with no close between them are not joined by a ramp (a stack steps, as holdings
+do); everything ends at the last close known, marked "as of"."""
 
 from __future__ import annotations
 
 import numpy as np
 import pyqtgraph as pg
-from PySide6.QtGui import QColor
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QColor, QPen
 
-from core.domain.analytics import Series
+from core.domain.analytics import Report, Series
+from core.domain.filings import issuer_label
 from gui import theme
 from gui.charts.time_chart import TimeChart, epoch_seconds
 from gui.formatting import money_short, percent
@@ -22,22 +28,50 @@ def _blend(colour: QColor, background: QColor, amount: float = 0.55) -> QColor:
     )
 
 
-TOP = 15  # positions drawn one by one; the rest as one "Other" layer
+TOP = 10  # positions drawn (and listed) one by one; the rest as one "Other (N)" layer
 OTHER = -1  # the key of that layer in `hidden`
+
+
+def position_names(series: Series, reports: list[Report]) -> list[str]:
+    """A name per column: the ticker, else the issuer (never a bare CUSIP); a name two
+    columns share gets its class added (two CUSIPs of one company)."""
+    issuer: dict[str, str] = {}
+    for r in reports:
+        for p in r.holdings.positions:
+            issuer.setdefault(p.cusip, issuer_label(p.issuer)[0])
+    names = []
+    for j, key in enumerate(series.keys):
+        name = series.tickers[j] or _short(issuer.get(key.cusip, key.cusip))
+        if key.put_call:
+            name = f"{name} {key.put_call.title()}"
+        names.append(name)
+    seen = {n: names.count(n) for n in names}
+    return [f"{n} ({key.share_type or 'no SH/PRN'})" if seen[n] > 1 else n
+            for n, key in zip(names, series.keys, strict=True)]  # fmt: skip
+
+
+def _short(name: str, limit: int = 22) -> str:
+    return name if len(name) <= limit else name[: limit - 1].rstrip() + "…"
 
 
 class ValueChart(TimeChart):
     def __init__(self, parent=None) -> None:
         super().__init__(parent, y_label="Value", money=True)
         self.series: Series | None = None
+        self.names: list[str] = []
         self.stacked = True
+        self.log = False
         self.hidden: set[int] = set()
         self._items: list = []
         self._order: list[int] | None = None
         self._rest: list[int] = []
 
-    def set_series(self, series: Series, stacked: bool | None = None) -> None:
+    def set_series(self, series: Series, stacked: bool | None = None,
+                   names: list[str] | None = None) -> None:  # fmt: skip
         self.series = series
+        self.names = names if names is not None else self.names
+        if len(self.names) != len(series.keys):
+            self.names = [t or k[0] for t, k in zip(series.tickers, series.keys, strict=True)]
         self._order = None
         if stacked is not None:
             self.stacked = stacked
@@ -48,6 +82,15 @@ class ValueChart(TimeChart):
     def set_hidden(self, hidden: set[int]) -> None:
         self.hidden = set(hidden)
         self.redraw()
+
+    def set_log_y(self, on: bool) -> None:
+        """Log scale: lines (a stacked area cannot be logarithmic), zero values left out."""
+        self.log = on
+        super().set_log_y(on)
+        self.redraw()
+
+    def draws_lines(self) -> bool:
+        return self.log or not self.stacked
 
     def order(self) -> list[int]:
         """The TOP columns held at any time, largest peak value first (cached)."""
@@ -67,6 +110,33 @@ class ValueChart(TimeChart):
         self.order()
         return self._rest
 
+    # -- what is drawn --------------------------------------------------------------------
+    def known(self) -> np.ndarray:
+        """bool [days, positions]: a close of that day, or the value as filed."""
+        s = self.series
+        assert s is not None
+        return s.fresh | s.is_period_end[:, None]
+
+    def last_day(self) -> int:
+        """The index of the last day with any close (or filing): lines end there."""
+        s = self.series
+        assert s is not None
+        rows = np.flatnonzero((s.fresh & (s.values > 0)).any(axis=1) | s.is_period_end)
+        return int(rows[-1]) if len(rows) else len(s.dates) - 1
+
+    def _layers(self) -> list[tuple[int, np.ndarray, np.ndarray, QColor]]:
+        """(key, values, known, colour) for each visible layer; Other sums the tail."""
+        s = self.series
+        assert s is not None
+        known = self.known()
+        out = [(j, s.values[:, j], known[:, j], self.colour(j))
+               for j in self.order() if j not in self.hidden]  # fmt: skip
+        rest = self.rest()
+        if rest and OTHER not in self.hidden:
+            out.append((OTHER, s.values[:, rest].sum(axis=1), known[:, rest].all(axis=1),
+                        QColor(theme.colours().other_series)))  # fmt: skip
+        return out
+
     def redraw(self) -> None:
         for item in self._items:
             self.removeItem(item)
@@ -74,41 +144,87 @@ class ValueChart(TimeChart):
         s = self.series
         if s is None or not len(s.dates):
             return
-        x = epoch_seconds(s.dates)
-        visible = [j for j in self.order() if j not in self.hidden]
-        layers = [(s.values[:, j], self.colour(j)) for j in visible]
-        rest = self.rest()
-        if rest and OTHER not in self.hidden:
-            layers.append((s.values[:, rest].sum(axis=1), QColor("#8c959f")))
-        if self.stacked:
-            # Cumulative curves filled down to zero with opaque colours, drawn top layer
-            # first so each lower layer paints over the one above it.
-            tops = np.cumsum(np.column_stack([v for v, _ in layers]), axis=1) if layers else (
-                np.zeros((len(x), 0)))  # fmt: skip
-            background = QColor(theme.chart_colours()["background"])
-            for k in reversed(range(len(layers))):
-                colour = layers[k][1]
-                curve = pg.PlotDataItem(x, tops[:, k], pen=pg.mkPen(colour, width=1),
-                                        fillLevel=0, brush=pg.mkBrush(_blend(colour, background)))
-                self._add_curve(curve)
+        end = self.last_day() + 1
+        x = epoch_seconds(s.dates[:end])
+        layers = [(j, v[:end], k[:end], c) for j, v, k, c in self._layers()]
+        filed = s.is_period_end[:end]
+        if self.draws_lines():
+            self._draw_lines(x, layers, filed)
         else:
-            for values, colour in layers:
-                self._add_curve(pg.PlotDataItem(x, values, pen=pg.mkPen(colour, width=1)))
-        # The quarterly points as filed: visible with or without daily prices.
-        filed = s.is_period_end
-        if filed.any():
-            y = s.totals if self.stacked else np.nanmax(
-                np.where(s.included, s.values, np.nan), axis=1)  # fmt: skip
-            dots = pg.ScatterPlotItem(x[filed], y[filed], size=7,
-                                      brush=pg.mkBrush(theme.chart_colours()["foreground"]),
-                                      pen=None)  # fmt: skip
-            self.addItem(dots)
-            self._items.append(dots)
+            self._draw_stack(x, layers, filed)
+        self._draw_as_of(x[-1], s.dates[end - 1])
+
+    def _draw_lines(self, x: np.ndarray, layers, filed: np.ndarray) -> None:
+        for _j, values, known, colour in layers:
+            y = np.where(known & (values > 0), values, np.nan)
+            joined = np.isfinite(y[:-1]) & np.isfinite(y[1:]) & ~(filed[:-1] & filed[1:])
+            self._add_curve(pg.PlotDataItem(x, y, pen=pg.mkPen(colour, width=1.5),
+                                            connect=np.append(joined, False)))  # fmt: skip
+            self._dots(x[filed], y[filed], colour)
+        if layers:  # the total of what is shown, where every part of it is known
+            total = np.sum([v for _, v, _, _ in layers], axis=0)
+            all_known = np.all([k | (v == 0) for _, v, k, _ in layers], axis=0)
+            y = np.where(all_known & (total > 0), total, np.nan)
+            joined = np.isfinite(y[:-1]) & np.isfinite(y[1:]) & ~(filed[:-1] & filed[1:])
+            fg = theme.colours().chart_foreground
+            self._add_curve(pg.PlotDataItem(x, y, pen=pg.mkPen(fg, width=2),
+                                            connect=np.append(joined, False)))  # fmt: skip
+            self._dots(x[filed], y[filed], QColor(fg))
+
+    def _draw_stack(self, x: np.ndarray, layers, filed: np.ndarray) -> None:
+        if not layers:
+            return
+        # Between two points with no close in between (quarters without daily prices),
+        # the stack holds its level and steps at the next report, as the holdings do.
+        any_fresh = np.any([k & ~filed for _, _, k, _ in layers], axis=0)
+        step = ~(any_fresh[:-1] | any_fresh[1:])
+        tops = np.cumsum(np.column_stack([v for _, v, _, _ in layers]), axis=1)
+        xs, rows = [x[0]], [0]
+        for i in range(1, len(x)):
+            if step[i - 1]:
+                xs.append(x[i] - 1.0)
+                rows.append(i - 1)
+            xs.append(x[i])
+            rows.append(i)
+        xs_arr, stack = np.array(xs), tops[rows]
+        background = QColor(theme.chart_colours()["background"])
+        for k in reversed(range(len(layers))):
+            colour = layers[k][3]
+            self._add_curve(pg.PlotDataItem(xs_arr, stack[:, k], pen=pg.mkPen(colour, width=1),
+                                            fillLevel=0,
+                                            brush=pg.mkBrush(_blend(colour, background))))
+        # The values as filed, on top of what is shown (they follow the ticked positions).
+        self._dots(x[filed], tops[filed, -1], QColor(theme.colours().chart_foreground))
+
+    def _dots(self, x: np.ndarray, y: np.ndarray, colour: QColor) -> None:
+        ok = np.isfinite(y) & (y > 0)
+        if not ok.any():
+            return
+        # A PlotDataItem of symbols, not a ScatterPlotItem: only it follows the log scale.
+        dots = pg.PlotDataItem(x[ok], y[ok], pen=None, symbol="o", symbolSize=7,
+                               symbolBrush=pg.mkBrush(colour), symbolPen=None)
+        self.addItem(dots)
+        self._items.append(dots)
+
+    def _draw_as_of(self, x: float, day) -> None:
+        pen = QPen(QColor(theme.colours().chart_marker))
+        pen.setStyle(Qt.PenStyle.DotLine)
+        pen.setCosmetic(True)
+        line = pg.InfiniteLine(pos=x, angle=90, movable=False, pen=pen,
+                               label=f"as of {day}", labelOpts={
+                                   "position": 0.96, "color": theme.colours().muted,
+                                   "anchors": [(1, 0), (1, 0)]})  # fmt: skip
+        line.setToolTip(f"the last close known: {day}; nothing is drawn after it")
+        self.addItem(line, ignoreBounds=True)
+        self._items.append(line)
 
     def colour(self, j: int) -> QColor:
         """A position's colour: fixed by its rank, so toggling others never repaints it."""
+        if j == OTHER:
+            return QColor(theme.colours().other_series)
+        palette = theme.series()
         rank = self.order().index(j) if j in self.order() else j
-        return QColor(theme.SERIES[rank % len(theme.SERIES)])
+        return QColor(palette[rank % len(palette)])
 
     def _add_curve(self, curve: pg.PlotDataItem) -> None:
         self.addItem(curve)
@@ -119,24 +235,27 @@ class ValueChart(TimeChart):
         curve.setDownsampling(auto=True, method="peak")
 
     def label(self, j: int) -> str:
-        s = self.series
-        assert s is not None
         if j == OTHER:
             n = len(self.rest())
-            return f"Other ({n} position{'s' if n != 1 else ''})"
-        t = s.tickers[j] or s.keys[j][0]
-        put_call = s.keys[j].put_call
-        return f"{t} {put_call}" if put_call else t
+            return f"Other ({n})"
+        return self.names[j]
 
     def _describe_day(self, i: int) -> str:
         s = self.series
         if s is None:
             return ""
+        if i > self.last_day():
+            return f"{s.dates[i]}: no closes known yet"
         lines = [f"{s.dates[i]}  total {money_short(float(s.totals[i]))}"
                  + ("  (as filed)" if s.is_period_end[i] else "")]  # fmt: skip
         for j in self.order()[:8]:
             if s.values[i, j] > 0:
-                flag = "" if s.priced[i, j] or s.is_period_end[i] else "  (filed value)"
+                if s.fresh[i, j] or s.is_period_end[i]:
+                    flag = ""
+                elif s.priced[i, j]:
+                    flag = "  (an older close)"
+                else:
+                    flag = "  (filed value, no price)"
                 lines.append(f"{self.label(j)}: {money_short(float(s.values[i, j]))}  "
                              f"{percent(float(s.weights[i, j]))}{flag}")  # fmt: skip
         return "\n".join(lines)

@@ -19,6 +19,7 @@ from PySide6.QtWidgets import (
 
 from core.domain.own import CheckedHolding, HoldingInput
 from core.services.own import HoldingError, OwnPortfolios
+from gui import theme
 
 FIELDS = ("ticker", "shares", "date", "cost", "note")
 
@@ -42,7 +43,7 @@ class HoldingDialog(QDialog):
         self.note = QLineEdit()
         self.errors = {f: QLabel() for f in FIELDS}
         for label in self.errors.values():
-            label.setStyleSheet("color: #cf222e")
+            label.setStyleSheet(f"color: {theme.colours().error}")
         form = QFormLayout()
         for name, widget in (("Ticker", self.ticker), ("Shares", self.shares),
                              ("As of", self.date), ("Cost", self.cost), ("Note", self.note)):

@@ -16,6 +16,7 @@ from PySide6.QtWidgets import (
 )
 
 from core.services.importer import ImportOptions
+from gui import theme
 
 
 class ImportDetailsDialog(QDialog):
@@ -33,7 +34,7 @@ class ImportDetailsDialog(QDialog):
         for edit in (self.period, self.filed):
             edit.setDisplayFormat("yyyy-MM-dd")
         self.error = QLabel()
-        self.error.setStyleSheet("color: #cf222e")
+        self.error.setStyleSheet(f"color: {theme.colours().error}")
         self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok
                                         | QDialogButtonBox.StandardButton.Cancel)  # fmt: skip
         self.buttons.accepted.connect(self.accept)

@@ -17,6 +17,7 @@ from PySide6.QtWidgets import (
 )
 
 from core.services.own import PreviewLine
+from gui import theme
 
 
 def _table(headers: list[str], rows: list[list[str]]) -> QTableWidget:
@@ -50,10 +51,11 @@ class CompareDialog(QDialog):
         self.table = _table(["Ticker", c["portfolio"], c["other"]],
                             [[p["ticker"], pct(p["weight"]), pct(p["other_weight"])]
                              for p in c["positions"]])  # fmt: skip
+        match = theme.colours().row_match
         for i, p in enumerate(c["positions"]):
             if p["weight"] is not None and p["other_weight"] is not None:
                 for j in range(3):
-                    self.table.item(i, j).setBackground(QColor("#dafbe1"))
+                    self.table.item(i, j).setBackground(QColor(match))
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
         buttons.rejected.connect(self.reject)
         layout = QVBoxLayout(self)
@@ -70,8 +72,9 @@ class CsvPreviewDialog(QDialog):
         self.setWindowTitle(f"Import holdings from {name}")
         self.resize(760, 480)
         bad = [ln for ln in lines if ln.errors]
+        error = theme.colours().error
         self.summary = QLabel(
-            f"{len(lines)} holding(s); " + (f"<span style='color:#cf222e'><b>{len(bad)} bad "
+            f"{len(lines)} holding(s); " + (f"<span style='color:{error}'><b>{len(bad)} bad "
             "line(s)</b>: fix the file, nothing will be imported</span>" if bad
             else "all good: import them all in one step (undoable)")
         )  # fmt: skip
@@ -79,8 +82,9 @@ class CsvPreviewDialog(QDialog):
                  ln.raw["cost"], "; ".join(f"{k}: {v}" for k, v in ln.errors.items()) or "ok"]
                 for ln in lines]  # fmt: skip
         self.table = _table(["Line", "Ticker", "Shares", "Date", "Cost", "Check"], rows)
+        colours = theme.colours()
         for i, ln in enumerate(lines):
-            colour = QColor("#ffebe9") if ln.errors else QColor("#dafbe1")
+            colour = QColor(colours.row_bad if ln.errors else colours.row_good)
             for j in range(6):
                 self.table.item(i, j).setBackground(colour)
         self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Cancel)

@@ -17,6 +17,7 @@ from PySide6.QtWidgets import (
 )
 
 from core.domain.filings import issuer_label
+from gui import theme
 from gui.formatting import money_long, money_short
 
 COLUMNS = ("Ticker", "Issuer", "Shares", "Reported", "Price", "Value", "Weight", "Price from")
@@ -32,8 +33,9 @@ class SnapshotDialog(QDialog):
             f"<b>Read-only snapshot</b> of {snapshot['as_of']}, taken {snapshot['created_at']} "
             f"by Stakewatch {snapshot['app_version']}. Nothing here changes your database."
         )  # fmt: skip
-        self.banner.setStyleSheet("background:#fff8c5; color:#4d2d00; padding:6px;"
-                                  "border:1px solid #d4a72c")  # fmt: skip
+        c = theme.colours()
+        self.banner.setStyleSheet(f"background:{c.banner_bg}; color:{c.banner_text}; "
+                                  f"padding:6px; border:1px solid {c.warn}")  # fmt: skip
         self.tabs = QTabWidget()
         for book in snapshot["portfolios"]:
             self.tabs.addTab(self._book(book), book["name"])

@@ -8,8 +8,8 @@ from PySide6.QtGui import QColor, QFont
 
 from core.domain.filings import issuer_label
 from core.services.analytics import HoldingRow
+from gui import theme
 from gui.formatting import money_long, money_short, percent
-from gui.theme import STATUS_COLOURS
 
 (COL_TICKER, COL_ISSUER, COL_CLASS, COL_SHARES, COL_VALUE, COL_WEIGHT, COL_CHANGE,
  COL_VALUE_NOW) = range(8)  # fmt: skip
@@ -105,11 +105,11 @@ class HoldingsTableModel(QAbstractTableModel):
             return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
         if role == Qt.ItemDataRole.ForegroundRole:
             if col == COL_CHANGE:
-                return QColor(STATUS_COLOURS.get(r.status, "#6e7781"))
+                return QColor(theme.status_colours().get(r.status, theme.colours().muted))
             if r.status == "SOLD OUT":
-                return QColor("#8c959f")
+                return QColor(theme.colours().muted)
             if col == COL_TICKER and p.ticker is None:
-                return QColor("#cf222e")
+                return QColor(theme.colours().error)
         if role == Qt.ItemDataRole.FontRole:
             if col == COL_ISSUER and issuer_label(p.issuer)[1]:
                 font = QFont()
@@ -154,7 +154,7 @@ class HoldingsTableModel(QAbstractTableModel):
         if col == COL_ISSUER:
             note = "\nItalic: a label; the name as filed was not seen" if issuer_label(
                 p.issuer)[1] else ""  # fmt: skip
-            return f"CUSIP {p.cusip}{note}"
+            return f"{issuer_label(p.issuer)[0]}\nCUSIP {p.cusip}{note}"
         if col == COL_CLASS and len(p.titles) > 1:
             return "Filed under several class titles: " + "; ".join(p.titles)
         if col == COL_VALUE:

@@ -4,7 +4,7 @@ range presets, a log scale switch and per-position toggles."""
 from __future__ import annotations
 
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QColor, QIcon, QPixmap
+from PySide6.QtGui import QIcon, QPixmap
 from PySide6.QtWidgets import (
     QButtonGroup,
     QCheckBox,
@@ -25,7 +25,7 @@ from core.services.prices import ALWAYS, PriceRefresher
 from gui.charts.concentration_chart import ConcentrationChart
 from gui.charts.price_chart import PriceChart
 from gui.charts.time_chart import PRESETS, TimeChart
-from gui.charts.value_chart import OTHER, ValueChart
+from gui.charts.value_chart import OTHER, ValueChart, position_names
 from gui.workers import TaskRunner
 
 
@@ -127,7 +127,7 @@ class ChartsPage(QWidget):
             return
         self.history = h
         s = h.series
-        self.value.set_series(s)
+        self.value.set_series(s, names=position_names(s, h.reports))
         self.concentration.set_series(s)
         marks = []
         for r in h.reports:
@@ -139,13 +139,30 @@ class ChartsPage(QWidget):
             chart.set_markers(marks)
         self.price.set_bars(bars)
         self.price.set_markers(marks)
+        self._fill_positions()
+        priced_days = int((~s.is_period_end).sum())
+        names = self.value.names
+        unpriced = sorted({names[j] for j in range(len(s.keys))
+                           if (s.shares[:, j] > 0).any() and not s.priced[:, j].any()})  # fmt: skip
+        note = ("Dots: values as filed at each period of report. Solid lines: periods of "
+                "report; dashed: filing dates (hover for the filing).")
+        if not priced_days:
+            note += " No daily prices cached: quarterly points only (F5 fetches prices)."
+        elif unpriced:
+            note += (f" No prices for {', '.join(unpriced)}: their filed values are dots; "
+                     "a stack holds them until the next report.")
+        self.note.setText(note)
+        checked = self.preset_buttons.checkedButton()
+        self.apply_preset(checked.text() if checked else "All")
+
+    def _fill_positions(self) -> None:
         self.positions.blockSignals(True)
         self.positions.clear()
         rows = self.value.order() + ([OTHER] if self.value.rest() else [])
         for j in rows:
             item = QListWidgetItem(self.value.label(j))
             swatch = QPixmap(12, 12)
-            swatch.fill(self.value.colour(j) if j != OTHER else QColor("#8c959f"))
+            swatch.fill(self.value.colour(j))
             item.setIcon(QIcon(swatch))
             item.setData(Qt.ItemDataRole.UserRole, j)
             item.setFlags(item.flags() | Qt.ItemFlag.ItemIsUserCheckable)
@@ -153,23 +170,14 @@ class ChartsPage(QWidget):
                                else Qt.CheckState.Checked)  # fmt: skip
             self.positions.addItem(item)
         self.positions.blockSignals(False)
-        priced_days = int((~s.is_period_end).sum())
-        unpriced = sorted({s.tickers[j] or s.keys[j][0] for j in range(len(s.keys))
-                           if (s.shares[:, j] > 0).any() and not s.priced[:, j].any()})  # fmt: skip
-        note = ("Dots: values as filed at each period of report. Solid lines: periods of "
-                "report; dashed: filing dates (hover for the filing).")
-        if not priced_days:
-            note += " No daily prices cached: quarterly points only (F5 fetches prices)."
-        elif unpriced:
-            note += f" No prices for {', '.join(unpriced)}: drawn at their filed values."
-        self.note.setText(note)
-        checked = self.preset_buttons.checkedButton()
-        self.apply_preset(checked.text() if checked else "All")
 
     def apply_theme(self) -> None:
         for chart in self.time_charts():
             chart.apply_theme()
+        self.concentration.apply_theme()
         self.value.redraw()
+        if self.history is not None:
+            self._fill_positions()
 
     def apply_preset(self, name: str) -> None:
         for b in self.preset_buttons.buttons():
@@ -190,5 +198,8 @@ class ChartsPage(QWidget):
             self.value.set_series(self.value.series, stacked=not on)
 
     def _on_log_toggled(self, on: bool) -> None:
+        # A stacked area cannot be logarithmic: log draws lines (total and positions).
+        self.lines.setEnabled(not on)
+        self.lines.setToolTip("On a log scale the chart always draws lines" if on else "")
         self.value.set_log_y(on)
         self.price.set_log_y(on)

@@ -20,6 +20,7 @@ from PySide6.QtWidgets import (
 from core.domain.companies import Company
 from core.services.companies import CompanyService
 from gui.formatting import money_long, money_short
+from gui.widgets.column_fit import ColumnFitter
 from gui.workers import TaskRunner
 
 COL_CUSIP, COL_TICKER, COL_NAME, COL_EXCHANGE, COL_REPORTS, COL_ORIGIN = range(6)
@@ -92,8 +93,8 @@ class CompaniesPage(QWidget):
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.table.setAlternatingRowColors(True)
         self.table.verticalHeader().setVisible(False)
-        self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-        self.table.horizontalHeader().setSectionResizeMode(COL_NAME, QHeaderView.ResizeMode.Stretch)
+        self.fitter = ColumnFitter(self.table, COL_NAME, [COL_ORIGIN, COL_EXCHANGE, COL_REPORTS,
+                                                          COL_CUSIP])  # fmt: skip
         self.table.selectionModel().currentRowChanged.connect(self._on_selected)
         self.title = QLabel("Select a company to see the reports that hold it.")
         self.held = QTableWidget(0, 5)

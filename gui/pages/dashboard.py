@@ -19,8 +19,8 @@ from PySide6.QtWidgets import (
 from core.domain.positions import PortfolioRef
 from core.services.analytics import Analytics, ChangeSet, Summary
 from core.services.prices import ALWAYS, PriceNow, utc_now
+from gui import theme
 from gui.formatting import money_long, money_short, percent
-from gui.theme import STATUS_COLOURS
 from gui.widgets.quote_strip import QuoteTile
 from gui.workers import TaskRunner
 
@@ -31,7 +31,7 @@ class Card(QFrame):
     def __init__(self, title: str, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setFrameShape(QFrame.Shape.StyledPanel)
-        self.title = QLabel(f"<span style='color:#6e7781'>{title}</span>")
+        self.title = QLabel(f"<span style='color:{theme.colours().muted}'>{title}</span>")
         self.figure = QLabel("—")
         font = self.figure.font()
         font.setPointSizeF(font.pointSizeF() * 1.9)
@@ -118,7 +118,8 @@ class DashboardPage(QWidget):
         self._show_changes(changes)
 
     def _show_summary(self, s: Summary) -> None:
-        colour = "#1a7f37" if s.total_now >= s.reported_total else "#cf222e"
+        c = theme.colours()
+        colour = c.up if s.total_now >= s.reported_total else c.down
         self.value_card.figure.setText(money_short(s.total_now))
         self.value_card.figure.setToolTip(money_long(s.total_now))
         unpriced = [p.position.ticker or p.position.cusip for p in s.positions if not p.priced]
@@ -151,7 +152,7 @@ class DashboardPage(QWidget):
                     f"{c.shares_after:,}   value {money_short(c.value_before)} → "
                     f"{money_short(c.value_after)}")  # fmt: skip
             item = QListWidgetItem(text)
-            item.setForeground(QColor(STATUS_COLOURS[c.status]))
+            item.setForeground(QColor(theme.status_colours()[c.status]))
             self.changes.addItem(item)
         unchanged = sum(1 for c in cs.changes if c.status == "UNCHANGED")
         if unchanged:

@@ -11,7 +11,6 @@ from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
     QHBoxLayout,
-    QHeaderView,
     QLabel,
     QLineEdit,
     QMessageBox,
@@ -25,14 +24,19 @@ from core.domain.positions import PortfolioRef
 from core.services.analytics import Analytics, HoldingRow
 from core.services.companies import CompanyService, clean_ticker
 from core.services.queries import InvalidRequestError, PortfolioQueries
+from gui import theme
 from gui.formatting import money_long, money_short, percent
 from gui.models.holdings_table_model import (
+    COL_CHANGE,
+    COL_CLASS,
     COL_ISSUER,
     COL_VALUE,
+    COL_VALUE_NOW,
     FILTER_ROLE,
     SORT_ROLE,
     HoldingsTableModel,
 )
+from gui.widgets.column_fit import ColumnFitter
 from gui.workers import TaskRunner
 
 
@@ -97,10 +101,10 @@ class HoldingsPage(QWidget):
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.DoubleClicked
                                    | QAbstractItemView.EditTrigger.EditKeyPressed)  # fmt: skip
         self.table.verticalHeader().setVisible(False)
-        header = self.table.horizontalHeader()
-        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-        header.setSectionResizeMode(COL_ISSUER, QHeaderView.ResizeMode.Stretch)
-        header.setResizeContentsPrecision(200)  # big filers have 10,000s of rows
+        self.table.horizontalHeader().setResizeContentsPrecision(200)  # 10,000s of rows
+        # At 800 pixels the essentials stay (ticker, issuer, shares, value, weight).
+        self.fitter = ColumnFitter(self.table, COL_ISSUER, [COL_CLASS, COL_VALUE_NOW,
+                                                            COL_CHANGE])  # fmt: skip
         self.footnote = QLabel("<i>Italic</i> issuer: a label from the bundled data; the name "
                                "as filed was not seen. Value now: shares at the latest cached "
                                "price (hover for its time and source).")  # fmt: skip
@@ -183,7 +187,8 @@ class HoldingsPage(QWidget):
             parts.append(f"priced now: {money_short(sum(now))} ({len(now)} of {len(equity)})")
         unmapped = sum(1 for p in h if p.ticker is None)
         if unmapped:
-            parts.append(f"<span style='color:#cf222e'>{unmapped} unmapped CUSIP(s): "
+            error = theme.colours().error
+            parts.append(f"<span style='color:{error}'>{unmapped} unmapped CUSIP(s): "
                          "double-click the ticker to enter one</span>")  # fmt: skip
         self.summary.setText(" · ".join(parts))
         self.summary.setToolTip(f"Total as filed: {money_long(total)}")

@@ -1,16 +1,20 @@
-"""A row of quote tiles (NVDA, CRWV): price, day change, quote time, source, stale badge."""
+"""A row of quote tiles (NVDA, CRWV): price, day change, quote time, source, stale badge.
+
+A day change is coloured only while it is today's: an older one is the last session's, and
+the tile says so in words, in plain text colour."""
 
 from __future__ import annotations
 
 import datetime as dt
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QWidget
+from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QVBoxLayout, QWidget
 
 from core.domain.market import is_stale
 from core.services.prices import PriceNow
+from gui import theme
 
-UP, DOWN, MUTED, WARN = "#1a7f37", "#cf222e", "#6e7781", "#9a6700"
+FRESH = dt.timedelta(days=1)  # a change older than this is not "today's"
 
 
 def _age(seconds: float | None) -> str:
@@ -22,6 +26,11 @@ def _age(seconds: float | None) -> str:
     return "just now"
 
 
+def is_current(p: PriceNow, now: dt.datetime) -> bool:
+    """The quote is from the last day: its day change may be shown as today's."""
+    return p.quote_time is not None and now - p.quote_time < FRESH
+
+
 class QuoteTile(QFrame):
     def __init__(self, ticker: str, parent: QWidget | None = None, big: bool = False) -> None:
         super().__init__(parent)
@@ -29,37 +38,62 @@ class QuoteTile(QFrame):
         self.setFrameShape(QFrame.Shape.StyledPanel)
         self.label = QLabel()
         self.label.setTextFormat(Qt.TextFormat.RichText)
+        self.when = QLabel()
+        self.when.setTextFormat(Qt.TextFormat.RichText)
+        small = self.when.font()
+        small.setPointSizeF(small.pointSizeF() * 0.85)
+        self.when.setFont(small)
         if big:
             font = self.label.font()
             font.setPointSizeF(font.pointSizeF() * 1.5)
             self.label.setFont(font)
-        layout = QHBoxLayout(self)
-        layout.setContentsMargins(8, 2, 8, 2)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(8, 1, 8, 1)
+        layout.setSpacing(0)
         layout.addWidget(self.label)
+        layout.addWidget(self.when)
         self.set_price(None, dt.datetime.now(dt.UTC), offline=False)
 
+    def text(self) -> str:
+        """Both lines as rich text (what a test or a screen reader reads)."""
+        return f"{self.label.text()} {self.when.text()}"
+
     def set_price(self, p: PriceNow | None, now: dt.datetime, offline: bool) -> None:
+        c = theme.colours()
         if p is None or p.price is None:
             reason = p.reason if p else "not loaded yet"
-            self.label.setText(f"<b>{self.ticker}</b> <span style='color:{MUTED}'>no price"
-                               "</span>")  # fmt: skip
+            self.label.setText(f"<b>{self.ticker}</b> no price")
+            self.when.setText(f"<span style='color:{c.muted}'>{reason}</span>")
             self.setToolTip(f"{self.ticker}: no price known ({reason})")
             return
+        current = is_current(p, now)
         parts = [f"<b>{p.ticker}</b>", f"${p.price:,.2f}"]
         if p.change_pct is not None:
-            colour = UP if p.change_pct >= 0 else DOWN
-            parts.append(f"<span style='color:{colour}'>{p.change_pct:+.2f}%</span>")
-        when = f"{p.quote_time:%Y-%m-%d %H:%M} UTC" if p.quote_time else ""
-        parts.append(f"<span style='color:{MUTED}'>{_age(p.age_seconds)} · {p.source}</span>")
-        if offline:
-            parts.append(f"<span style='color:{WARN}'><b>offline</b></span>")
-        elif is_stale(p.quote_time, now):
-            parts.append(f"<span style='color:{WARN}'><b>stale</b></span>")
+            if current:
+                colour = c.up if p.change_pct >= 0 else c.down
+                parts.append(f"<span style='color:{colour}'>{p.change_pct:+.2f}%</span>")
+            else:  # the last session's change, not today's: no green or red
+                parts.append(f"{p.change_pct:+.2f}%")
         self.label.setText(" ".join(parts))
-        tip = [f"{p.ticker} {p.price:,.4f} {p.currency or ''}".rstrip(), f"quote time: {when}",
+        if p.source == "live" and current:
+            when = f"live · {p.quote_time:%H:%M} UTC" if p.quote_time else "live"
+        else:
+            stamp = f"{p.quote_time:%b %d %H:%M}" if p.quote_time else "unknown time"
+            when = f"as of {stamp} · {p.source}" + ("" if current else " · last session")
+        badge = ""
+        if offline:
+            badge = f" <span style='color:{c.warn}'><b>offline</b></span>"
+        elif is_stale(p.quote_time, now):
+            badge = f" <span style='color:{c.warn}'><b>stale</b></span>"
+        self.when.setText(f"<span style='color:{c.muted}'>{when}</span>{badge}")
+        full = f"{p.quote_time:%Y-%m-%d %H:%M} UTC" if p.quote_time else "unknown"
+        tip = [f"{p.ticker} {p.price:,.4f} {p.currency or ''}".rstrip(),
+               f"quote time: {full} ({_age(p.age_seconds)})",
                f"source: {p.source}" + (f" ({p.detail})" if p.detail else "")]  # fmt: skip
         if p.previous_close is not None:
             tip.append(f"previous close: {p.previous_close:,.2f}")
+            if not current:
+                tip.append("the change shown is that of the last session known")
         if p.reason:
             tip.append(f"not live: {p.reason}")
         self.setToolTip("\n".join(tip))

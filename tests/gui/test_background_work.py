@@ -85,12 +85,12 @@ class Lateness:
 def test_quotes_arrive_in_the_background_with_their_source(qtbot, make_window, open_ctx):
     w = make_window(open_ctx(slow()))
     tile = w.quotes.tiles["NVDA"]
-    qtbot.waitUntil(lambda: "$225.07" in tile.label.text() and "live" in tile.label.text(),
+    qtbot.waitUntil(lambda: "$225.07" in tile.text() and "live" in tile.text(),
                     timeout=5000)  # fmt: skip
     crwv = w.quotes.tiles["CRWV"]
-    qtbot.waitUntil(lambda: "filing" in crwv.label.text(), timeout=5000)
+    qtbot.waitUntil(lambda: "filing" in crwv.text(), timeout=5000)
     assert "not live: no network" in crwv.toolTip()
-    assert "$225.07" in w.dashboard.tiles["NVDA"].label.text()
+    assert "$225.07" in w.dashboard.tiles["NVDA"].text()
 
 
 def test_f5_refreshes_prices_with_progress_and_failures(qtbot, make_window, open_ctx):
@@ -174,7 +174,7 @@ def test_offline_shows_the_cache_and_never_fetches(qtbot, make_window, open_ctx)
     p = slow()
     w = make_window(open_ctx(p, offline=True))
     assert not w.refresh_action.isEnabled() and not w.quote_timer.isActive()
-    text = w.quotes.tiles["CRWV"].label.text()
+    text = w.quotes.tiles["CRWV"].text()
     assert "offline" in text and "filing" in text
     assert p.calls == []
 
