@@ -56,6 +56,15 @@ def test_only_the_yahoo_provider_imports_yfinance_or_pandas():
     assert offenders("core", ("yfinance", "pandas"), allowed_under="core/prices/yahoo.py") == []
 
 
+def test_only_core_edgar_and_openfigi_open_network_connections():
+    """SEC hosts are reached only through core/edgar (one rate limiter, the declared
+    User-Agent); OpenFIGI only through core/openfigi.py, which borrows that HTTP layer."""
+    banned = ("urllib.request", "http.client", "requests", "httpx", "urllib3")
+    found = [o for o in offenders("core", banned, allowed_under="core/edgar/")
+             if not o.startswith("core/openfigi.py")]  # fmt: skip
+    assert found == []
+
+
 BLOCK_QT = """
 import importlib, pkgutil, sys
 
