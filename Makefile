@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed
 
 export QT_API := pyside6
 
-.PHONY: run test lint bench screenshots clean system-deps
+.PHONY: run test lint bench screenshots clean system-deps package package-check
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -45,9 +45,25 @@ screenshots: $(STAMP)
 	      --page $$page --theme $$theme --size $$size --out docs/screenshots/$$name.png; \
 	done; done; done; rm -rf $$demo
 
+## make package: dist/stakewatch/ (PyInstaller, one folder) and its .tar.gz with the desktop
+## entry, icons, AppStream metadata and install.sh (packaging/)
+PACKAGE_STAMP := $(VENV)/.installed-package
+$(PACKAGE_STAMP): $(STAMP)
+	$(PY) -m pip install --quiet -e '.[dev,package]'
+	touch $(PACKAGE_STAMP)
+
+package: $(PACKAGE_STAMP)
+	QT_QPA_PLATFORM=offscreen $(PY) packaging/build.py
+
+## make package-check: build, unpack the tarball in a temporary folder and run the frozen
+## app there with an empty environment; validate the desktop entry and AppStream metadata
+package-check: package
+	@packaging/validators.sh
+	QT_QPA_PLATFORM=offscreen $(PY) packaging/smoke_check.py
+
 ## system libraries Qt's xcb platform plugin needs for a real window (Debian/Ubuntu)
 system-deps:
 	@packaging/system-deps.sh
 
 clean:
-	rm -rf $(VENV) build *.egg-info .pytest_cache .ruff_cache
+	rm -rf $(VENV) build dist *.egg-info .pytest_cache .ruff_cache

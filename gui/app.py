@@ -2,12 +2,21 @@
 
 from __future__ import annotations
 
+import os
 import sys
+from importlib import resources
 
 from PySide6.QtCore import QSettings
+from PySide6.QtGui import QIcon
 from PySide6.QtWidgets import QApplication, QMessageBox
 
 from core import paths
+
+# The reverse-DNS application id: the desktop entry, AppStream metadata and icon are named
+# after it, and Wayland docks match the window to the entry through it.
+APP_ID = "io.github.stakewatch.Stakewatch"
+# Set by bench/startup.py: print "painted" at the first painted widget and exit.
+PAINT_PROBE_ENV = "STAKEWATCH_EXIT_AT_FIRST_PAINT"
 
 
 def window_settings() -> QSettings:
@@ -20,10 +29,28 @@ def window_settings() -> QSettings:
 def application() -> QApplication:
     app = QApplication.instance() or QApplication(sys.argv)
     assert isinstance(app, QApplication)
-    app.setApplicationName("Stakewatch")
+    app.setApplicationName("Stakewatch")  # also X11's WM_CLASS: StartupWMClass in the entry
     app.setOrganizationName("Stakewatch")
-    app.setDesktopFileName("stakewatch")
+    app.setDesktopFileName(APP_ID)
+    app.setWindowIcon(app_icon())
+    if os.environ.get(PAINT_PROBE_ENV):
+        from gui.startup_probe import exit_at_first_paint
+
+        exit_at_first_paint(app)
     return app
+
+
+def app_icon() -> QIcon:
+    """The PNGs the build renders into the bundle, else (from source) the SVG they come from."""
+    folder = resources.files("resources")
+    icon = QIcon()
+    pngs = folder.joinpath("icons")
+    if pngs.is_dir():
+        for png in pngs.iterdir():
+            icon.addFile(str(png))
+    if icon.isNull():
+        icon.addFile(str(folder.joinpath("stakewatch.svg")))
+    return icon
 
 
 def run_app(db_url: str | None = None) -> int:

@@ -519,10 +519,9 @@ class MainWindow(OwnPortfolioActions, SnapshotActions, QMainWindow):
             self.quote_timer.start()
 
     def _about(self) -> None:
-        QMessageBox.about(self, "About Stakewatch",
-                          "Stakewatch follows where big companies put their money: 13F filings "
-                          "at live prices, value and concentration over time.\n\nPrices from "
-                          "Yahoo Finance through yfinance; filings from SEC EDGAR.")  # fmt: skip
+        from gui.about import show_about  # version and the bundled data's provenance
+
+        show_about(self)
 
     # -- state ----------------------------------------------------------------------------
     def _restore(self) -> None:
