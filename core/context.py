@@ -9,7 +9,6 @@ from pathlib import Path
 
 from core import paths
 from core.prices.provider import OfflineProvider, PriceProvider
-from core.services.analytics import Analytics
 from core.services.companies import CompanyService
 from core.services.prices import PriceRefresher
 from core.services.queries import PortfolioQueries
@@ -37,12 +36,12 @@ class AppContext:
     settings: Settings
     queries: PortfolioQueries
     prices: PriceRefresher
-    analytics: Analytics
     companies: CompanyService
     provider: PriceProvider
     backup: Path | None = None
     seeded: SeedReport | None = None
     _importer: object = None
+    _analytics: object = None
 
     @classmethod
     def open(
@@ -87,12 +86,20 @@ class AppContext:
             settings=settings,
             queries=queries,
             prices=prices,
-            analytics=Analytics(db, queries, prices),
             companies=CompanyService(db),
             provider=provider,
             backup=backup,
             seeded=seeded,
         )
+
+    @property
+    def analytics(self):
+        """Values over time (made on first use: numpy is not needed to list portfolios)."""
+        if self._analytics is None:
+            from core.services.analytics import Analytics
+
+            self._analytics = Analytics(self.db, self.queries, self.prices)
+        return self._analytics
 
     @property
     def own(self):

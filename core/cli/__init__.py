@@ -36,6 +36,18 @@ def _version() -> str:
         return "unknown"
 
 
+class _VersionAction(argparse.Action):
+    """--version, looked up only when asked (importlib.metadata is slow to load)."""
+
+    def __init__(self, option_strings, dest, **kwargs) -> None:
+        super().__init__(option_strings, dest, nargs=0, default=argparse.SUPPRESS,
+                         help="show the version and exit")  # fmt: skip
+
+    def __call__(self, parser, namespace, values, option_string=None) -> None:
+        print(f"stakewatch {_version()}")
+        parser.exit()
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = Parser(
         prog="stakewatch",
@@ -46,7 +58,7 @@ def build_parser() -> argparse.ArgumentParser:
         "Exit codes: 0 done, 1 unexpected failure, 2 bad input, 3 some prices failed. "
         "'stakewatch COMMAND --help' describes each command.",
     )
-    parser.add_argument("--version", action="version", version=f"stakewatch {_version()}")
+    parser.add_argument("--version", action=_VersionAction)
     parser.add_argument(
         "--db",
         metavar="URL",
@@ -123,18 +135,23 @@ def _db_file(argv: Sequence[str] | None) -> Path | None:
     return Path(url.split(":///", 1)[1]) if url.startswith("sqlite:///") else None
 
 
-def _run(argv, open_window, out: TextIO, gui_commands) -> int:
+def _bad_input() -> tuple[type[BaseException], ...]:
+    """The errors that mean bad input (exit 2). Imported only when something failed, so
+    `--help` and light commands never load the services behind them."""
     from core.files import InputFileError, OutputFileError
-    from core.filings import FilingFormatError
+    from core.filings.errors import FilingFormatError
     from core.services.price_import import PriceFileError
     from core.services.queries import InvalidRequestError, NotFoundError
     from core.services.settings import SettingsError
     from core.services.snapshots import SnapshotError
     from core.storage.database import DatabaseError
 
-    bad_input = (UsageError, FilingFormatError, NotFoundError, DatabaseError, PriceFileError,
-                 SettingsError, InvalidRequestError, SnapshotError, InputFileError,
-                 OutputFileError)  # fmt: skip
+    return (UsageError, FilingFormatError, NotFoundError, DatabaseError, PriceFileError,
+            SettingsError, InvalidRequestError, SnapshotError, InputFileError,
+            OutputFileError)  # fmt: skip
+
+
+def _run(argv, open_window, out: TextIO, gui_commands) -> int:
     try:
         args = build_parser().parse_args(argv)
         if args.command is None:
@@ -159,12 +176,16 @@ def _run(argv, open_window, out: TextIO, gui_commands) -> int:
             return args.func(ctx, args, out)
         finally:
             ctx.close()
-    except bad_input as exc:
+    except UsageError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return EXIT_BAD_INPUT
     except KeyboardInterrupt:
-        print("error: interrupted", file=sys.stderr)
-        return EXIT_INTERRUPTED
+        raise  # reported once, by main()
+    except SystemExit:  # --help, --version: argparse has printed what was asked
+        raise
+    except _bad_input() as exc:  # evaluated only when an exception is being matched
+        print(f"error: {exc}", file=sys.stderr)
+        return EXIT_BAD_INPUT
     except BrokenPipeError:
         return EXIT_OK
     except OSError as exc:  # a full disk, a vanished folder: the reason, not a traceback

@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import csv
 import math
-from typing import TextIO
-
-import numpy as np
+from typing import TYPE_CHECKING, TextIO
 
 from core.cli.common import EXIT_OK, add_network_options, date_arg, money, print_json, table
 from core.cli.prices import quote_json
-from core.services.analytics import History
+
+if TYPE_CHECKING:  # numpy and the analytics service load when a command needs them
+    from core.services.analytics import History
 
 
 def _f(x) -> float | None:
@@ -85,7 +85,7 @@ def cmd_history(ctx, args, out: TextIO) -> int:
         return EXIT_OK
     rows = []
     for i, day in enumerate(s.dates):
-        j = int(np.argmax(s.weights[i])) if s.weights.shape[1] else 0
+        j = int(s.weights[i].argmax()) if s.weights.shape[1] else 0
         top = (s.tickers[j] or s.keys[j][0]) if s.totals[i] else ""
         rows.append((str(day), money(round(float(s.totals[i]))), top, f"{s.top1[i] * 100:.2f}%",
                      f"{s.top5[i] * 100:.2f}%", f"{s.hhi[i] * 10_000:,.0f}",

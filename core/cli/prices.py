@@ -5,7 +5,7 @@ from __future__ import annotations
 import csv
 import sys
 from pathlib import Path
-from typing import TextIO
+from typing import TYPE_CHECKING, TextIO
 
 from core.cli.common import (
     EXIT_OK,
@@ -18,7 +18,9 @@ from core.cli.common import (
     table,
 )
 from core.domain.prices import normalize_ticker
-from core.services.prices import ALWAYS, PriceNow
+
+if TYPE_CHECKING:  # the price service loads when a price command runs
+    from core.services.prices import PriceNow
 
 
 def _age(seconds: float | None) -> str:
@@ -140,6 +142,8 @@ def quote_json(p: PriceNow) -> dict:
 
 
 def cmd_quote(ctx, args, out: TextIO) -> int:
+    from core.services.prices import ALWAYS
+
     tickers = _tickers(args.tickers) or list(ALWAYS)
     prices = ctx.prices.prices_now(tickers, live=not ctx.settings.offline)
     if args.json:

@@ -75,7 +75,13 @@ def parse_sec_header(text: str) -> SecHeader:
 # -- byte sources -----------------------------------------------------------------------
 def _chunks(stream: BinaryIO, what: str, max_bytes: int) -> Iterator[bytes]:
     total = 0
-    while chunk := stream.read(CHUNK):
+    while True:
+        try:
+            chunk = stream.read(CHUNK)
+        except (zipfile.BadZipFile, EOFError, OSError) as exc:  # a bad CRC, a cut archive
+            raise FilingFormatError(f"{what} cannot be read: {exc}") from None
+        if not chunk:
+            return
         total += len(chunk)
         if total > max_bytes:
             raise FilingFormatError(f"{what} is larger than the {max_bytes // 2**20} MiB limit")

@@ -46,7 +46,8 @@ def _plain(problem: BaseException | str) -> str:
     """A failure reason a person can read, from whatever yfinance or curl raised or said."""
     text = problem if isinstance(problem, str) else f"{type(problem).__name__}: {problem}"
     low = text.lower()
-    if "could not resolve host" in low or "dnserror" in low:
+    if ("could not resolve host" in low or "dnserror" in low or "name resolution" in low
+            or "network is unreachable" in low):  # fmt: skip
         return "no network: cannot resolve Yahoo's address"
     if "timed out" in low or "timeout" in low:
         return "Yahoo did not answer in time"
@@ -56,6 +57,9 @@ def _plain(problem: BaseException | str) -> str:
         return "rate limited by Yahoo (HTTP 429)"
     text = text.split(" See http", 1)[0]
     return text if len(text) <= 160 else text[:157] + "..."
+
+
+_NETWORK = ("no network", "cannot connect to Yahoo", "Yahoo did not answer")
 
 
 def _is_rate_limit(text: str) -> bool:
@@ -263,12 +267,17 @@ class YahooProvider:
             yf_logger.removeHandler(log)
         result = frame_to_result(frame, tickers)
         limited = set()
+        # yfinance logs a lost connection once and then calls each ticker "possibly
+        # delisted": with no network, every ticker should say so, not that it is delisted.
+        network = next((r for r in map(_plain, log.lines) if r.startswith(_NETWORK)), None)
         for ticker in list(result.failed):
             said = log.reason_for(ticker)
             if said and _is_rate_limit(said):
                 limited.add(ticker)
             if said:
                 result.failed[ticker] = _plain(said)
+            if network and not result.failed[ticker].startswith(_NETWORK):
+                result.failed[ticker] = network
         return result, limited
 
     # -- quotes ---------------------------------------------------------------------------

@@ -17,6 +17,7 @@ from core.domain.filings import (
     ValueUnit,
     normalize_accession,
 )
+from core.files import InputFileError, check_input
 from core.filings import FilingFormatError
 from core.filings import sources as src
 from core.filings.cover_page import CoverPage, parse_cover_page
@@ -98,6 +99,11 @@ class Importer:
         options = options or ImportOptions()
         if not path.exists():
             raise FilingFormatError(f"{path}: no such file or folder")
+        if not path.is_dir():  # a device or FIFO (a link to /dev/zero) is refused unread
+            try:
+                check_input(path, self.max_bytes, path.name)
+            except InputFileError as exc:
+                raise FilingFormatError(str(exc)) from None
         kind = src.detect(path)
         if kind == "cover":
             cover = parse_cover_page(path.read_bytes()[: 4 * 2**20 + 1], path.name)
@@ -144,7 +150,10 @@ class Importer:
         tally = _Tally()
         with self.db.session() as s:
             repo = Repository(s)
-            if repo.filing_exists(header.accession):
+            legacy = _legacy_local_id(path) if header.accession.startswith("local-") else None
+            if repo.filing_exists(header.accession) or (
+                legacy is not None and repo.filing_exists(legacy, header.cik)
+            ):
                 events_close = getattr(events, "close", None)
                 if events_close:
                     events_close()
@@ -237,7 +246,7 @@ class Importer:
         cik = cik.strip().zfill(10)
         name = o.name or (cover.filer_name if cover else None) or (sec.name if sec else None)
         name = (name or f"CIK {cik}").strip()
-        accession = self._accession(path, kind, sec, o)
+        accession = self._accession(path, kind, sec, o, cik)
         return FilingHeader(
             accession=accession,
             cik=cik,
@@ -252,7 +261,8 @@ class Importer:
         )
 
     @staticmethod
-    def _accession(path: Path, kind: str, sec: src.SecHeader | None, o: ImportOptions) -> str:
+    def _accession(path: Path, kind: str, sec: src.SecHeader | None, o: ImportOptions,
+                   cik: str) -> str:  # fmt: skip
         if o.accession:
             acc = normalize_accession(o.accession)
             if acc is None:
@@ -264,8 +274,9 @@ class Importer:
             acc = normalize_accession(candidate or "")
             if acc:
                 return acc
-        # No accession anywhere: key the filing by its content, so a re-import is a no-op.
-        h = hashlib.sha256()
+        # No accession anywhere: key the filing by its filer and content, so a re-import is
+        # a no-op and the same table imported for a second filer is that filer's filing.
+        h = hashlib.sha256(f"cik:{cik}\n".encode())
         files = sorted(p for p in path.iterdir() if p.is_file()) if path.is_dir() else [path]
         for p in files:
             with p.open("rb") as f:
@@ -313,6 +324,18 @@ class Importer:
             already_present=already,
             new_companies=new,
         )
+
+
+def _legacy_local_id(path: Path) -> str | None:
+    """The id a file without accession had before the filer was part of it: a table that
+    filer imported then is still "already imported"."""
+    if path.is_dir():
+        return None
+    h = hashlib.sha256()
+    with path.open("rb") as f:
+        while chunk := f.read(1 << 20):
+            h.update(chunk)
+    return "local-" + h.hexdigest()[:14]
 
 
 def run(gen: Generator[object, None, ImportReport]) -> ImportReport:

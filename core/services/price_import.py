@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from core.domain.prices import DailyBar, normalize_ticker
+from core.files import InputFileError, check_input
 from core.services.prices import utc_now
 from core.storage.database import Database
 from core.storage.price_store import PriceStore
@@ -16,6 +17,9 @@ from core.storage.price_store import PriceStore
 REQUIRED = ("date", "close")
 OPTIONAL = ("open", "high", "low", "adj close", "adj_close", "volume", "ticker", "source")
 MAX_LISTED = 20
+# Prices and volumes beyond these fit no real market and no database column (a volume is a
+# 64-bit integer): refused with the line named, never an overflow.
+MAX_NUMBER = 1e15
 
 
 class PriceFileError(ValueError):
@@ -40,18 +44,28 @@ def _number(text: str, field: str) -> float | None:
     try:
         value = float(text.replace(",", ""))
     except ValueError:
-        raise ValueError(f"{field} {text!r} is not a number") from None
+        raise ValueError(f"{field} {_shown(text)} is not a number") from None
     if math.isnan(value) or math.isinf(value) or value < 0:
-        raise ValueError(f"{field} {text!r} is not a price")
+        raise ValueError(f"{field} {_shown(text)} is not a price")
+    if value > MAX_NUMBER:
+        raise ValueError(f"{field} {_shown(text)} is too large (at most {MAX_NUMBER:,.0f})")
     return value
+
+
+def _shown(text: str) -> str:
+    r = repr(text)
+    return r if len(r) <= 40 else r[:36] + "...'"
 
 
 def read_bars(path: Path, ticker: str | None = None) -> list[DailyBar]:
     """Parse and check every line first; raise PriceFileError listing all bad lines."""
     try:
+        check_input(path)
         handle = path.open(newline="", encoding="utf-8-sig")
+    except InputFileError as exc:
+        raise PriceFileError(str(exc)) from None
     except OSError as exc:
-        raise PriceFileError(f"{path}: {exc.strerror or exc}") from exc
+        raise PriceFileError(f"{path}: {exc.strerror or exc}") from None
     with handle:
         reader = csv.reader(handle)
         try:
@@ -106,7 +120,7 @@ def _bar(row, col, ticker, fallback_source, seen) -> DailyBar:
     try:
         day = dt.date.fromisoformat(get("date").strip()[:10])
     except ValueError:
-        raise ValueError(f"date {get('date')!r} is not YYYY-MM-DD") from None
+        raise ValueError(f"date {_shown(get('date'))} is not YYYY-MM-DD") from None
     close = _number(get("close"), "close")
     if close is None or close == 0:
         raise ValueError("close is missing or zero")

@@ -137,8 +137,12 @@ class Repository:
         return found
 
     # -- filings --------------------------------------------------------------------------
-    def filing_exists(self, accession: str) -> bool:
+    def filing_exists(self, accession: str, cik: str | None = None) -> bool:
+        """Whether a filing has that accession (and, given `cik`, is that filer's)."""
         q = select(t.Filing.id).where(t.Filing.accession == accession)
+        if cik is not None:
+            q = q.join(t.Portfolio, t.Portfolio.id == t.Filing.portfolio_id).where(
+                t.Portfolio.cik == cik)  # fmt: skip
         return self.s.scalar(q) is not None
 
     def add_filing(self, portfolio: PortfolioRef, h: fd.FilingHeader) -> int:
