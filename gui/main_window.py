@@ -38,6 +38,7 @@ from gui.pages.companies import CompaniesPage
 from gui.pages.dashboard import DashboardPage
 from gui.pages.holdings import HoldingsPage
 from gui.snapshot_actions import SnapshotActions
+from gui.sync_actions import SyncActions
 from gui.widgets.quote_strip import QuoteStrip
 from gui.workers import Task, TaskRunner
 
@@ -92,6 +93,7 @@ class MainWindow(OwnPortfolioActions, SnapshotActions, QMainWindow):
         self._build_actions()
         self._build_toolbar()
         self._build_status_bar()
+        self.sync_actions = SyncActions(self)  # EDGAR: check, follow, map; the banner
         self.holdings.tickers_changed.connect(self._reload_pages)
         self.holdings.model.shares_edited.connect(self._on_shares_edited)
 
@@ -103,6 +105,7 @@ class MainWindow(OwnPortfolioActions, SnapshotActions, QMainWindow):
         self._show_cached_quotes()
         if not ctx.settings.offline:
             self.refresh_quotes()
+        self.sync_actions.start()
 
     # -- construction ---------------------------------------------------------------------
     def _action(self, text: str, shortcut: str | None, slot, tip: str = "") -> QAction:

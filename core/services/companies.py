@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 
 from core.domain.companies import Company, Holding
@@ -27,8 +28,25 @@ class CompanyService:
         self.db = db
 
     def companies(self) -> list[Company]:
+        """The security master; a ticker's origin says who mapped it (OpenFIGI, your
+        mapping file), and an unmapped CUSIP's note why it stays unmapped."""
+        from dataclasses import replace
+
+        from core.storage.sync_store import SyncStore
+
         with self.db.session() as s:
-            return Repository(s).companies()
+            rows = Repository(s).companies()
+            info = SyncStore(s).mapping_info()
+        out = []
+        for c in rows:
+            m = info.get(c.cusip)
+            if m is not None and c.ticker and m.source in ("openfigi", "import-map"):
+                when = f" on {m.mapped_at:%Y-%m-%d}" if m.mapped_at else ""
+                c = replace(c, origin=m.source, note=c.note or f"mapped by {m.source}{when}")
+            elif m is not None and not c.ticker and m.reason:
+                c = replace(c, note=c.note or f"unmapped: {m.reason}")
+            out.append(c)
+        return out
 
     def holdings_of(self, cusip: str) -> list[Holding]:
         with self.db.session() as s:
@@ -41,6 +59,10 @@ class CompanyService:
         with self.db.session() as s:
             repo = Repository(s)
             try:
-                return repo.set_ticker(cusip, value, repo.issuer_name(cusip))
+                previous = repo.set_ticker(cusip, value, repo.issuer_name(cusip))
             except ValueError as exc:
                 raise InvalidRequestError(str(exc)) from None
+            from core.storage.sync_store import SyncStore  # typed by the user: never remapped
+
+            SyncStore(s).mark_user_mapping(cusip, dt.datetime.now(dt.UTC))
+            return previous

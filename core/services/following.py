@@ -101,3 +101,37 @@ class Following:
             return dt.datetime.fromisoformat(raw) if raw else None
         except ValueError:
             return None
+
+
+@dataclass(frozen=True, slots=True)
+class NewFiling:
+    """What a new filing says, for the banner and the notification."""
+
+    portfolio: PortfolioRef
+    accession: str
+    period: dt.date
+    filed: dt.date
+    positions: int  # non-option positions after amendments
+    total_value: int
+    new: int
+    sold_out: int
+
+
+def new_filings(report, queries, analytics) -> list[NewFiling]:
+    """For each filer with new filings, its newest period as it now stands."""
+    out = []
+    for f in report.filers:
+        if not f.imported:
+            continue
+        latest = max(f.imported, key=lambda i: (i.period, i.filed))
+        portfolio = queries.portfolio(f.cik)
+        holdings = queries.holdings(portfolio, latest.period)
+        changes = analytics.changes(portfolio, latest.period)
+        statuses = [c.status for c in changes.changes]
+        out.append(NewFiling(
+            portfolio, latest.accession, latest.period, latest.filed,
+            sum(1 for p in holdings.positions if not p.is_option), holdings.total_value,
+            statuses.count("NEW") if changes.previous_period else 0,
+            statuses.count("SOLD OUT"),
+        ))  # fmt: skip
+    return out

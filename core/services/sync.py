@@ -267,7 +267,9 @@ class Sync:
                                                        f"({overall.seconds:g}s)"))  # fmt: skip
         finally:
             net.cancel()
-            pool.shutdown(wait=False, cancel_futures=True)
+            # Workers that are done exit now; one stuck on a hung socket ends at its timeout
+            # (bounded by the deadline) without holding the sync.
+            pool.shutdown(wait=all(f.finished for f in work), cancel_futures=True)
 
     def _import(self, f: _Filer, entry: IndexEntry, path: Path) -> None:
         options = ImportOptions(cik=f.status.cik, accession=entry.accession)

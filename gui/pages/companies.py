@@ -26,7 +26,8 @@ from gui.workers import TaskRunner
 COL_CUSIP, COL_TICKER, COL_NAME, COL_EXCHANGE, COL_REPORTS, COL_ORIGIN = range(6)
 HEADERS = ("CUSIP", "Ticker", "Name", "Exchange", "Reports", "Ticker from")
 RIGHT = Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
-ORIGIN = {"bundled": "bundled data", "filing": "— (named by a filing)", "user": "you"}
+ORIGIN = {"bundled": "bundled data", "filing": "— (named by a filing)", "user": "you",
+          "openfigi": "OpenFIGI", "import-map": "your mapping file"}
 
 
 class CompaniesTableModel(QAbstractTableModel):

@@ -1,0 +1,100 @@
+"""Follow a 13F filer: its CIK, with EDGAR's name looked up as you type (when online)."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QTimer
+from PySide6.QtWidgets import (
+    QDialog,
+    QDialogButtonBox,
+    QFormLayout,
+    QLabel,
+    QLineEdit,
+    QWidget,
+)
+
+from core.services.following import FilerLookupError, Following, parse_cik
+from core.services.queries import InvalidRequestError
+from gui.workers import TaskRunner
+
+LOOKUP_DELAY_MS = 600  # wait for the typing to pause before asking EDGAR
+
+
+class FollowDialog(QDialog):
+    def __init__(self, following: Following, runner: TaskRunner, online: bool,
+                 parent: QWidget | None = None) -> None:  # fmt: skip
+        super().__init__(parent)
+        self.setWindowTitle("Follow a 13F filer")
+        self.following = following
+        self.runner = runner
+        self.online = online
+        self.cik = QLineEdit()
+        self.cik.setPlaceholderText("e.g. 1045810")
+        self.name = QLineEdit()
+        self.name.setPlaceholderText("looked up on EDGAR" if online else "type the name")
+        self.status = QLabel()
+        self.status.setWordWrap(True)
+        self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok
+                                        | QDialogButtonBox.StandardButton.Cancel)  # fmt: skip
+        self.buttons.button(QDialogButtonBox.StandardButton.Ok).setText("Follow")
+        self.buttons.accepted.connect(self.accept)
+        self.buttons.rejected.connect(self.reject)
+        form = QFormLayout(self)
+        form.addRow("SEC CIK:", self.cik)
+        form.addRow("Name:", self.name)
+        form.addRow(self.status)
+        form.addRow(self.buttons)
+        self._timer = QTimer(self)
+        self._timer.setSingleShot(True)
+        self._timer.setInterval(LOOKUP_DELAY_MS)
+        self._timer.timeout.connect(self._look_up)
+        self._asked = ""
+        self.cik.textChanged.connect(self._on_cik_changed)
+        self.name.textChanged.connect(self._update_ok)
+        self._update_ok()
+
+    def _valid_cik(self) -> str | None:
+        try:
+            return parse_cik(self.cik.text())
+        except InvalidRequestError:
+            return None
+
+    def _on_cik_changed(self, text: str) -> None:
+        cik = self._valid_cik()
+        self.status.setText("" if cik or not text.strip() else "A CIK is a number of up to "
+                            "10 digits.")  # fmt: skip
+        if cik and self.online:
+            self._timer.start()
+        self._update_ok()
+
+    def _look_up(self) -> None:
+        cik = self._valid_cik()
+        if not cik or cik == self._asked:
+            return
+        self._asked = cik
+        self.status.setText("Looking up on EDGAR...")
+        following = self.following
+        self.runner.submit("lookup-filer", lambda: following.lookup_name(cik),
+                           on_success=lambda r, c=cik: self._on_found(c, r),
+                           on_failure=lambda why, c=cik: self._on_not_found(c, why))
+
+    def _on_found(self, cik: str, result) -> None:
+        if cik != self._valid_cik():
+            return  # the user typed on
+        name, files_13f = result
+        self.name.setText(name)
+        self.status.setText("" if files_13f else "EDGAR lists no 13F-HR among its recent "
+                            "filings.")  # fmt: skip
+
+    def _on_not_found(self, cik: str, why: str) -> None:
+        if cik == self._valid_cik():
+            self.status.setText(why)
+
+    def _update_ok(self) -> None:
+        ok = self._valid_cik() is not None and bool(self.name.text().strip())
+        self.buttons.button(QDialogButtonBox.StandardButton.Ok).setEnabled(ok)
+
+    def values(self) -> tuple[str, str]:
+        return self.cik.text().strip(), self.name.text().strip()
+
+
+__all__ = ["FilerLookupError", "FollowDialog"]

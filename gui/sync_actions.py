@@ -1,0 +1,244 @@
+"""The window's EDGAR actions (composed into MainWindow): check for new filings (menu,
+toolbar, and by itself at start when the last check is old), follow and unfollow filers,
+map unmapped CUSIPs; the new-filing banner and the desktop notification."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from PySide6.QtCore import QObject, QTimer, Signal
+from PySide6.QtGui import QAction, QIcon
+from PySide6.QtWidgets import QDialog, QMessageBox, QSystemTrayIcon, QToolButton
+
+from core.domain.following import staleness
+from core.services.following import Following, NewFiling, new_filings
+from core.services.settings import SettingsStore
+from gui.dialogs.follow_dialog import FollowDialog
+from gui.dialogs.sec_contact_dialog import SecContactDialog
+from gui.widgets.filing_banner import FilingBanner, new_filing_text, short_name
+
+START_CHECK_DELAY_MS = 3000  # let the window settle before the first request
+
+
+class SyncActions(QObject):
+    """Owns its actions, the banner and the tray icon; talks to the window it serves."""
+
+    filings_synced = Signal(object)  # SyncReport
+    notes_ready = Signal(list)  # [NewFiling]
+
+    def __init__(self, window) -> None:
+        super().__init__(window)
+        self.w = window
+        self.ctx = window.ctx
+        self.check_action = self._action("Check for &new filings", "Ctrl+Shift+F",
+                                         self.check_now, "Fetch followed filers' new 13F "
+                                         "filings from EDGAR")  # fmt: skip
+        self.follow_action = self._action("&Follow a 13F filer...", None, self.follow)
+        self.unfollow_action = self._action("&Unfollow this filer", None, self.unfollow)
+        self.map_action = self._action("&Map unmapped CUSIPs", None, self.map_unmapped,
+                                       "Ask OpenFIGI for tickers of CUSIPs without one")
+        self.banner = FilingBanner()
+        self.banner.open_changes.connect(self._on_open_changes)
+        self.tray: QSystemTrayIcon | None = None
+        self._install()
+
+    def _action(self, text, shortcut, slot, tip: str = "") -> QAction:
+        return self.w._action(text, shortcut, slot, tip)
+
+    def _install(self) -> None:
+        """Menu entries, a toolbar button, the banner on the dashboard, the Companies
+        page's button: each placed without the host knowing more than where."""
+        for action in self.w.menuBar().actions():
+            if action.text().replace("&", "") == "Portfolio":
+                menu = action.menu()
+                menu.addSeparator()
+                menu.addActions([self.check_action, self.follow_action, self.unfollow_action])
+        for bar in self.w.findChildren(type(self.w.quotes_bar)):
+            if bar.objectName() == "main-toolbar":
+                bar.insertAction(self.w.import_action, self.check_action)
+        slot = getattr(self.w.dashboard, "banner_slot", None) or self.w.dashboard.layout()
+        slot.insertWidget(0, self.banner)
+        button = QToolButton()
+        button.setDefaultAction(self.map_action)
+        self.w.companies.layout().insertWidget(0, button)
+        self.w.portfolio_box.currentIndexChanged.connect(lambda _=0: self.show_staleness())
+
+    def start(self) -> None:
+        """After the window is built: the staleness note, then the start-up check."""
+        self.show_staleness()
+        self.maybe_check_at_start()
+
+    # -- following ------------------------------------------------------------------------
+    def following(self) -> Following:
+        return Following(self.ctx.db, self.ctx.settings)
+
+    def ensure_contact(self) -> bool:
+        """The contact EDGAR needs: asked once in a dialog and kept in the settings."""
+        if self.ctx.settings.sec_contact:
+            return True
+        dialog = SecContactDialog(parent=self.w)
+        if dialog.exec() != QDialog.DialogCode.Accepted:
+            return False
+        store = SettingsStore(self.ctx.db)
+        store.set("sec_contact", dialog.contact())
+        self.ctx.apply_settings(store.load())
+        return True
+
+    def follow(self) -> None:
+        online = not self.ctx.settings.offline and self.ensure_contact()
+        dialog = FollowDialog(self.following(), self.w.runner, online, parent=self.w)
+        if dialog.exec() != QDialog.DialogCode.Accepted:
+            return
+        cik, name = dialog.values()
+        try:
+            result = self.following().follow(cik, name)
+        except ValueError as exc:
+            QMessageBox.warning(self.w, "Follow", str(exc))
+            return
+        self.w.statusBar().showMessage(f"Following {result.portfolio.name}; checking EDGAR "
+                                       "for its filings...")  # fmt: skip
+        self.check_now()
+
+    def unfollow(self) -> None:
+        p = self.w.portfolio
+        if p is None or p.kind != "filer":
+            return
+        _, was = self.following().unfollow(p.cik or p.name)
+        self.w.statusBar().showMessage(f"Stopped following {p.name}; its filings are kept."
+                                       if was else f"{p.name} was not followed.")  # fmt: skip
+
+    # -- checking -------------------------------------------------------------------------
+    def maybe_check_at_start(self) -> None:
+        """Online, with a contact set, and the last check older than the setting."""
+        s = self.ctx.settings
+        if s.offline or not s.sec_contact:
+            return
+        last = self.following().last_check()
+        if last is not None and dt.datetime.now(dt.UTC) - last < dt.timedelta(
+                hours=s.sync_check_hours):
+            return
+        QTimer.singleShot(START_CHECK_DELAY_MS, lambda: self.check_now(automatic=True))
+
+    def check_now(self, automatic: bool = False) -> None:
+        if self.ctx.settings.offline:
+            self.w.statusBar().showMessage("Offline: not checking EDGAR for new filings.")
+            return
+        if self.w._task is not None:
+            if not automatic:
+                self.w.statusBar().showMessage("Busy: wait for the running job or cancel it.")
+            return
+        if not automatic and not self.ensure_contact():
+            return
+        ctx = self.ctx
+        sync = ctx.sync
+
+        def work():
+            report = yield from sync.run()
+            return report, new_filings(report, ctx.queries, ctx.analytics)
+
+        self._start("sync", work, "Checking EDGAR for new filings", self._on_synced)
+
+    def _start(self, name: str, fn, label: str, on_success) -> None:
+        w = self.w
+        w.progress.setRange(0, 0)
+        w.progress.setFormat(label)
+        w.progress.show()
+        w.cancel_button.show()
+        self.check_action.setEnabled(False)
+        self.map_action.setEnabled(False)
+        w.statusBar().showMessage(label + "...")
+
+        def done(result) -> None:
+            self._end()
+            on_success(result)
+
+        def failed(why: str) -> None:
+            self._end()
+            w.statusBar().showMessage(f"{label}: cancelled." if why == "cancelled"
+                                      else f"{label} failed: {why}")  # fmt: skip
+
+        w._task = w.runner.submit(name, fn, on_success=done, on_failure=failed,
+                                  on_progress=self._on_progress)  # fmt: skip
+
+    def _end(self) -> None:
+        self.w._end_task()
+        self.check_action.setEnabled(True)
+        self.map_action.setEnabled(True)
+
+    def _on_progress(self, p) -> None:
+        w = self.w
+        w.progress.setRange(0, max(1, p.total))
+        w.progress.setValue(p.done)
+        message = getattr(p, "message", None) or f"OpenFIGI: {p.done} of {p.total}"
+        w.statusBar().showMessage(f"[{p.done}/{p.total}] {message}")
+
+    def _on_synced(self, result) -> None:
+        report, notes = result
+        failed = [f"{f.name}: {x.accession or 'index'}: {x.reason}"
+                  for f in report.filers for x in f.failed]  # fmt: skip
+        n = len(report.imported)
+        text = (f"EDGAR checked: {n} new filing(s)" if n else "EDGAR checked: nothing new")
+        if report.mapped:
+            text += f"; {report.mapped} CUSIP(s) mapped to tickers"
+        if failed:
+            text += f"; {len(failed)} failed: " + "; ".join(failed)
+        self.w.statusBar().showMessage(text)
+        if n:
+            self.w.reload_portfolios()
+        for note in notes:
+            self.announce(note)
+        self.filings_synced.emit(report)
+        self.notes_ready.emit(notes)
+
+    def announce(self, note: NewFiling) -> None:
+        """The banner on the dashboard and, where the desktop has one, a notification."""
+        self.banner.announce(note)
+        if QSystemTrayIcon.isSystemTrayAvailable():
+            if self.tray is None:
+                self.tray = QSystemTrayIcon(self.w.windowIcon() or QIcon(), self.w)
+                self.tray.messageClicked.connect(lambda: self._on_open_changes(note))
+            self.tray.show()
+            self.tray.showMessage(f"New 13F: {short_name(note.portfolio.name)}",
+                                  new_filing_text(note))  # fmt: skip
+
+    def _on_open_changes(self, note: NewFiling) -> None:
+        """Show the filing's positions with their changes (NEW, SOLD OUT...)."""
+        self.w.reload_portfolios(select=note.portfolio.name)
+        self.w.show_page("holdings")
+        self.w.holdings.select_period(note.period)
+
+    def show_staleness(self) -> None:
+        p = self.w.portfolio
+        if p is None or p.kind != "filer":
+            self.banner.show_staleness("", None, staleness(None, dt.date.today()))
+            return
+        status = next((f for f in self.following().statuses() if f.portfolio_id == p.id), None)
+        latest = status.latest_period if status else None
+        self.banner.show_staleness(p.name, latest, staleness(latest, dt.date.today()))
+
+    # -- mapping --------------------------------------------------------------------------
+    def map_unmapped(self) -> None:
+        if self.ctx.settings.offline:
+            self.w.statusBar().showMessage("Offline: mapping needs OpenFIGI.")
+            return
+        if self.w._task is not None:
+            self.w.statusBar().showMessage("Busy: wait for the running job or cancel it.")
+            return
+        mapper = self.ctx.mapper
+
+        def work():
+            return (yield from mapper.map_unmapped(None, retry=True))
+
+        self._start("map", work, "Mapping CUSIPs (OpenFIGI)", self._on_mapped)
+
+    def _on_mapped(self, report) -> None:
+        if report.error:
+            text = f"Mapping failed; nothing changed: {report.error}"
+        elif not report.asked:
+            text = "Every held CUSIP has a ticker (or one you set)."
+        else:
+            text = (f"{len(report.mapped)} of {report.asked} CUSIP(s) mapped by OpenFIGI; "
+                    f"{len(report.unmapped)} left unmapped (reasons on the Companies page)")
+        self.w.statusBar().showMessage(text)
+        self.w.companies.reload()
+        self.w._reload_pages()
