@@ -260,7 +260,7 @@ def _status_reason(status: int, attempt: int) -> str:
 
 def _fmt(deadline: Deadline, timeout: float) -> str:
     seconds = timeout if deadline.seconds is None else min(timeout, deadline.seconds)
-    return f"{seconds:g}s"
+    return f"{seconds:.1f}s"
 
 
 def _deadline_reason(deadline: Deadline) -> str:

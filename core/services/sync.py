@@ -107,7 +107,7 @@ class _Filer:
     network_failed: bool = False  # then it is not marked synced: the next sync retries
 
     def result(self) -> FilerSync:
-        return FilerSync(self.status.cik, self.name or self.status.name, tuple(self.imported),
+        return FilerSync(self.status.cik, self.status.name, tuple(self.imported),
                          tuple(self.failed), tuple(self.skipped))  # fmt: skip
 
 

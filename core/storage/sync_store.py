@@ -38,8 +38,8 @@ class SyncStore:
             .order_by(t.Portfolio.name)
         )
         return [
-            FilerStatus(p.id, p.name, p.cik or "", bool(p.followed), p.last_synced, period,
-                        filed, n or 0)
+            FilerStatus(p.id, p.name, p.cik or "", bool(p.followed), _utc(p.last_synced),
+                        period, filed, n or 0)
             for p, period, filed, n in self.s.execute(q)
         ]  # fmt: skip
 
@@ -192,3 +192,10 @@ class SyncStore:
 def origin_source(origin: str | None) -> str | None:
     """Rows from before mappings were recorded: the origin says where the ticker came from."""
     return {"bundled": "bundled", USER: USER}.get(origin or "")
+
+
+def _utc(when: dt.datetime | None) -> dt.datetime | None:
+    """SQLite hands back naive timestamps; they were written in UTC."""
+    if when is None or when.tzinfo is not None:
+        return when
+    return when.replace(tzinfo=dt.UTC)
