@@ -28,6 +28,17 @@ def date_arg(text: str) -> dt.date:
         raise argparse.ArgumentTypeError(f"{text!r} is not a date like 2025-06-30") from None
 
 
+def seconds_arg(text: str) -> float:
+    """A finite number of seconds above zero (nan and inf are no deadline at all)."""
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a number of seconds") from None
+    if not (0 < value <= 3600):  # also false for nan
+        raise argparse.ArgumentTypeError(f"{text!r} is not between 0 and 3600 seconds")
+    return value
+
+
 def table(headers: Sequence[str], rows: Sequence[Sequence[object]], right: set[int]) -> str:
     """An aligned text table; columns in `right` are right-aligned (numbers)."""
     cells = [[str(h) for h in headers]] + [["" if c is None else str(c) for c in r] for r in rows]
@@ -60,5 +71,5 @@ def print_json(data, out: TextIO) -> None:
 def add_network_options(p: argparse.ArgumentParser) -> None:
     p.add_argument("--offline", action="store_true",
                    help="use cached prices only; touch no network")
-    p.add_argument("--deadline", type=float, metavar="SECONDS",
+    p.add_argument("--deadline", type=seconds_arg, metavar="SECONDS",
                    help="abandon a price request after this long (default: the setting, 20)")

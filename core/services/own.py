@@ -66,6 +66,41 @@ class Pnl:
     cost: float | None
     pnl: float | None
     pnl_pct: float | None
+    day_change: float | None = None  # shares x (price - previous close), where both known
+    quote_time: dt.datetime | None = None  # when the price was printed
+
+
+@dataclass(frozen=True, slots=True)
+class PnlTotals:
+    """A statement's sums; a position without a price (or a cost) is left out of the sums
+    that need it and counted in `unpriced` (or `no_cost`)."""
+
+    statement: dt.date | None
+    positions: int
+    value: float  # market value of the priced positions
+    cost: float  # cost of the positions with a cost
+    pnl: float | None  # over positions with both a price and a cost
+    pnl_pct: float | None
+    day_change: float | None
+    unpriced: int
+    no_cost: int
+
+
+def pnl_totals(rows: list[Pnl], statement: dt.date | None = None) -> PnlTotals:
+    """The totals row of a P&L table (the same figures `pnl` prints)."""
+    both = [r for r in rows if r.pnl is not None and r.cost is not None]
+    gain = sum(r.pnl for r in both) if both else None  # type: ignore[misc]
+    basis = sum(r.cost for r in both)  # type: ignore[misc]
+    days = [r.day_change for r in rows if r.day_change is not None]
+    return PnlTotals(
+        statement=statement, positions=len(rows),
+        value=sum(r.value for r in rows if r.value is not None),
+        cost=sum(r.cost for r in rows if r.cost is not None),
+        pnl=gain, pnl_pct=gain / basis * 100 if gain is not None and basis else None,
+        day_change=sum(days) if days else None,
+        unpriced=sum(1 for r in rows if r.value is None),
+        no_cost=sum(1 for r in rows if r.cost is None),
+    )  # fmt: skip
 
 
 class OwnPortfolios:
@@ -296,12 +331,14 @@ class OwnPortfolios:
         return len(lines)
 
     # -- analysis ---------------------------------------------------------------------------
-    def pnl(self, portfolio: str) -> list[Pnl]:
-        """The latest statement at the latest cached prices, against cost where given."""
+    def pnl(self, portfolio: str, statement: dt.date | None = None) -> list[Pnl]:
+        """A statement (the latest by default) at the latest cached prices, against cost
+        where given; the day's change where the quote has a previous close."""
         p = self._own(portfolio)
         with self.db.session() as s:
             dates = OwnStore(s).statement_dates(p)
-            latest = OwnStore(s).holdings(p, dates[-1]) if dates else []
+            day = statement if statement is not None else (dates[-1] if dates else None)
+            latest = OwnStore(s).holdings(p, day) if day is not None and day in dates else []
         now = {x.ticker: x for x in self.prices.prices_now([h.ticker for h in latest],
                                                            live=False)}  # fmt: skip
         out = []
@@ -311,8 +348,11 @@ class OwnPortfolios:
             value = float(h.shares) * price if price is not None else None
             cost = float(h.shares * h.cost_per_share) if h.cost_per_share is not None else None
             pnl = value - cost if value is not None and cost is not None else None
+            day_change = (float(h.shares) * (price - q.previous_close)
+                          if price is not None and q and q.previous_close else None)  # fmt: skip
             out.append(Pnl(h.ticker, h.shares, h.cost_per_share, price, value, cost, pnl,
-                           pnl / cost * 100 if pnl is not None and cost else None))  # fmt: skip
+                           pnl / cost * 100 if pnl is not None and cost else None,
+                           day_change, q.quote_time if price is not None and q else None))
         return out
 
     def compare(self, mine: str, other: str | None) -> dict:
@@ -362,7 +402,7 @@ def _decimal(text: str | None, field: str, errors: dict[str, str]) -> Decimal | 
     if not value.is_finite():
         errors[field] = f"{_shown(text)} is not a number"
         return None
-    if abs(value) >= MAXIMUM:
+    if value.copy_abs() >= MAXIMUM:  # copy_abs: abs() would round, and overflow
         errors[field] = (f"{_shown(text)} is too large "
                          f"({INTEGER_DIGITS} digits before the point at most)")
         return None

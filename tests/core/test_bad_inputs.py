@@ -1,0 +1,306 @@
+"""Every command, fed bad input, answers with one `error:` line and exit 2 (3 network,
+130 interrupted): never a traceback, SQL or parameters, and the database stays
+byte-identical."""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import json
+import os
+import resource
+import shutil
+import signal
+import subprocess
+import sys
+import time
+import zipfile
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from core.cli import main
+from tests.conftest import DATA, F13
+
+ROOT = Path(__file__).resolve().parents[2]
+TABLE = F13 / "information_table.xml"
+LEAKS = ("Traceback", "SELECT ", "INSERT ", "UPDATE ", "[parameters", "[SQL", "sqlalche.me")
+
+
+@pytest.fixture(scope="module")
+def seeded(tmp_path_factory) -> Path:
+    """A seeded database with one own portfolio holding NVDA, made once."""
+    d = tmp_path_factory.mktemp("seeded")
+    db = d / "seed.sqlite3"
+    assert main(["--db", str(db), "init"], out=io.StringIO()) == 0
+    assert main(["--db", str(db), "portfolio", "create", "Mine"], out=io.StringIO()) == 0
+    assert main(["--db", str(db), "holding", "add", "--portfolio", "Mine", "--ticker", "NVDA",
+                 "--shares", "10", "--date", "2025-01-02", "--offline"],
+                out=io.StringIO()) == 0  # fmt: skip
+    return db
+
+
+@pytest.fixture
+def db(seeded, tmp_path) -> Path:
+    target = tmp_path / "stakewatch.sqlite3"
+    shutil.copyfile(seeded, target)
+    return target
+
+
+def fingerprint(db: Path) -> str:
+    h = hashlib.sha256()
+    for p in (db, db.with_name(db.name + "-wal")):
+        if p.exists():
+            h.update(p.read_bytes())
+    return h.hexdigest()
+
+
+def run_bad(db: Path, capsys, *argv: str, codes=(2,)) -> str:
+    """Run a command that must fail cleanly; returns its one error line."""
+    before = fingerprint(db)
+    capsys.readouterr()
+    rc = main(["--db", str(db), *argv], out=io.StringIO())
+    err = capsys.readouterr().err
+    assert rc in codes, (rc, err)
+    assert err.startswith("error: ") and err.count("\n") == 1, err
+    assert not any(leak in err for leak in LEAKS), err
+    assert len(err) < 600, err  # one short line, never a megabyte echoed back
+    assert fingerprint(db) == before, "the database changed"
+    return err
+
+
+def files(tmp_path: Path) -> dict[str, Path]:
+    """Bad input files of every kind, made on demand."""
+    out: dict[str, Path] = {}
+    zero = tmp_path / "zero.xml"
+    zero.symlink_to("/dev/zero")
+    out["zero"] = zero
+    fifo = tmp_path / "fifo.csv"
+    os.mkfifo(fifo)
+    out["fifo"] = fifo
+    bad_zip = tmp_path / "bad-crc.zip"
+    with zipfile.ZipFile(bad_zip, "w", zipfile.ZIP_STORED) as zf:
+        zf.writestr("infotable.xml", TABLE.read_bytes())
+    data = bytearray(bad_zip.read_bytes())
+    i = data.find(b"<infoTable>") if b"<infoTable>" in data else data.find(b"infoTable") + 20
+    data[i + 40] ^= 0x20  # one flipped bit inside the stored member: its CRC fails
+    bad_zip.write_bytes(bytes(data))
+    out["bad_zip"] = bad_zip
+    nested = tmp_path / "nested.json"
+    nested.write_text("[" * 200_000 + "]" * 200_000)
+    out["nested"] = nested
+    big_note = tmp_path / "note.csv"
+    big_note.write_text("ticker,shares,date,note\nNVDA,1,2025-01-02," + "x" * 1_000_000 + "\n")
+    out["big_note"] = big_note
+    long_note = tmp_path / "long-note.csv"
+    long_note.write_text("ticker,shares,date,note\nNVDA,1,2025-01-02," + "y" * 5000 + "\n")
+    out["long_note"] = long_note
+    inf_shares = tmp_path / "inf.csv"
+    inf_shares.write_text("ticker,shares,date\nNVDA,1e309,2025-01-02\nNVDA,nan,2025-01-03\n")
+    out["inf_shares"] = inf_shares
+    for name, row in {"huge_close": "2025-01-02,1,1,1,1e300,100",
+                      "huge_volume": "2025-01-02,1,1,1,1,1e30",
+                      "inf_close": "2025-01-02,1,1,1,1e400,100"}.items():  # fmt: skip
+        p = tmp_path / f"{name}.csv"
+        p.write_text(f"date,open,high,low,close,volume\n{row}\n")
+        out[name] = p
+    folder = tmp_path / "folder"
+    folder.mkdir()
+    out["folder"] = folder
+    return out
+
+
+CASES = [
+    # own holdings: not finite, too precise, too large, too long
+    ("holding", "add", "--portfolio", "Mine", "--ticker", "NVDA", "--shares", "1e309",
+     "--date", "2025-01-02", "--offline"),
+    ("holding", "add", "--portfolio", "Mine", "--ticker", "NVDA", "--shares", "inf",
+     "--date", "2025-01-02", "--offline"),
+    ("holding", "add", "--portfolio", "Mine", "--ticker", "NVDA", "--shares", "nan",
+     "--date", "2025-01-02", "--offline"),
+    ("holding", "add", "--portfolio", "Mine", "--ticker", "NVDA", "--shares", "0.000000001",
+     "--date", "2025-01-02", "--offline"),
+    ("holding", "add", "--portfolio", "Mine", "--ticker", "NVDA", "--shares", "1",
+     "--cost", "-Infinity", "--date", "2025-01-02", "--offline"),
+    ("holding", "add", "--portfolio", "Mine", "--ticker", "NVDA", "--shares", "1",
+     "--note", "z" * 1_000_000, "--date", "2025-01-02", "--offline"),
+    ("holding", "import-csv", "{inf_shares}", "--portfolio", "Mine", "--offline"),
+    ("holding", "import-csv", "{big_note}", "--portfolio", "Mine", "--offline"),
+    ("holding", "import-csv", "{long_note}", "--portfolio", "Mine", "--offline"),
+    ("holding", "import-csv", "{fifo}", "--portfolio", "Mine", "--offline"),
+    ("holding", "import-csv", "{zero}", "--portfolio", "Mine", "--offline"),
+    ("holding", "remove", "999999"),
+    ("portfolio", "create", "1045810"),
+    ("portfolio", "rename", "Mine", "1045810"),
+    ("portfolio", "delete", "NVIDIA Corp"),
+    ("pnl", "--portfolio", "nobody"),
+    ("compare", "--portfolio", "Mine", "--with", "nobody"),
+    # 13F files that are not files, or broken ones
+    ("import-13f", "{zero}", "--cik", "1", "--period", "2025-06-30", "--filed", "2025-08-14"),
+    ("import-13f", "{fifo}", "--cik", "1", "--period", "2025-06-30", "--filed", "2025-08-14"),
+    ("import-13f", "{bad_zip}"),
+    ("import-13f", "{folder}"),
+    ("import-13f", "/nonexistent/file.xml"),
+    # prices
+    ("prices", "import", "{huge_close}", "--ticker", "NVDA"),
+    ("prices", "import", "{huge_volume}", "--ticker", "NVDA"),
+    ("prices", "import", "{inf_close}", "--ticker", "NVDA"),
+    ("prices", "import", "{fifo}", "--ticker", "NVDA"),
+    ("prices", "show", "NOPE$"),
+    # snapshots
+    ("snapshot", "show", "/dev/zero"),
+    ("snapshot", "show", "{zero}"),
+    ("snapshot", "show", "{nested}"),
+    ("snapshot", "diff", "{nested}", "{nested}"),
+    ("export", "--format", "json", "--out", "/dev/full", "--force", "--offline"),
+    ("export", "--format", "csv", "--out", "{folder}", "--force", "--offline"),
+    ("export", "--format", "json", "--out", "/nonexistent/dir/x.json", "--offline"),
+    # queries
+    ("holdings", "--portfolio", "nobody"),
+    ("holdings", "--period", "1999-01-01"),
+    ("changes", "--portfolio", "nobody"),
+    ("history", "--from", "2026-01-01", "--to", "2020-01-01"),
+    ("summary", "--portfolio", "nobody"),
+    ("filings", "--portfolio", "nobody"),
+    ("settings", "deadline", "inf"),
+    ("settings", "deadline", "1e309"),
+    ("settings", "quote_interval", "nan"),
+    ("quote", "--deadline", "nan", "--offline"),
+    ("no-such-command",),
+]
+
+
+@pytest.mark.parametrize("argv", CASES, ids=lambda a: " ".join(a)[:60])
+def test_every_command_refuses_bad_input_in_one_line(db, tmp_path, capsys, argv):
+    made = files(tmp_path)
+    argv = tuple(a.format(**made) if a.startswith("{") else a for a in argv)
+    run_bad(db, capsys, *argv)
+
+
+numbers = st.one_of(
+    st.sampled_from(["1e309", "-1e309", "inf", "-inf", "nan", "NaN", "sNaN", "Infinity",
+                     "1e-9", "0", "-0", "1" * 30, "0.123456789", "1,2,3e400", "", " ",
+                     "0x10", "1_000", "١٢", "1e+999999999"]),
+    st.floats(allow_nan=True, allow_infinity=True).map(repr),
+    st.decimals(allow_nan=True, allow_infinity=True).map(str),
+    st.text(max_size=30),
+)
+
+
+def _bad_number(text: str) -> bool:
+    """What the product must refuse: not a finite number > 0 with at most 8 places and 16
+    integer digits (the rule stated in the README)."""
+    try:
+        d = Decimal(text.strip().replace(",", ""))
+    except Exception:  # anything Decimal refuses is bad input
+        return True
+    return (not d.is_finite() or d <= 0 or d.copy_abs() >= Decimal(10) ** 16
+            or d != d.quantize(Decimal("1e-8")))  # fmt: skip
+
+
+@settings(max_examples=40, deadline=None,
+          suppress_health_check=[HealthCheck.function_scoped_fixture])  # fmt: skip
+@given(shares=numbers)
+def test_drawn_share_counts_are_refused_or_kept_exactly(db, capsys, shares):
+    argv = ("holding", "add", "--portfolio", "Mine", "--ticker", "NVDA", "--shares", shares,
+            "--date", "2025-01-03", "--offline")
+    if _bad_number(shares) or shares.startswith("-"):
+        run_bad(db, capsys, *argv)
+        return
+    out = io.StringIO()
+    assert main(["--db", str(db), *argv], out=out) == 0
+    listed = io.StringIO()
+    main(["--db", str(db), "holding", "list", "--portfolio", "Mine", "--json"], out=listed)
+    stored = [h for h in json.loads(listed.getvalue()) if h["date"] == "2025-01-03"]
+    assert Decimal(stored[0]["shares"]) == Decimal(shares.strip().replace(",", ""))
+
+
+def test_shares_read_back_exactly_as_typed(db, capsys):
+    typed = "1234567890123.12345678"
+    assert main(["--db", str(db), "holding", "add", "--portfolio", "Mine", "--ticker", "NVDA",
+                 "--shares", typed, "--cost", "0.00000001", "--date", "2025-02-03",
+                 "--offline"], out=io.StringIO()) == 0  # fmt: skip
+    out = io.StringIO()
+    main(["--db", str(db), "holding", "list", "--portfolio", "Mine", "--json"], out=out)
+    row = next(h for h in json.loads(out.getvalue()) if h["date"] == "2025-02-03")
+    assert row["shares"] == typed and Decimal(row["cost_per_share"]) == Decimal("1e-8")
+
+
+def test_a_lone_table_is_each_filers_own(db, capsys):
+    common = ("--period", "2025-06-30", "--filed", "2025-08-14")
+    for cik, name in (("111", "First Filer"), ("222", "Second Filer")):
+        out = io.StringIO()
+        rc = main(["--db", str(db), "import-13f", str(TABLE), "--cik", cik, "--name", name,
+                   *common], out=out)  # fmt: skip
+        assert rc == 0 and "already imported" not in out.getvalue(), out.getvalue()
+    out = io.StringIO()
+    main(["--db", str(db), "import-13f", str(TABLE), "--cik", "222", *common], out=out)
+    assert "already imported" in out.getvalue()  # the same filer's table again: a no-op
+
+
+def _damaged(db: Path, how: str) -> None:
+    data = db.read_bytes()
+    if how == "truncated":
+        db.write_bytes(data[: len(data) // 3])
+    else:
+        db.write_bytes(b"\x00garbage" * 4096)
+
+
+@pytest.mark.parametrize("how", ["truncated", "garbage"])
+def test_a_damaged_database_names_the_file_and_its_backup(db, capsys, how):
+    backup = db.with_name(db.name + ".0004-20261201T000000Z.bak")
+    shutil.copyfile(db, backup)
+    _damaged(db, how)
+    err = run_bad(db, capsys, "portfolios")
+    assert str(db) in err and str(backup) in err, err
+
+
+def _child_limits(limit: int):
+    def apply() -> None:
+        signal.signal(signal.SIGXFSZ, signal.SIG_IGN)  # a write past the limit: EFBIG
+        resource.setrlimit(resource.RLIMIT_FSIZE, (limit, limit))
+
+    return apply
+
+
+@pytest.mark.parametrize("fmt", ["json", "csv", "xlsx"])
+def test_a_full_disk_leaves_no_file_and_one_line(db, tmp_path, fmt):
+    target = tmp_path / f"out.{fmt}"
+    target.write_text("the old file\n")
+    before = fingerprint(db)
+    # The file-size limit stands in for a full disk: every write past it fails (EFBIG).
+    proc = subprocess.run(
+        [sys.executable, "-m", "gui", "--db", str(db), "export", "--all", "--offline",
+         "--format", fmt, "--out", str(target), "--force"],
+        cwd=ROOT, capture_output=True, text=True, timeout=120, preexec_fn=_child_limits(3000),
+    )  # fmt: skip
+    assert proc.returncode == 2, proc.stderr
+    assert proc.stderr.startswith("error: ") and proc.stderr.count("\n") == 1, proc.stderr
+    assert "Traceback" not in proc.stderr
+    assert target.read_text() == "the old file\n"  # not replaced
+    assert not [p for p in tmp_path.iterdir() if p.name.endswith(".part")]
+    assert fingerprint(db) == before
+
+
+@pytest.mark.parametrize("delay", [0.3, 0.6, 1.0])  # after the interpreter's own start
+def test_ctrl_c_at_any_moment_is_one_line_and_130(db, delay):
+    argv = [sys.executable, "-m", "gui", "--db", str(db), "history", "--freq", "daily",
+            "--offline"]
+    proc = subprocess.Popen(argv, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+                            text=True)  # fmt: skip
+    time.sleep(delay)
+    proc.send_signal(signal.SIGINT)
+    _, err = proc.communicate(timeout=60)
+    if proc.returncode == 0:
+        pytest.skip("the command finished before the interrupt")  # a fast machine
+    assert proc.returncode == 130 and err == "error: interrupted\n", (proc.returncode, err)
+
+
+def test_price_rows_from_the_recorded_data_still_load(db):
+    # The caps refuse only the absurd: real daily bars load as before.
+    rc = main(["--db", str(db), "prices", "import", str(DATA / "prices" / "CRWV_head.csv"),
+               "--ticker", "NVDA"], out=io.StringIO())  # fmt: skip
+    assert rc == 0
