@@ -64,7 +64,7 @@ class MainWindow(OwnPortfolioActions, SnapshotActions, QMainWindow):
         self._task: Task | None = None
         self._live_quotes = 0  # live answers shown so far (a cached read must not follow)
 
-        self.dashboard = DashboardPage(ctx.analytics, self.runner)
+        self.dashboard = DashboardPage(ctx.analytics, self.runner, own=ctx.own)
         self.holdings = HoldingsPage(ctx.queries, ctx.analytics, ctx.companies, self.undo_stack,
                                      self.runner)  # fmt: skip
         self._charts = None  # built when first shown: pyqtgraph costs start-up time
@@ -496,6 +496,7 @@ class MainWindow(OwnPortfolioActions, SnapshotActions, QMainWindow):
         self.theme_actions[name].setChecked(True)
         if self._charts is not None:
             self._charts.apply_theme()
+        self.dashboard.apply_theme()
 
     def open_settings(self) -> None:
         dialog = SettingsDialog(self.ctx.settings, self.theme_name(),

@@ -30,6 +30,7 @@ def _blend(colour: QColor, background: QColor, amount: float = 0.55) -> QColor:
 
 TOP = 10  # positions drawn (and listed) one by one; the rest as one "Other (N)" layer
 OTHER = -1  # the key of that layer in `hidden`
+TOTAL = -2  # the one layer of a chart of the total only (the dashboard's)
 
 
 def position_names(series: Series, reports: list[Report]) -> list[str]:
@@ -60,6 +61,7 @@ class ValueChart(TimeChart):
         self.series: Series | None = None
         self.names: list[str] = []
         self.stacked = True
+        self.total_only = False  # one layer: the book's total as counted
         self.log = False
         self.hidden: set[int] = set()
         self._items: list = []
@@ -129,6 +131,9 @@ class ValueChart(TimeChart):
         s = self.series
         assert s is not None
         known = self.known()
+        if self.total_only:
+            total = np.where(s.included[None, :], s.values, 0.0).sum(axis=1)
+            return [(TOTAL, total, known.any(axis=1), QColor(theme.series()[0]))]
         out = [(j, s.values[:, j], known[:, j], self.colour(j))
                for j in self.order() if j not in self.hidden]  # fmt: skip
         rest = self.rest()
@@ -212,8 +217,8 @@ class ValueChart(TimeChart):
         pen.setCosmetic(True)
         line = pg.InfiniteLine(pos=x, angle=90, movable=False, pen=pen,
                                label=f"as of {day}", labelOpts={
-                                   "position": 0.96, "color": theme.colours().muted,
-                                   "anchors": [(1, 0), (1, 0)]})  # fmt: skip
+                                   "position": 0.04, "color": theme.colours().muted,
+                                   "anchors": [(1, 1), (1, 1)]})  # fmt: skip
         line.setToolTip(f"the last close known: {day}; nothing is drawn after it")
         self.addItem(line, ignoreBounds=True)
         self._items.append(line)
@@ -238,7 +243,7 @@ class ValueChart(TimeChart):
         if j == OTHER:
             n = len(self.rest())
             return f"Other ({n})"
-        return self.names[j]
+        return "Total" if j == TOTAL else self.names[j]
 
     def _describe_day(self, i: int) -> str:
         s = self.series

@@ -1,28 +1,37 @@
-"""Dashboard: NVDA and CRWV quotes, the book now against its last report, concentration
-now, and the last filing with what changed in it."""
+"""Dashboard: what the book is worth, how concentrated, what changed. Figures on cards, the
+value over the last year with each filing marked, the allocation now with the top holding
+called out, and the last report's changes. Own portfolios get cost, value, unrealised
+gain and the day's change instead of 13F wording. A slot on top takes a banner (new
+filings) from whoever has one: `set_banner(widget)`."""
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt
-from PySide6.QtGui import QColor
+import datetime as dt
+
+from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import (
     QFrame,
     QGridLayout,
     QHBoxLayout,
     QLabel,
-    QListWidget,
-    QListWidgetItem,
+    QSplitter,
     QVBoxLayout,
     QWidget,
 )
 
+from core.domain.filings import issuer_label
 from core.domain.positions import PortfolioRef
-from core.services.analytics import Analytics, ChangeSet, Summary
-from core.services.prices import ALWAYS, PriceNow, utc_now
+from core.services.analytics import Analytics, ChangeSet, History, Summary
+from core.services.prices import PriceNow, utc_now
+from core.services.queries import InvalidRequestError, NotFoundError
 from gui import theme
 from gui.formatting import money_long, money_short, percent
-from gui.widgets.quote_strip import QuoteTile
+from gui.widgets.allocation import AllocationDonut, Slice
+from gui.widgets.changes_table import ChangesTable
+from gui.widgets.quote_strip import FRESH
 from gui.workers import TaskRunner
+
+YEAR = dt.timedelta(days=365)
 
 
 class Card(QFrame):
@@ -31,129 +40,304 @@ class Card(QFrame):
     def __init__(self, title: str, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setFrameShape(QFrame.Shape.StyledPanel)
-        self.title = QLabel(f"<span style='color:{theme.colours().muted}'>{title}</span>")
+        self.title = QLabel()
+        self.set_title(title)
         self.figure = QLabel("—")
+        self.figure.setTextFormat(Qt.TextFormat.RichText)
         font = self.figure.font()
-        font.setPointSizeF(font.pointSizeF() * 1.9)
+        font.setPointSizeF(font.pointSizeF() * 1.7)
         font.setBold(True)
         self.figure.setFont(font)
         self.detail = QLabel()
         self.detail.setWordWrap(True)
         self.detail.setTextFormat(Qt.TextFormat.RichText)
         layout = QVBoxLayout(self)
+        layout.setContentsMargins(10, 6, 10, 6)
+        layout.setSpacing(2)
         layout.addWidget(self.title)
         layout.addWidget(self.figure)
         layout.addWidget(self.detail)
         layout.addStretch(1)
 
+    def set_title(self, title: str) -> None:
+        self.title.setText(f"<span style='color:{theme.colours().muted}'>{title}</span>")
+
+    def clear(self) -> None:
+        self.figure.setText("—")
+        self.figure.setToolTip("")
+        self.detail.setText("")
+
+
+def signed_money(v: float) -> str:
+    return ("+" if v >= 0 else "") + money_short(v)
+
 
 class DashboardPage(QWidget):
-    def __init__(self, analytics: Analytics, runner: TaskRunner,
+    def __init__(self, analytics: Analytics, runner: TaskRunner, own=None,
                  parent: QWidget | None = None) -> None:  # fmt: skip
         super().__init__(parent)
         self.analytics = analytics
+        self.own = own  # OwnPortfolios: the P&L of own books (None: filers only)
         self.runner = runner
         self._generation = 0
         self.portfolio: PortfolioRef | None = None
         self.offline = False
-        self.tiles = {t: QuoteTile(t, big=True) for t in ALWAYS}
-        self.value_card = Card("Value now vs last report")
-        self.concentration_card = Card("Concentration now")
-        self.filing_card = Card("Last filing")
-        self.changes = QListWidget()
-        self.changes.setAlternatingRowColors(True)
-        tiles = QHBoxLayout()
-        for tile in self.tiles.values():
-            tiles.addWidget(tile)
-        tiles.addStretch(1)
-        grid = QGridLayout()
-        grid.addWidget(self.value_card, 0, 0)
-        grid.addWidget(self.concentration_card, 0, 1)
-        grid.addWidget(self.filing_card, 0, 2)
-        layout = QVBoxLayout(self)
-        layout.addLayout(tiles)
-        layout.addLayout(grid)
-        layout.addWidget(QLabel("<b>What changed in the last filing</b>"))
-        layout.addWidget(self.changes, 1)
+        self.banner: QWidget | None = None
+        self.year_chart = None  # built when its first data arrives: pyqtgraph costs start-up
 
+        self.value_card = Card("Value now")
+        self.gain_card = Card("Unrealised gain")
+        self.concentration_card = Card("Concentration now")
+        self.report_card = Card("Last filing")
+        self.cards = QHBoxLayout()
+        for card in (self.value_card, self.gain_card, self.concentration_card,
+                     self.report_card):  # fmt: skip
+            self.cards.addWidget(card, 1)
+        self.gain_card.hide()
+
+        self.chart_box = QWidget()
+        self.chart_layout = QVBoxLayout(self.chart_box)
+        self.chart_layout.setContentsMargins(0, 0, 0, 0)
+        self.chart_title = QLabel("<b>Value over the last year</b>")
+        self.chart_layout.addWidget(self.chart_title)
+        self.chart_note = QLabel("Loading…")
+        self.chart_note.setWordWrap(True)
+        self.chart_layout.addWidget(self.chart_note, 1)
+        self.allocation = AllocationDonut()
+        alloc_box = QWidget()
+        alloc_layout = QVBoxLayout(alloc_box)
+        alloc_layout.setContentsMargins(0, 0, 0, 0)
+        alloc_layout.addWidget(QLabel("<b>Allocation now</b>"))
+        alloc_layout.addWidget(self.allocation, 1)
+        top = QSplitter(Qt.Orientation.Horizontal)
+        top.addWidget(self.chart_box)
+        top.addWidget(alloc_box)
+        top.setStretchFactor(0, 3)
+        top.setStretchFactor(1, 2)
+        top.setSizes([600, 400])
+        self.top_splitter = top
+
+        self.changes_title = QLabel("<b>What changed in the last filing</b>")
+        self.changes = ChangesTable()
+        bottom = QWidget()
+        bottom_layout = QVBoxLayout(bottom)
+        bottom_layout.setContentsMargins(0, 0, 0, 0)
+        bottom_layout.addWidget(self.changes_title)
+        bottom_layout.addWidget(self.changes, 1)
+        self.splitter = QSplitter(Qt.Orientation.Vertical)
+        self.splitter.addWidget(top)
+        self.splitter.addWidget(bottom)
+        self.splitter.setStretchFactor(0, 3)
+        self.splitter.setStretchFactor(1, 2)
+
+        # The banner slot: empty until someone has news (issue 10's new-filing banner).
+        self.banner_slot = QVBoxLayout()
+        self.banner_slot.setContentsMargins(0, 0, 0, 0)
+        layout = QGridLayout(self)
+        layout.addLayout(self.banner_slot, 0, 0)
+        layout.addLayout(self.cards, 1, 0)
+        layout.addWidget(self.splitter, 2, 0)
+        layout.setRowStretch(2, 1)
+
+    # -- the banner slot ------------------------------------------------------------------
+    def set_banner(self, widget: QWidget | None) -> None:
+        """Show `widget` above the cards (None removes the one shown)."""
+        if self.banner is not None:
+            self.banner_slot.removeWidget(self.banner)
+            self.banner.hide()
+            self.banner.setParent(None)
+        self.banner = widget
+        if widget is not None:
+            self.banner_slot.addWidget(widget)
+            widget.show()
+
+    # -- loading --------------------------------------------------------------------------
     def show_portfolio(self, portfolio: PortfolioRef) -> None:
         self.portfolio = portfolio
         self.reload()
 
     def set_quotes(self, prices: list[PriceNow], offline: bool) -> None:
+        """The quote tiles live in the window's toolbar, once; the page notes offline."""
         self.offline = offline
-        by = {p.ticker: p for p in prices}
-        now = utc_now()
-        for t, tile in self.tiles.items():
-            tile.set_price(by.get(t), now, offline)
 
     def reload(self) -> None:
         """Load on a worker; show when it arrives (a newer load supersedes an older one)."""
         if self.portfolio is None:
             return
         self._generation += 1
-        generation, portfolio, analytics = self._generation, self.portfolio, self.analytics
-        self.runner.submit(
-            "dashboard",
-            lambda: (analytics.summary(portfolio, live=False), analytics.changes(portfolio)),
-            on_success=lambda data: self._apply(generation, *data),
-            on_failure=lambda why: self._show_nothing(generation, why),
-        )
+        generation, portfolio, analytics, own = (self._generation, self.portfolio,
+                                                 self.analytics, self.own)  # fmt: skip
+
+        def load():
+            summary = analytics.summary(portfolio, live=False)
+            changes = analytics.changes(portfolio)
+            pnl = None
+            if portfolio.kind == "own" and own is not None:
+                from core.services.own import pnl_totals
+
+                rows = own.pnl(portfolio.name)
+                pnl = (rows, pnl_totals(rows, summary.report.period))
+            try:
+                history = analytics.history(portfolio, start=utc_now().date() - YEAR)
+            except (NotFoundError, InvalidRequestError) as exc:  # the cards still show
+                history = str(exc)
+            return summary, changes, pnl, history
+
+        self.runner.submit("dashboard", load,
+                           on_success=lambda data: self._apply(generation, *data),
+                           on_failure=lambda why: self._show_nothing(generation, why))
 
     def _show_nothing(self, generation: int, why: str) -> None:
         """No reports (a new own portfolio): clear the cards, never keep another book's."""
         if generation != self._generation:
             return
-        for card in (self.value_card, self.concentration_card, self.filing_card):
-            card.figure.setText("—")
-            card.detail.setText("")
+        for card in (self.value_card, self.gain_card, self.concentration_card,
+                     self.report_card):  # fmt: skip
+            card.clear()
         self.value_card.detail.setText(why)
-        self.changes.clear()
+        self.changes.set_changes([])
+        self.allocation.set_slices([])
+        if self.year_chart is not None:
+            self.year_chart.series = None
+            self.year_chart.redraw()
+        self.chart_note.setText(why)
+        self.chart_note.show()
 
-    def _apply(self, generation: int, summary: Summary, changes: ChangeSet) -> None:
+    def _apply(self, generation: int, summary: Summary, changes: ChangeSet, pnl,
+               history: History | str) -> None:  # fmt: skip
         if generation != self._generation:
             return
-        # Quote tiles are the window's to set: a cached read here could overwrite a live one.
-        self._show_summary(summary)
-        self._show_changes(changes)
+        own = summary.portfolio.kind == "own"
+        self._show_book(summary, own)
+        if own and pnl is not None:
+            self._show_pnl(*pnl)
+        self.gain_card.setVisible(own and pnl is not None)
+        self._show_changes(changes, own)
+        # The chart after this paint: the figures are up first.
+        QTimer.singleShot(0, lambda: self._show_history(generation, history))
 
-    def _show_summary(self, s: Summary) -> None:
+    # -- figures --------------------------------------------------------------------------
+    def _show_book(self, s: Summary, own: bool) -> None:
         c = theme.colours()
-        colour = c.up if s.total_now >= s.reported_total else c.down
-        self.value_card.figure.setText(money_short(s.total_now))
-        self.value_card.figure.setToolTip(money_long(s.total_now))
         unpriced = [p.position.ticker or p.position.cusip for p in s.positions if not p.priced]
-        detail = (f"<span style='color:{colour}'>{s.change_pct:+.2f}%</span> against "
-                  f"{money_short(s.reported_total)} reported for {s.report.period}")  # fmt: skip
-        if unpriced:
-            detail += f"<br><i>no price for {', '.join(unpriced)}: counted as reported</i>"
-        self.value_card.detail.setText(detail)
+        if own:
+            self.value_card.set_title("Market value")
+            self.report_card.set_title("Last statement")
+        else:
+            self.value_card.set_title("Value now")
+            self.report_card.set_title("Last filing")
+            colour = c.up if s.total_now >= s.reported_total else c.down
+            self.value_card.figure.setText(money_short(s.total_now))
+            self.value_card.figure.setToolTip(money_long(s.total_now))
+            detail = (f"<span style='color:{colour}'>{s.change_pct:+.2f}%</span> against "
+                      f"{money_short(s.reported_total)} reported for {s.report.period}")
+            if unpriced:
+                detail += f"<br><i>no price for {', '.join(unpriced)}: counted as reported</i>"
+            self.value_card.detail.setText(detail)
         top = max(s.positions, key=lambda p: p.value_now, default=None)
         if top is not None:
-            self.concentration_card.figure.setText(
-                f"{top.position.ticker or top.position.cusip} {percent(top.weight_now or 0)}")
+            name = top.position.ticker or issuer_label(top.position.issuer)[0]
+            self.concentration_card.figure.setText(f"{name} {percent(top.weight_now or 0)}")
+            self.concentration_card.figure.setToolTip("the largest position's share of the book")
             self.concentration_card.detail.setText(
                 f"top-5 {percent(s.top5_now)} · HHI {s.hhi_now * 10_000:,.0f} · "
                 f"effective N {s.effective_n_now:.2f}")  # fmt: skip
-        self.filing_card.figure.setText(str(s.report.period))
-        self.filing_card.detail.setText(
-            f"filed {s.report.filed} ({s.days_since_filed} days ago) · "
-            f"{s.days_since_period} days since the period end<br>"
-            f"{', '.join(s.report.holdings.accessions)}")  # fmt: skip
+        else:
+            self.concentration_card.clear()
+        self.report_card.figure.setText(str(s.report.period))
+        if own:
+            self.report_card.detail.setText(
+                f"{len(s.positions)} position{'s' if len(s.positions) != 1 else ''} · "
+                f"{s.days_since_period} days ago")  # fmt: skip
+        else:
+            self.report_card.detail.setText(
+                f"filed {s.report.filed} ({s.days_since_filed} days ago) · "
+                f"{s.days_since_period} days since the period end<br>"
+                f"{', '.join(s.report.holdings.accessions)}")  # fmt: skip
+        total = s.total_now or 1.0
+        self.allocation.set_slices([
+            Slice(p.position.ticker or issuer_label(p.position.issuer)[0], p.value_now,
+                  p.value_now / total, "" if p.priced else "(no price: counted as reported)")
+            for p in s.positions if p.value_now > 0])  # fmt: skip
 
-    def _show_changes(self, cs: ChangeSet) -> None:
-        self.changes.clear()
-        since = f"since {cs.previous_period}" if cs.previous_period else "first report"
-        self.changes.addItem(QListWidgetItem(f"Period {cs.period} ({since}):"))
-        for c in cs.changes:
-            if c.status == "UNCHANGED":
-                continue
-            text = (f"{c.status:9s}  {c.ticker or c.cusip:6s}  {c.shares_before:>14,.0f} → "
-                    f"{c.shares_after:,}   value {money_short(c.value_before)} → "
-                    f"{money_short(c.value_after)}")  # fmt: skip
-            item = QListWidgetItem(text)
-            item.setForeground(QColor(theme.status_colours()[c.status]))
-            self.changes.addItem(item)
-        unchanged = sum(1 for c in cs.changes if c.status == "UNCHANGED")
-        if unchanged:
-            self.changes.addItem(QListWidgetItem(f"{unchanged} position(s) unchanged"))
+    def _show_pnl(self, rows, totals) -> None:
+        c = theme.colours()
+        self.value_card.figure.setText(money_short(totals.value))
+        self.value_card.figure.setToolTip(money_long(totals.value))
+        detail = f"cost {money_short(totals.cost)}" if totals.cost else "no costs entered"
+        if totals.unpriced:
+            detail += f"<br><i>{totals.unpriced} without a price: not in the value</i>"
+        self.value_card.detail.setText(detail)
+        if totals.pnl is None:
+            self.gain_card.figure.setText("—")
+            self.gain_card.detail.setText("enter costs to see a gain (Portfolio > Add holding)")
+        else:
+            colour = c.up if totals.pnl >= 0 else c.down
+            self.gain_card.figure.setText(
+                f"<span style='color:{colour}'>{signed_money(totals.pnl)}</span>")
+            self.gain_card.figure.setToolTip(money_long(totals.pnl))
+            detail = f"<span style='color:{colour}'>{totals.pnl_pct:+.2f}%</span> on cost"
+            if totals.no_cost:
+                detail += f" · {totals.no_cost} without a cost left out"
+            self.gain_card.detail.setText(detail + self._day_text(rows, totals))
+
+    @staticmethod
+    def _day_text(rows, totals) -> str:
+        if totals.day_change is None:
+            return "<br>day's change: no previous close known"
+        times = [r.quote_time for r in rows if r.quote_time is not None]
+        today = bool(times) and utc_now() - min(times) < FRESH
+        c = theme.colours()
+        text = signed_money(totals.day_change)
+        if today:
+            colour = c.up if totals.day_change >= 0 else c.down
+            return f"<br>today <span style='color:{colour}'>{text}</span>"
+        when = f" ({max(times):%Y-%m-%d})" if times else ""
+        return f"<br>last session{when} {text}"
+
+    def _show_changes(self, cs: ChangeSet, own: bool) -> None:
+        shown = [c for c in cs.changes if c.status != "UNCHANGED"]
+        unchanged = len(cs.changes) - len(shown)
+        what = "statement" if own else "filing"
+        since = f"since {cs.previous_period}" if cs.previous_period else "the first report"
+        self.changes_title.setText(
+            f"<b>What changed in the last {what}</b> ({cs.period}, {since}) · "
+            f"{len(shown)} change{'s' if len(shown) != 1 else ''}, {unchanged} unchanged")
+        self.changes.set_changes(cs.changes)
+
+    # -- the year chart -------------------------------------------------------------------
+    def _show_history(self, generation: int, history: History | str) -> None:
+        if generation != self._generation:
+            return
+        if isinstance(history, str):
+            self.chart_note.setText(history)
+            self.chart_note.show()
+            return
+        chart = self._chart()
+        chart.set_series(history.series, stacked=True)
+        marks = []
+        for r in history.reports:
+            accessions = ", ".join(r.holdings.accessions)
+            marks.append((r.period, f"period of report {r.period} ({accessions})", True))
+            if r.filed != r.period:
+                marks.append((r.filed, f"filed {r.filed}: report for {r.period}", False))
+        chart.set_markers(marks)
+        self.chart_note.hide()
+
+    def _chart(self):
+        if self.year_chart is None:
+            from gui.charts.value_chart import ValueChart
+
+            self.year_chart = ValueChart()
+            self.year_chart.total_only = True
+            self.year_chart.setMinimumHeight(150)
+            self.chart_layout.insertWidget(1, self.year_chart, 1)
+        return self.year_chart
+
+    def apply_theme(self) -> None:
+        if self.year_chart is not None:
+            self.year_chart.apply_theme()
+            self.year_chart.redraw()
+        self.allocation.update()
+        if self.portfolio is not None:
+            self.reload()

@@ -90,7 +90,7 @@ def test_quotes_arrive_in_the_background_with_their_source(qtbot, make_window, o
     crwv = w.quotes.tiles["CRWV"]
     qtbot.waitUntil(lambda: "filing" in crwv.text(), timeout=5000)
     assert "not live: no network" in crwv.toolTip()
-    assert "$225.07" in w.dashboard.tiles["NVDA"].text()
+    assert not hasattr(w.dashboard, "tiles")  # the quotes show once, in the toolbar
 
 
 def test_f5_refreshes_prices_with_progress_and_failures(qtbot, make_window, open_ctx):

@@ -25,8 +25,9 @@ def test_opens_on_nvidia_with_every_page(qtbot, make_window, gctx):
     assert w.holdings.period_box.currentText() == "2026-06-30"
     assert column(w.holdings, COL_TICKER)[:2] == ["INTC", "SPCX"]
     assert "$63.44B" in w.holdings.summary.text()
-    assert w.dashboard.filing_card.figure.text() == "2026-06-30"
-    assert "NEW" in w.dashboard.changes.item(1).text()
+    assert w.dashboard.report_card.figure.text() == "2026-06-30"
+    changes = w.dashboard.changes.proxy
+    assert changes.index(0, 0).data() == "New" and changes.index(0, 1).data() == "SPCX"
     assert w._charts is None  # the charts page is built when first shown
     w.show_page("charts")
     idle(qtbot, w)

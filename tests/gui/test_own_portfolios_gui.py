@@ -158,11 +158,11 @@ def test_undo_keeps_ids_and_creation_times(qtbot, make_window, gctx):
 def test_an_empty_portfolio_shows_nothing_of_another(qtbot, make_window, gctx):
     gctx.own.create("Empty")
     w = make_window(gctx)
-    assert w.dashboard.filing_card.figure.text() == "2026-06-30"  # NVIDIA's
+    assert w.dashboard.report_card.figure.text() == "2026-06-30"  # NVIDIA's
     w.portfolio_box.setCurrentText("Empty")
     w.charts  # noqa: B018  (build the charts page too)
     idle(qtbot, w)
-    assert w.dashboard.filing_card.figure.text() == "—"
+    assert w.dashboard.report_card.figure.text() == "—"
     assert "no reports" in w.dashboard.value_card.detail.text()
     assert w.holdings.model.rowCount() == 0
     assert w.charts.value.series is None and "no reports" in w.charts.note.text()

@@ -1,0 +1,78 @@
+"""The dashboard answers what the book is worth, how concentrated, what changed; an own
+book shows cost, value and gain (the same figures as `pnl`) and no 13F wording."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QLabel
+
+from core.domain.own import HoldingInput
+from core.services.own import pnl_totals
+from gui.formatting import money_short
+from tests.gui.conftest import idle
+
+
+def test_the_filer_dashboard_has_figures_chart_allocation_and_changes(qtbot, make_window, gctx):
+    w = make_window(gctx)
+    d = w.dashboard
+    qtbot.waitUntil(lambda: d.year_chart is not None and d.year_chart.series is not None,
+                    timeout=10_000)  # fmt: skip
+    assert d.report_card.figure.text() == "2026-06-30"
+    assert d.value_card.figure.text().startswith("$")
+    assert not d.gain_card.isVisible()
+    names = [s.name for s in d.allocation.slices]
+    assert names[0] == d.concentration_card.figure.text().split()[0]  # the top, called out
+    assert abs(sum(s.weight for s in d.allocation.slices) - 1.0) < 1e-9
+    assert d.changes.proxy.rowCount() == 8
+    # Numbers sort largest first on the first click.
+    d.changes.horizontalHeader().sectionClicked.emit(7)
+    values = [d.changes.proxy.index(r, 7).data(Qt.ItemDataRole.UserRole + 1)
+              for r in range(d.changes.proxy.rowCount())]  # fmt: skip
+    assert values == sorted(values, reverse=True)
+
+
+def test_an_own_dashboard_shows_cost_value_and_gain_like_pnl(qtbot, make_window, gctx):
+    gctx.own.create("Mine")
+    gctx.own.add("Mine", HoldingInput("CRWV", "100", "2025-04-01", cost="40"))
+    w = make_window(gctx)
+    w.portfolio_box.setCurrentText("Mine")
+    idle(qtbot, w)
+    d = w.dashboard
+    rows = gctx.own.pnl("Mine")
+    totals = pnl_totals(rows)
+    assert d.gain_card.isVisibleTo(w) and d.value_card.title.text().endswith(
+        "Market value</span>")  # fmt: skip
+    assert d.value_card.figure.text() == money_short(totals.value)
+    assert money_short(totals.pnl).lstrip("-") in d.gain_card.figure.text()
+    assert f"{totals.pnl_pct:+.2f}%" in d.gain_card.detail.text()
+    # The page's own words (a banner in the slot is news about followed filers, not this book).
+    slot = [d.banner_slot.itemAt(i).widget() for i in range(d.banner_slot.count())]
+    words = " ".join(label.text() for label in d.findChildren(QLabel)
+                     if not any(b is not None and b.isAncestorOf(label) for b in slot)).lower()
+    assert "filing" not in words and "13f" not in words
+    assert "statement" in d.changes_title.text()
+
+
+def test_the_banner_slot_takes_and_gives_back_a_widget(qtbot, make_window, gctx):
+    w = make_window(gctx)
+    banner = QLabel("3 new filings")
+    w.dashboard.set_banner(banner)
+    assert banner.parent() is w.dashboard
+    w.dashboard.set_banner(None)
+    assert banner.parent() is None and w.dashboard.banner is None
+
+
+def test_pnl_totals_add_up_what_pnl_lists(gctx):
+    gctx.own.create("Two")
+    gctx.own.add("Two", HoldingInput("CRWV", "10", "2025-04-01", cost="50"))
+    gctx.own.add("Two", HoldingInput("NVDA", "5", "2025-04-01"))
+    rows = gctx.own.pnl("Two", dt.date(2025, 4, 1))
+    t = pnl_totals(rows)
+    assert t.positions == 2 and t.no_cost == 1
+    assert t.cost == 500.0
+    priced = [r for r in rows if r.value is not None]
+    assert t.value == sum(r.value for r in priced)
+    with_both = [r for r in rows if r.pnl is not None]
+    assert t.pnl == (sum(r.pnl for r in with_both) if with_both else None)
