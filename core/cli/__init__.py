@@ -55,7 +55,8 @@ def build_parser() -> argparse.ArgumentParser:
         "With no command, opens the window.",
         epilog=f"Data lives in {paths.default_db_path()} unless --db or ${paths.DB_ENV} says "
         f"otherwise (${paths.DATA_DIR_ENV} moves the whole data folder). "
-        "Exit codes: 0 done, 1 unexpected failure, 2 bad input, 3 some prices failed. "
+        "Exit codes: 0 done, 1 unexpected failure, 2 bad input, 3 some prices failed, "
+        "130 interrupted. Files read must be regular files of at most 512 MiB. "
         "'stakewatch COMMAND --help' describes each command.",
     )
     parser.add_argument("--version", action=_VersionAction)

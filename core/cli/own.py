@@ -137,10 +137,11 @@ def register(sub) -> None:
     )  # fmt: skip
     a.add_argument("--portfolio", required=True, metavar="NAME")
     a.add_argument("--ticker", required=True, help="ticker or CUSIP")
-    a.add_argument("--shares", required=True, help="fractional allowed")
+    a.add_argument("--shares", required=True,
+                   help="fractional allowed: up to 8 decimal places, kept exactly")
     a.add_argument("--date", required=True, metavar="YYYY-MM-DD")
-    a.add_argument("--cost", help="cost per share (for profit and loss)")
-    a.add_argument("--note")
+    a.add_argument("--cost", help="cost per share (for profit and loss; up to 8 places)")
+    a.add_argument("--note", help="free text, at most 1,000 characters")
     add_network_options(a)
     a.set_defaults(func=cmd_add)
     ls = hs.add_parser("list", help="list holdings", description="List your holdings.")
