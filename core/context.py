@@ -79,7 +79,7 @@ class AppContext:
             provider = OfflineProvider()
         elif provider is None:
             provider = network_provider(settings)
-        queries = PortfolioQueries(db)
+        queries = PortfolioQueries(db.reading)  # readers never queue behind writers
         prices = PriceRefresher(db, provider)
         return cls(
             db=db,
@@ -98,7 +98,7 @@ class AppContext:
         if self._analytics is None:
             from core.services.analytics import Analytics
 
-            self._analytics = Analytics(self.db, self.queries, self.prices)
+            self._analytics = Analytics(self.db.reading, self.queries, self.prices)
         return self._analytics
 
     @property

@@ -31,6 +31,7 @@ from core.domain.positions import PortfolioRef
 from core.services.prices import ALWAYS, PriceNow, RefreshReport, utc_now
 from core.services.settings import SettingsStore
 from gui import theme
+from gui.change_watcher import ChangeWatcher
 from gui.dialogs.import_details import ImportDetailsDialog
 from gui.dialogs.settings_dialog import SettingsDialog
 from gui.own_actions import OwnPortfolioActions
@@ -102,6 +103,8 @@ class MainWindow(OwnPortfolioActions, SnapshotActions, QMainWindow):
         self._apply_settings()
         self._restore()
         self.reload_portfolios()
+        # Other processes' writes reload the pages; a read-only database disables edits.
+        self.change_watcher = ChangeWatcher(self)
         self._show_cached_quotes()
         if not ctx.settings.offline:
             self.refresh_quotes()

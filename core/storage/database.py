@@ -7,6 +7,7 @@ import logging
 import os
 import shutil
 import sqlite3
+import threading
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -65,6 +66,7 @@ class Database:
         self.notice = tx.WaitNotice(on_wait, tx.seconds_from_env(tx.NOTICE_ENV,
                                                                  tx.DEFAULT_NOTICE_AFTER))
         self.changes = tx.ChangeTally()
+        self._threads = threading.local()
         kwargs: dict = {}
         if self.is_sqlite:
             database = url.split(":///", 1)[1] if ":///" in url else ""
@@ -87,14 +89,21 @@ class Database:
             raise DatabaseError(f"cannot open database {self.url}: "
                                 f"{type(exc).__name__}") from None  # fmt: skip
         is_pg = self.engine.dialect.name == "postgresql"
+        self._lock_watch: tx.LockWatch | None = None
         if self.is_sqlite:
             tx.configure_sqlite(self.engine, self.busy_timeout, self.notice)
         elif is_pg:
-            tx.configure_postgresql(self.engine, self.notice)
+            self._lock_watch = tx.configure_postgresql(self.engine, self.notice)
         tx.track_writes(self.engine, self.changes, notify_pg=is_pg)
         self._writer = self.engine.execution_options(**{tx.BEGIN_OPTION: "IMMEDIATE"})
         self._sessions = sessionmaker(self._writer, expire_on_commit=False)
         self._readers = sessionmaker(self.engine, expire_on_commit=False)
+
+    @property
+    def reading(self) -> ReadingDatabase:
+        """This database for services that only read: their sessions never queue behind a
+        writer (SQLite WAL readers see the last commit)."""
+        return ReadingDatabase(self)
 
     @property
     def on_wait(self) -> Callable[[str], None] | None:
@@ -104,11 +113,18 @@ class Database:
     def on_wait(self, callback: Callable[[str], None] | None) -> None:
         self.notice.notify = callback
 
+    def prefer_reads_on_this_thread(self) -> None:
+        """Sessions opened on this thread read unless they ask `write=True`: the GUI thread
+        must never queue behind another process's long write just to show something."""
+        self._threads.reader = True
+
     @contextmanager
-    def session(self, write: bool = True) -> Iterator[Session]:
+    def session(self, write: bool | None = None) -> Iterator[Session]:
         """One transaction. A write session (the default) takes the write lock first
         (SQLite BEGIN IMMEDIATE), so what it reads stays true until it commits; a read
         session (`write=False`) never waits for writers."""
+        if write is None:
+            write = not getattr(self._threads, "reader", False)
         factory = self._sessions if write and not self.read_only else self._readers
         try:
             with factory() as s, s.begin():
@@ -129,7 +145,7 @@ class Database:
         writer took first: each run reads afresh what it changes."""
         for attempt in range(1, attempts + 1):
             try:
-                with self.session() as s:
+                with self.session(write=True) as s:
                     return work(s)
             except DBAPIError as exc:
                 if attempt == attempts or not tx.is_retryable(exc):
@@ -171,6 +187,8 @@ class Database:
         return self.read_only
 
     def dispose(self) -> None:
+        if self._lock_watch is not None:
+            self._lock_watch.close()
         self.engine.dispose()
 
     # -- schema ---------------------------------------------------------------------------
@@ -230,3 +248,16 @@ class Database:
         if self.path is None:
             raise DatabaseError("only SQLite databases can be copied")
         shutil.copyfile(self.path, target)
+
+
+class ReadingDatabase:
+    """A Database whose `session()` is a read session unless asked for `write=True`."""
+
+    def __init__(self, db: Database) -> None:
+        self._db = db
+
+    def session(self, write: bool = False):
+        return self._db.session(write=write)
+
+    def __getattr__(self, name: str):
+        return getattr(self._db, name)

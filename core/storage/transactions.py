@@ -172,6 +172,7 @@ class LockWatch:
         self.lock = threading.Lock()
         self.ids = itertools.count()
         self.thread: threading.Thread | None = None
+        self.closed = threading.Event()
 
     def start(self, pid: int) -> int:
         key = next(self.ids)
@@ -189,8 +190,7 @@ class LockWatch:
 
     def _watch(self) -> None:
         told: set[int] = set()
-        while True:
-            time.sleep(min(0.25, self.notice.after / 2 or 0.05))
+        while not self.closed.wait(min(0.25, self.notice.after / 2 or 0.05)):
             now = time.monotonic()
             with self.lock:
                 late = {k: pid for k, (t0, pid) in self.running.items()
@@ -199,6 +199,12 @@ class LockWatch:
             if late and self._waiting_on_lock(set(late.values())):
                 told |= set(late)
                 self.notice.tell()
+
+    def close(self) -> None:
+        self.closed.set()
+        if self.thread is not None:
+            self.thread.join(5)
+            self.thread = None
 
     def _waiting_on_lock(self, pids: set[int]) -> bool:
         try:
@@ -218,8 +224,8 @@ class LockWatch:
             raw.close()
 
 
-def configure_postgresql(engine: Engine, notice: WaitNotice) -> None:
-    """Watch write-session statements for lock waits (the notice)."""
+def configure_postgresql(engine: Engine, notice: WaitNotice) -> LockWatch:
+    """Watch write-session statements for lock waits (the notice); close it at the end."""
     watch = LockWatch(engine, notice)
 
     @event.listens_for(engine, "before_cursor_execute")
@@ -236,3 +242,5 @@ def configure_postgresql(engine: Engine, notice: WaitNotice) -> None:
     def _failed(ctx) -> None:
         if ctx.connection is not None:
             watch.stop(ctx.connection.info.pop("stakewatch_watch", None))
+
+    return watch
