@@ -18,3 +18,8 @@ def money_long(v: float) -> str:
 
 def percent(fraction: float) -> str:
     return f"{fraction * 100:.2f}%"
+
+
+def signed_money(v: float) -> str:
+    """A gain or a change: +$1.20K, -$350."""
+    return ("+" if v >= 0 else "") + money_short(v)

@@ -67,7 +67,7 @@ class MainWindow(OwnPortfolioActions, SnapshotActions, QMainWindow):
 
         self.dashboard = DashboardPage(ctx.analytics, self.runner, own=ctx.own)
         self.holdings = HoldingsPage(ctx.queries, ctx.analytics, ctx.companies, self.undo_stack,
-                                     self.runner)  # fmt: skip
+                                     self.runner, own=ctx.own)  # fmt: skip
         self._charts = None  # built when first shown: pyqtgraph costs start-up time
         self.companies = CompaniesPage(ctx.companies, self.runner)
         self.pages = {"dashboard": self.dashboard, "holdings": self.holdings,

@@ -12,7 +12,8 @@ from core.services.snapshots import dumps, write_atomic
 POSITION_COLUMNS = ("portfolio", "period", "cusip", "ticker", "issuer", "title_of_class",
                     "share_type", "put_call", "shares", "shares_now", "value_reported",
                     "weight_reported", "price", "price_time", "price_source", "value",
-                    "weight", "priced")  # fmt: skip
+                    "weight", "priced", "cost_per_share", "cost", "gain",
+                    "gain_pct")  # fmt: skip  (the last four: own portfolios only)
 CHANGE_COLUMNS = ("portfolio", "period", "cusip", "ticker", "issuer", "status",
                   "shares_before", "shares_after", "shares_change", "value_before",
                   "value_after", "price_effect", "quantity_effect")  # fmt: skip

@@ -18,7 +18,8 @@ from core.services.queries import InvalidRequestError, NotFoundError, PortfolioQ
 from core.storage.database import HEAD_REVISION, Database
 from core.storage.price_store import PriceStore
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2  # 2: own portfolios carry cost and unrealised gain
+READABLE_VERSIONS = (1, 2)  # a version 1 file reads as it is (it has no cost fields)
 MAX_SNAPSHOT_BYTES = 64 * 2**20  # far above any real book, far below memory trouble
 KIND = "stakewatch-snapshot"
 
@@ -109,6 +110,7 @@ class Snapshots:
         for r in rows:
             r["weight"] = (r["value"] / total if total else 0.0) if r["put_call"] is None else None
         rows.sort(key=lambda r: (r["put_call"] is not None, -r["value"], r["cusip"]))
+        pnl = self._own_costs(p, report.period, rows) if p.kind == "own" else None
         import numpy as np
 
         weights = [[r["weight"] for r in equity]]
@@ -123,6 +125,7 @@ class Snapshots:
             "report": {"period": report.period.isoformat(), "filed": report.filed.isoformat(),
                        "accessions": list(report.holdings.accessions)},
             "previous_period": previous.period.isoformat() if previous else None,
+            **({"pnl": pnl} if pnl is not None else {}),
             "total_value_reported": report.holdings.total_value,
             "total_value": round(total, 2),
             "options_value_reported": report.holdings.options_value,
@@ -147,6 +150,40 @@ class Snapshots:
                 for f in filings
             ],
         }  # fmt: skip
+
+    def _own_costs(self, p: PortfolioRef, statement: dt.date, rows: list[dict]) -> dict:
+        """Cost and unrealised gain of an own book's positions (added to `rows`) and the
+        book's totals, at the prices the snapshot uses; a position valued at its statement
+        value (no price) has no gain."""
+        from core.storage.own_store import OwnStore
+
+        with self.db.session() as s:
+            held = {h.ticker: h for h in OwnStore(s).holdings(p, statement)}
+        cost_total = value_total = gain_total = 0.0
+        gains = unpriced = no_cost = 0
+        for r in rows:
+            h = held.get(r["ticker"] or "")
+            per = float(h.cost_per_share) if h and h.cost_per_share is not None else None
+            cost = round(float(h.shares) * per, 2) if h and per is not None else None
+            gain = round(r["value"] - cost, 2) if cost is not None and r["priced"] else None
+            r.update({"cost_per_share": per, "cost": cost, "gain": gain,
+                      "gain_pct": gain / cost * 100 if gain is not None and cost else None})
+            if r["priced"]:
+                value_total += r["value"]
+            else:
+                unpriced += 1
+            if cost is None:
+                no_cost += 1
+            else:
+                cost_total += cost
+            if gain is not None:
+                gains += 1
+                gain_total += gain
+        basis = sum(r["cost"] for r in rows if r["gain"] is not None)
+        return {"cost": round(cost_total, 2), "value": round(value_total, 2),
+                "gain": round(gain_total, 2) if gains else None,
+                "gain_pct": gain_total / basis * 100 if gains and basis else None,
+                "unpriced": unpriced, "no_cost": no_cost}  # fmt: skip
 
     def _prices(self, tickers: list[str], as_of: dt.date | None, live: bool) -> dict:
         out: dict[str, dict] = {}
@@ -188,6 +225,20 @@ def write_atomic(path: Path, write: Callable[[Path], None], force: bool = False)
         raise InvalidRequestError(str(exc)) from None
 
 
+def _looks_like(path: Path) -> str:
+    """What a binary file seems to be, in words, from its first bytes."""
+    try:
+        with path.open("rb") as f:
+            head = f.read(8)
+    except OSError:
+        return "unreadable"
+    for magic, what in ((b"%PDF", "a PDF report"), (b"\x89PNG", "a PNG picture"),
+                        (b"PK\x03\x04", "a zip or Excel workbook")):  # fmt: skip
+        if head.startswith(magic):
+            return f"it looks like {what}"
+    return "binary data"
+
+
 def load(path: Path) -> dict:
     """Read a JSON snapshot; one clear SnapshotError if it is not one we understand."""
     try:
@@ -195,17 +246,20 @@ def load(path: Path) -> dict:
         data = json.loads(text)
     except InputFileError as exc:
         raise SnapshotError(str(exc)) from None
-    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+    except UnicodeDecodeError:
+        raise SnapshotError(f"{Path(path).name} is not a Stakewatch snapshot: it is not text "
+                            f"({_looks_like(Path(path))}); open a .json snapshot") from None
+    except json.JSONDecodeError as exc:
         raise SnapshotError(f"{path} is not a JSON snapshot: {exc}") from None
     except RecursionError:
         raise SnapshotError(f"{path} is not a JSON snapshot: nested too deeply") from None
     if not isinstance(data, dict) or data.get("kind") != KIND:
         raise SnapshotError(f"{path} is not a Stakewatch snapshot")
     version = data.get("schema_version")
-    if version != SCHEMA_VERSION:
+    if version not in READABLE_VERSIONS:
         raise SnapshotError(
-            f"{path} has snapshot schema version {version!r}; this Stakewatch reads version "
-            f"{SCHEMA_VERSION} (a newer app may have written it)"
+            f"{path} has snapshot schema version {version!r}; this Stakewatch reads versions "
+            f"{', '.join(map(str, READABLE_VERSIONS))} (a newer app may have written it)"
         )
     problems = validate(data)
     if problems:

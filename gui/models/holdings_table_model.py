@@ -1,5 +1,6 @@
 """Holdings of one report as a table: ticker, issuer, class, shares, reported value, weight,
-change since the previous report, and value at the latest price."""
+change since the previous report, and value at the latest price; for own portfolios also
+cost, unrealised gain ($ and %) and the day's change, as core's `pnl` computes them."""
 
 from __future__ import annotations
 
@@ -8,16 +9,19 @@ from PySide6.QtGui import QColor, QFont
 
 from core.domain.filings import issuer_label
 from core.services.analytics import HoldingRow
+from core.services.own import Pnl, PnlTotals
 from gui import theme
-from gui.formatting import money_long, money_short, percent
+from gui.formatting import money_long, money_short, percent, signed_money
 
 (COL_TICKER, COL_ISSUER, COL_CLASS, COL_SHARES, COL_VALUE, COL_WEIGHT, COL_CHANGE,
- COL_VALUE_NOW) = range(8)  # fmt: skip
+ COL_VALUE_NOW, COL_COST, COL_GAIN, COL_GAIN_PCT, COL_DAY) = range(12)  # fmt: skip
 HEADERS = ("Ticker", "Issuer", "Class", "Shares", "Reported value", "Weight", "Change",
-           "Value now")  # fmt: skip
+           "Value now", "Cost", "Unrealised gain", "Gain %", "Day's change")  # fmt: skip
+PNL_COLUMNS = {COL_COST, COL_GAIN, COL_GAIN_PCT, COL_DAY}  # own portfolios only
 SORT_ROLE = Qt.ItemDataRole.UserRole + 1
 FILTER_ROLE = Qt.ItemDataRole.UserRole + 2
-_RIGHT = {COL_SHARES, COL_VALUE, COL_WEIGHT, COL_VALUE_NOW}
+_RIGHT = {COL_SHARES, COL_VALUE, COL_WEIGHT, COL_VALUE_NOW} | PNL_COLUMNS
+NUMERIC = _RIGHT
 
 Index = QModelIndex | QPersistentModelIndex
 
@@ -32,12 +36,17 @@ class HoldingsTableModel(QAbstractTableModel):
     def __init__(self, parent=None) -> None:
         super().__init__(parent)
         self._rows: list[HoldingRow] = []
+        self._pnl: dict[str, Pnl] = {}
         self.shares_editable = False  # an own portfolio's shares are edited in place
 
-    def set_rows(self, rows: list[HoldingRow]) -> None:
+    def set_rows(self, rows: list[HoldingRow], pnl: list[Pnl] | None = None) -> None:
         self.beginResetModel()
         self._rows = list(rows)
+        self._pnl = {p.ticker: p for p in pnl or []}
         self.endResetModel()
+
+    def pnl_of(self, r: HoldingRow) -> Pnl | None:
+        return self._pnl.get(r.position.ticker or "") if r.status != "SOLD OUT" else None
 
     def row_at(self, row: int) -> HoldingRow:
         return self._rows[row]
@@ -104,6 +113,10 @@ class HoldingsTableModel(QAbstractTableModel):
         if role == Qt.ItemDataRole.TextAlignmentRole and col in _RIGHT:
             return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
         if role == Qt.ItemDataRole.ForegroundRole:
+            if col in (COL_GAIN, COL_GAIN_PCT):
+                q = self.pnl_of(r)
+                if q is not None and q.pnl is not None:
+                    return QColor(theme.colours().up if q.pnl >= 0 else theme.colours().down)
             if col == COL_CHANGE:
                 return QColor(theme.status_colours().get(r.status, theme.colours().muted))
             if r.status == "SOLD OUT":
@@ -121,9 +134,10 @@ class HoldingsTableModel(QAbstractTableModel):
                 return font
         return None
 
-    @staticmethod
-    def _display(r: HoldingRow, col: int) -> str:
+    def _display(self, r: HoldingRow, col: int) -> str:
         p = r.position
+        if col in PNL_COLUMNS:
+            return self._display_pnl(self.pnl_of(r), col)
         if col == COL_TICKER:
             return p.ticker or "unmapped"
         if col == COL_ISSUER:
@@ -147,8 +161,23 @@ class HoldingsTableModel(QAbstractTableModel):
         return ""
 
     @staticmethod
-    def _tooltip(r: HoldingRow, col: int) -> str | None:
+    def _display_pnl(q: Pnl | None, col: int) -> str:
+        if q is None:
+            return ""
+        value = {COL_COST: q.cost, COL_GAIN: q.pnl, COL_DAY: q.day_change}.get(col)
+        if col == COL_GAIN_PCT:
+            return f"{q.pnl_pct:+.2f}%" if q.pnl_pct is not None else ""
+        if value is None:
+            return ""
+        return money_short(value) if col == COL_COST else signed_money(value)
+
+    def _tooltip(self, r: HoldingRow, col: int) -> str | None:
         p = r.position
+        if col in PNL_COLUMNS:
+            return self._pnl_tooltip(self.pnl_of(r), col)
+        if col == COL_VALUE_NOW and r.value_now is None:
+            return ("an option: not valued at the share price" if p.put_call
+                    else "no market price known for this ticker (F5 fetches prices)")
         if col == COL_TICKER and p.ticker is None:
             return f"No ticker known for CUSIP {p.cusip}: double-click to enter one"
         if col == COL_ISSUER:
@@ -167,8 +196,31 @@ class HoldingsTableModel(QAbstractTableModel):
         return None
 
     @staticmethod
-    def _sort_key(r: HoldingRow, col: int):
+    def _pnl_tooltip(q: Pnl | None, col: int) -> str | None:
+        if q is None:
+            return "no holding in this statement"
+        if col == COL_COST:
+            return (f"{money_long(q.cost)} = shares x {q.cost_per_share} per share"
+                    if q.cost is not None else "no cost entered for this holding")  # fmt: skip
+        if col in (COL_GAIN, COL_GAIN_PCT):
+            if q.pnl is None:
+                return ("no cost entered for this holding" if q.cost is None
+                        else "no market price known for this ticker")  # fmt: skip
+            return f"{money_long(q.value or 0)} now against {money_long(q.cost or 0)} cost"
+        if col == COL_DAY:
+            if q.day_change is None:
+                return "no previous close known for this ticker"
+            when = f" (quote of {q.quote_time:%Y-%m-%d %H:%M} UTC)" if q.quote_time else ""
+            return f"shares x (price - previous close){when}"
+        return None
+
+    def _sort_key(self, r: HoldingRow, col: int):
         p = r.position
+        if col in PNL_COLUMNS:
+            q = self.pnl_of(r)
+            v = None if q is None else {COL_COST: q.cost, COL_GAIN: q.pnl,
+                                        COL_GAIN_PCT: q.pnl_pct, COL_DAY: q.day_change}[col]
+            return v if v is not None else float("-inf")
         return {
             COL_TICKER: p.ticker or "",
             COL_ISSUER: p.issuer.lower(),
@@ -188,5 +240,61 @@ class HoldingsTableModel(QAbstractTableModel):
             cells = [self._display(r, c) for c in range(len(HEADERS))]
             cells[COL_VALUE] = str(r.position.value)  # exact dollars, not $3.96B
             cells[COL_VALUE_NOW] = f"{r.value_now:.2f}" if r.value_now is not None else ""
+            q = self.pnl_of(r)
+            for col, v in ((COL_COST, q and q.cost), (COL_GAIN, q and q.pnl),
+                           (COL_GAIN_PCT, q and q.pnl_pct), (COL_DAY, q and q.day_change)):
+                cells[col] = f"{v:.2f}" if v is not None else ""
             lines.append("\t".join(cells))
         return "\n".join(lines) + "\n"
+
+
+class TotalsModel(QAbstractTableModel):
+    """The totals row under an own portfolio's holdings: the sums `pnl_totals` makes."""
+
+    def __init__(self, parent=None) -> None:
+        super().__init__(parent)
+        self.totals: PnlTotals | None = None
+
+    def set_totals(self, totals: PnlTotals | None) -> None:
+        self.beginResetModel()
+        self.totals = totals
+        self.endResetModel()
+
+    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() or self.totals is None else 1
+
+    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(HEADERS)
+
+    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole):
+        t, col = self.totals, index.column()
+        if t is None or not index.isValid():
+            return None
+        if role == Qt.ItemDataRole.DisplayRole:
+            n = t.positions
+            return {
+                COL_TICKER: "Total",
+                COL_ISSUER: f"{n} position{'s' if n != 1 else ''}",
+                COL_VALUE_NOW: money_short(t.value),
+                COL_COST: money_short(t.cost) if t.cost else "",
+                COL_GAIN: signed_money(t.pnl) if t.pnl is not None else "",
+                COL_GAIN_PCT: f"{t.pnl_pct:+.2f}%" if t.pnl_pct is not None else "",
+                COL_DAY: signed_money(t.day_change) if t.day_change is not None else "",
+            }.get(col, "")
+        if role == Qt.ItemDataRole.TextAlignmentRole and col in _RIGHT:
+            return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        if role == Qt.ItemDataRole.FontRole:
+            font = QFont()
+            font.setBold(True)
+            return font
+        if (role == Qt.ItemDataRole.ForegroundRole and col in (COL_GAIN, COL_GAIN_PCT)
+                and t.pnl is not None):  # fmt: skip
+            return QColor(theme.colours().up if t.pnl >= 0 else theme.colours().down)
+        if role == Qt.ItemDataRole.ToolTipRole:
+            notes = []
+            if t.unpriced:
+                notes.append(f"{t.unpriced} without a price: left out of the value")
+            if t.no_cost:
+                notes.append(f"{t.no_cost} without a cost: left out of cost and gain")
+            return "\n".join(notes) or "every holding priced and with a cost"
+        return None

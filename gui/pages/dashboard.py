@@ -25,7 +25,7 @@ from core.services.analytics import Analytics, ChangeSet, History, Summary
 from core.services.prices import PriceNow, utc_now
 from core.services.queries import InvalidRequestError, NotFoundError
 from gui import theme
-from gui.formatting import money_long, money_short, percent
+from gui.formatting import money_long, money_short, percent, signed_money
 from gui.widgets.allocation import AllocationDonut, Slice
 from gui.widgets.changes_table import ChangesTable
 from gui.widgets.quote_strip import FRESH
@@ -66,10 +66,6 @@ class Card(QFrame):
         self.figure.setText("—")
         self.figure.setToolTip("")
         self.detail.setText("")
-
-
-def signed_money(v: float) -> str:
-    return ("+" if v >= 0 else "") + money_short(v)
 
 
 class DashboardPage(QWidget):

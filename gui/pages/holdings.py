@@ -23,20 +23,27 @@ from core.domain.filings import issuer_label
 from core.domain.positions import PortfolioRef
 from core.services.analytics import Analytics, HoldingRow
 from core.services.companies import CompanyService, clean_ticker
+from core.services.own import Pnl, pnl_totals
 from core.services.queries import InvalidRequestError, PortfolioQueries
 from gui import theme
 from gui.formatting import money_long, money_short, percent
 from gui.models.holdings_table_model import (
     COL_CHANGE,
     COL_CLASS,
+    COL_COST,
+    COL_DAY,
+    COL_GAIN_PCT,
     COL_ISSUER,
     COL_VALUE,
-    COL_VALUE_NOW,
     FILTER_ROLE,
+    NUMERIC,
+    PNL_COLUMNS,
     SORT_ROLE,
     HoldingsTableModel,
+    TotalsModel,
 )
 from gui.widgets.column_fit import ColumnFitter
+from gui.widgets.tables import sort_largest_first
 from gui.workers import TaskRunner
 
 
@@ -69,9 +76,11 @@ class HoldingsPage(QWidget):
         undo_stack: QUndoStack,
         runner: TaskRunner,
         parent: QWidget | None = None,
+        own=None,  # OwnPortfolios: P&L columns for own books
     ) -> None:
         super().__init__(parent)
         self.runner = runner
+        self.own = own
         self._generation = 0
         self.queries = queries
         self.analytics = analytics
@@ -103,8 +112,25 @@ class HoldingsPage(QWidget):
         self.table.verticalHeader().setVisible(False)
         self.table.horizontalHeader().setResizeContentsPrecision(200)  # 10,000s of rows
         # At 800 pixels the essentials stay (ticker, issuer, shares, value, weight).
-        self.fitter = ColumnFitter(self.table, COL_ISSUER, [COL_CLASS, COL_VALUE_NOW,
-                                                            COL_CHANGE])  # fmt: skip
+        self.fitter = ColumnFitter(self.table, COL_ISSUER, [COL_CLASS, COL_DAY, COL_CHANGE,
+                                                            COL_COST, COL_VALUE,
+                                                            COL_GAIN_PCT])  # fmt: skip
+        self.fitter.set_never(PNL_COLUMNS)
+        sort_largest_first(self.table, NUMERIC)
+        # The totals row of an own book: a one-row table under the rows, columns in step.
+        self.totals = QTableView()
+        self.totals_model = TotalsModel(self)
+        self.totals.setModel(self.totals_model)
+        self.totals.horizontalHeader().hide()
+        self.totals.verticalHeader().hide()
+        self.totals.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.totals.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.totals.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        self.totals.setFixedHeight(self.table.verticalHeader().defaultSectionSize() + 4)
+        self.totals.hide()
+        self.table.horizontalHeader().sectionResized.connect(
+            lambda col, _old, new: self.totals.setColumnWidth(col, new))
+        self.fitter.fitted.connect(self._sync_totals)
         self.footnote = QLabel("<i>Italic</i> issuer: a label from the bundled data; the name "
                                "as filed was not seen. Value now: shares at the latest cached "
                                "price (hover for its time and source).")  # fmt: skip
@@ -119,6 +145,7 @@ class HoldingsPage(QWidget):
         layout.addLayout(bar)
         layout.addWidget(self.summary)
         layout.addWidget(self.table, 1)
+        layout.addWidget(self.totals)
         layout.addWidget(self.footnote)
 
         self.copy_action = QAction("&Copy rows", self)
@@ -135,6 +162,7 @@ class HoldingsPage(QWidget):
     def show_portfolio(self, portfolio: PortfolioRef) -> None:
         self.portfolio = portfolio
         self.model.shares_editable = portfolio.kind == "own"
+        self.fitter.set_never(set() if portfolio.kind == "own" else PNL_COLUMNS)
         periods = self.queries.periods(portfolio)
         self.period_box.blockSignals(True)
         self.period_box.clear()
@@ -162,24 +190,41 @@ class HoldingsPage(QWidget):
             self.model.set_rows([])
             self.summary.setText("No reports for this portfolio yet.")
             return
-        generation, portfolio, analytics = self._generation, self.portfolio, self.analytics
+        generation, portfolio, analytics, own = (self._generation, self.portfolio,
+                                                 self.analytics, self.own)  # fmt: skip
         self.summary.setText(f"Loading {period}...")
-        self.runner.submit(
-            "holdings",
-            lambda: analytics.holdings_view(portfolio, period),
-            on_success=lambda rows: self._apply(generation, period, rows),
-        )
 
-    def _apply(self, generation: int, period: dt.date, rows: list[HoldingRow]) -> None:
+        def load():
+            rows = analytics.holdings_view(portfolio, period)
+            # An own book's P&L: core's numbers, the same `stakewatch pnl` prints.
+            pnl = own.pnl(portfolio.name, period) if portfolio.kind == "own" and own else None
+            return rows, pnl
+
+        self.runner.submit("holdings", load,
+                           on_success=lambda data: self._apply(generation, period, *data))
+
+    def _sync_totals(self) -> None:
+        header = self.table.horizontalHeader()
+        for col in range(header.count()):
+            self.totals.setColumnHidden(col, self.table.isColumnHidden(col))
+            self.totals.setColumnWidth(col, header.sectionSize(col))
+
+    def _apply(self, generation: int, period: dt.date, rows: list[HoldingRow],
+               pnl: list[Pnl] | None = None) -> None:  # fmt: skip
         if generation != self._generation:
             return
-        self.model.set_rows(rows)
+        self.model.set_rows(rows, pnl)
+        self.totals_model.set_totals(pnl_totals(pnl, period) if pnl is not None else None)
+        self.totals.setVisible(pnl is not None)
+        self._sync_totals()
         h = [r.position for r in rows if r.status != "SOLD OUT"]
         equity = [p for p in h if not p.is_option]
         total = sum(p.value for p in equity)
         top = max(equity, key=lambda p: p.value, default=None)
         now = [r.value_now for r in rows if r.value_now is not None and r.status != "SOLD OUT"]
-        parts = [f"<b>{money_short(total)}</b> in {len(equity)} positions as of {period}"]
+        n = len(equity)
+        parts = [f"<b>{money_short(total)}</b> in {n} position{'s' if n != 1 else ''} "
+                 f"as of {period}"]
         if top is not None and top.weight is not None:
             parts.append(f"largest: {top.ticker or issuer_label(top.issuer)[0]} "
                          f"{percent(top.weight)}")  # fmt: skip

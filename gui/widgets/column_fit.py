@@ -3,7 +3,7 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import QEvent, QObject, Qt
+from PySide6.QtCore import QEvent, QObject, Qt, Signal
 from PySide6.QtWidgets import QHeaderView, QTableView
 
 SAMPLE = 200  # rows measured for a column's width
@@ -13,6 +13,8 @@ class ColumnFitter(QObject):
     """Hides `drop_order` columns (first listed goes first) while the shown columns need
     more than the table's width; shows them again as the table widens. `stretch` is the
     column that takes the room left, never less than `stretch_min` pixels."""
+
+    fitted = Signal()  # columns were shown or hidden
 
     def __init__(self, table: QTableView, stretch: int, drop_order: list[int],
                  stretch_min: int = 160) -> None:  # fmt: skip
@@ -83,3 +85,4 @@ class ColumnFitter(QObject):
             if c not in dropped:
                 t.horizontalHeader().resizeSection(c, self.width_of(c))
         self.hidden_by_fit = dropped
+        self.fitted.emit()

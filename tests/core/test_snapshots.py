@@ -30,7 +30,7 @@ def build(ctx, as_of=dt.date(2025, 5, 20)):
 
 def test_snapshot_content_as_of_a_date(snap_ctx):
     s = build(snap_ctx)
-    assert (s["kind"], s["schema_version"], s["as_of"]) == ("stakewatch-snapshot", 1,
+    assert (s["kind"], s["schema_version"], s["as_of"]) == ("stakewatch-snapshot", 2,
                                                             "2025-05-20")  # fmt: skip
     assert s["database_schema"] == HEAD_REVISION
     [book] = s["portfolios"]
@@ -131,7 +131,7 @@ def test_existing_files_need_force(snap_ctx, tmp_path):
     [
         ("{not json", "is not a JSON snapshot"),
         ('{"kind": "other"}', "is not a Stakewatch snapshot"),
-        ('{"kind": "stakewatch-snapshot", "schema_version": 2}', "schema version 2"),
+        ('{"kind": "stakewatch-snapshot", "schema_version": 3}', "schema version 3"),
         ('{"kind": "stakewatch-snapshot", "schema_version": 1}', "lacks created_at"),
     ],
 )
@@ -210,3 +210,46 @@ def test_export_bad_input(snap_ctx, tmp_path, capsys, monkeypatch, argv, message
     err = capsys.readouterr().err
     assert rc == 2 and err.startswith("error:") and message in err, err
     assert not list(folder.iterdir())
+
+
+def test_a_version_1_file_still_opens(snap_ctx, tmp_path):
+    """Written before cost and gain were added: read as it is, nothing required of it."""
+    old = build(snap_ctx)
+    old["schema_version"] = 1
+    path = tmp_path / "old.json"
+    path.write_text(json.dumps(old))
+    assert load(path)["schema_version"] == 1
+
+
+def test_an_own_snapshot_carries_cost_and_gain_like_pnl(snap_ctx, tmp_path):
+    from core.domain.own import HoldingInput
+    from core.services.own import pnl_totals
+
+    own = snap_ctx.own
+    own.create("Mine")
+    own.add("Mine", HoldingInput("CRWV", "100", "2025-04-01", cost="40"))
+    own.add("Mine", HoldingInput("NVDA", "3", "2025-04-01"))
+    snap = snap_ctx.snapshots.build([snap_ctx.queries.portfolio("Mine")], None, live=False)
+    assert not validate(snap)
+    [book] = snap["portfolios"]
+    by = {p["ticker"]: p for p in book["positions"]}
+    rows = {r.ticker: r for r in own.pnl("Mine")}
+    assert by["CRWV"]["cost"] == rows["CRWV"].cost == 4000.0
+    assert by["CRWV"]["gain"] == pytest.approx(rows["CRWV"].pnl)
+    assert by["NVDA"]["cost"] is None and by["NVDA"]["gain"] is None
+    totals = pnl_totals(list(rows.values()))
+    assert book["pnl"]["cost"] == totals.cost and book["pnl"]["no_cost"] == 1
+    assert book["pnl"]["gain"] == pytest.approx(totals.pnl)
+    exporters.write_csv(snap, tmp_path / "mine.csv")
+    header, *lines = (tmp_path / "mine.csv").read_text().splitlines()
+    assert header.endswith("cost_per_share,cost,gain,gain_pct")
+    assert any(line.startswith("Mine,") and ",40.0,4000.0," in line for line in lines)
+
+
+def test_a_pdf_is_refused_in_plain_words(tmp_path):
+    pdf = tmp_path / "report.pdf"
+    pdf.write_bytes(b"%PDF-1.7\n\xff\xfe\x00binary")
+    with pytest.raises(SnapshotError) as info:
+        load(pdf)
+    message = str(info.value)
+    assert "looks like a PDF report" in message and "codec" not in message
