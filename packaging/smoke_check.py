@@ -145,7 +145,10 @@ def main(argv: list[str]) -> int:
             out = app.run("import-13f", str(SAMPLE)).stdout.strip()
             listing = app.run("portfolios").stdout
             assert len(listing.strip().splitlines()) >= 3, listing
-            return out.splitlines()[0] if out else "imported"
+            summary = [line.split(":", 1)[1].strip() for line in out.splitlines()
+                       if line.strip().startswith(("rows:", "total:"))]  # fmt: skip
+            assert summary, out
+            return f"{summary[0]} rows, {summary[-1]}"
 
         def export_pdf() -> str:
             pdf = home / "book.pdf"
@@ -154,18 +157,21 @@ def main(argv: list[str]) -> int:
             assert head == b"%PDF-", f"{pdf} starts with {head!r}"
             return f"{pdf.stat().st_size:,} bytes"
 
-        def screenshot() -> str:
-            png = home / "window.png"
-            app.run("screenshot", "--offline", "--out", str(png))
-            return non_blank(png)
+        def screenshot(page: str) -> Callable[[], str]:
+            def take() -> str:
+                png = home / f"{page}.png"
+                app.run("screenshot", "--offline", "--page", page, "--out", str(png))
+                return non_blank(png)
+
+            return take
 
         def nothing_written_in_bundle() -> str:
             after = snapshot_tree(bundle)
             changed = sorted(k for k in after.keys() | before.keys()
                              if after.get(k) != before.get(k))
             assert not changed, f"written inside the bundle: {changed[:5]}"
-            others = [p.name for p in home.iterdir()
-                      if p.name not in {".local", "book.pdf", "window.png"}]  # fmt: skip
+            made = {".local", "book.pdf", "dashboard.png", "charts.png"}
+            others = [p.name for p in home.iterdir() if p.name not in made]
             assert not others, f"unexpected files in HOME: {others}"
             return f"{len(after)} bundle files unchanged; data only in {data_dir.relative_to(home)}"
 
@@ -198,7 +204,8 @@ def main(argv: list[str]) -> int:
         check("holdings --period 2025-06-30 --json", holdings)
         check(f"import-13f {SAMPLE.name}", import_13f)
         check("export --format pdf", export_pdf)
-        check("screenshot --offline", screenshot)
+        for page in ("dashboard", "charts"):  # charts: pyqtgraph's lazily imported parts
+            check(f"screenshot --offline --page {page}", screenshot(page))
         check("nothing written next to the bundle", nothing_written_in_bundle)
         check("desktop-file-validate", desktop_entry)
         check("appstreamcli validate", metainfo)
