@@ -72,7 +72,9 @@ def test_filings_and_portfolios(db_url):
     rc, out = cli(db_url, "portfolios", "--json")
     assert json.loads(out) == [{"name": "NVIDIA Corp", "kind": "filer", "cik": "0001045810",
                                 "reports": 11, "filings": 11,
-                                "latest_period": "2026-06-30"}]  # fmt: skip
+                                "latest_period": "2026-06-30",
+                                # followed from the first start; never synced yet
+                                "followed": True, "last_synced": None}]  # fmt: skip
 
 
 def test_import_prints_the_summary(db_url):
