@@ -102,6 +102,13 @@ class AppContext:
         return self._analytics
 
     @property
+    def positions(self):
+        """One position in depth (price, shares over time, rows behind it)."""
+        from core.services.position_detail import PositionDetails
+
+        return PositionDetails(self.db, self.queries, self.analytics)
+
+    @property
     def own(self):
         from core.services.own import OwnPortfolios
 

@@ -38,6 +38,7 @@ from gui.own_actions import OwnPortfolioActions
 from gui.pages.companies import CompaniesPage
 from gui.pages.dashboard import DashboardPage
 from gui.pages.holdings import HoldingsPage
+from gui.position_actions import PositionNavigator
 from gui.snapshot_actions import SnapshotActions
 from gui.sync_actions import SyncActions
 from gui.widgets.quote_strip import QuoteStrip
@@ -97,6 +98,7 @@ class MainWindow(OwnPortfolioActions, SnapshotActions, QMainWindow):
         self.sync_actions = SyncActions(self)  # EDGAR: check, follow, map; the banner
         self.holdings.tickers_changed.connect(self._reload_pages)
         self.holdings.model.shares_edited.connect(self._on_shares_edited)
+        self.position_nav = PositionNavigator(self)  # one position in depth, and back
 
         self.quote_timer = QTimer(self)
         self.quote_timer.timeout.connect(self._on_quote_timer)
@@ -308,9 +310,15 @@ class MainWindow(OwnPortfolioActions, SnapshotActions, QMainWindow):
 
     def show_page(self, name: str) -> None:
         self.sidebar.setCurrentRow(PAGES.index(name))
+        self._on_page_selected(PAGES.index(name))  # also when a position showed over it
 
     def current_page(self) -> str:
-        return PAGES[self.stack.currentIndex()]
+        """The sidebar page showing (while a position shows: the page it was opened from)."""
+        index = self.stack.currentIndex()
+        if index >= len(PAGES):
+            came_from = self.position_nav.came_from
+            index = self.stack.indexOf(came_from) if came_from is not None else 0
+        return PAGES[max(0, min(index, len(PAGES) - 1))]
 
     def _on_page_selected(self, row: int) -> None:
         if row >= 0:
@@ -500,6 +508,7 @@ class MainWindow(OwnPortfolioActions, SnapshotActions, QMainWindow):
         if self._charts is not None:
             self._charts.apply_theme()
         self.dashboard.apply_theme()
+        self.position_nav.apply_theme()
 
     def open_settings(self) -> None:
         dialog = SettingsDialog(self.ctx.settings, self.theme_name(),

@@ -271,6 +271,21 @@ class Repository:
             )
         return out
 
+    def position_rows(self, portfolio: PortfolioRef, cusip: str) -> list[tuple]:
+        """Every filed row of one CUSIP in a portfolio's filings, oldest period first, as
+        (accession, form type, period, filed, title of class, share type, put/call, shares,
+        value as filed, value in dollars, other managers, row number)."""
+        q = (
+            select(t.Filing.accession, t.Filing.form_type, t.Filing.period_of_report,
+                   t.Filing.filed_date, t.FilingRow.title_of_class, t.FilingRow.share_type,
+                   t.FilingRow.put_call, t.FilingRow.shares, t.FilingRow.value_as_filed,
+                   t.FilingRow.value_usd, t.FilingRow.other_managers, t.FilingRow.row_number)
+            .join(t.FilingRow, t.FilingRow.filing_id == t.Filing.id)
+            .where(t.Filing.portfolio_id == portfolio.id, t.FilingRow.cusip == cusip)
+            .order_by(t.Filing.period_of_report, t.Filing.filed_date, t.FilingRow.row_number)
+        )  # fmt: skip
+        return [tuple(r) for r in self.s.execute(q)]
+
     def filing_row_count(self) -> int:
         return self.s.scalar(select(func.count()).select_from(t.FilingRow)) or 0
 
