@@ -3,10 +3,16 @@
 Stakewatch with the bundled database (already created, offline, so no network) against a
 bare PySide6 + pyqtgraph window, each started as a fresh process 7 times (median).
 Target: within 2x of the bare window.
+
+`--frozen PATH` also times the real entry point, `stakewatch` with no command, of the
+PyInstaller bundle at PATH (packaging/, `make package`) against the venv's, same run, same
+database: each prints "painted" at its first painted widget and leaves
+(STAKEWATCH_EXIT_AT_FIRST_PAINT, read by gui/app.py).
 """
 
 from __future__ import annotations
 
+import argparse
 import os
 import statistics
 import subprocess
@@ -55,21 +61,42 @@ app.exec()
 """
 
 
-def once(code: str, *args: str, env: dict) -> float:
+def time_to_paint(cmd: list[str], env: dict) -> float:
+    """Seconds from starting `cmd` to its "painted" line."""
     began = time.perf_counter()
-    proc = subprocess.Popen(
-        [sys.executable, "-c", code, *args], cwd=ROOT, env=env,
-        stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True,
-    )  # fmt: skip
+    proc = subprocess.Popen(cmd, cwd=ROOT, env=env, stdout=subprocess.PIPE,
+                            stderr=subprocess.DEVNULL, text=True)  # fmt: skip
     line = proc.stdout.readline() if proc.stdout else ""
     took = time.perf_counter() - began
     proc.wait(timeout=60)
     if "painted" not in line:
-        raise RuntimeError("the window never painted")
+        raise RuntimeError(f"the window never painted: {cmd[0]}")
     return took
 
 
+def once(code: str, *args: str, env: dict) -> float:
+    return time_to_paint([sys.executable, "-c", code, *args], env)
+
+
+def frozen_against_venv(frozen: Path, db: str, env: dict) -> tuple[float, float]:
+    """Medians of the bundle's and the venv's `stakewatch --db DB` (window, offline)."""
+    probe_env = {**env, "STAKEWATCH_EXIT_AT_FIRST_PAINT": "1"}
+    venv_cmd = [sys.executable, "-m", "gui", "--db", db]
+    frozen_cmd = [str(frozen), "--db", db]
+    time_to_paint(frozen_cmd, probe_env)  # warm the file cache for both
+    time_to_paint(venv_cmd, probe_env)
+    ours = [time_to_paint(frozen_cmd, probe_env) for _ in range(RUNS)]
+    venv = [time_to_paint(venv_cmd, probe_env) for _ in range(RUNS)]
+    return statistics.median(ours), statistics.median(venv)
+
+
 def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--frozen", type=Path, metavar="PATH",
+                        help="a built bundle's executable, e.g. dist/stakewatch/stakewatch")
+    args = parser.parse_args()
+    if args.frozen and not os.access(args.frozen, os.X_OK):
+        parser.error(f"{args.frozen} is not an executable (run 'make package')")
     with tempfile.TemporaryDirectory() as d:
         env = {**os.environ, "QT_QPA_PLATFORM": os.environ.get("QT_QPA_PLATFORM", "offscreen"),
                "STAKEWATCH_DATA_DIR": d}  # fmt: skip
@@ -80,11 +107,21 @@ def main() -> None:
         once(STAKEWATCH, db, env=env)
         bare = [once(BARE, env=env) for _ in range(RUNS)]
         ours = [once(STAKEWATCH, db, env=env) for _ in range(RUNS)]
+        if args.frozen:
+            subprocess.run([sys.executable, "-m", "gui", "--db", db, "settings", "offline",
+                            "true"], cwd=ROOT, env=env, check=True, capture_output=True)
+            frozen, venv = frozen_against_venv(args.frozen, db, env)
     b, o = statistics.median(bare), statistics.median(ours)
     print(f"start-up benchmark: process start to first painted window, median of {RUNS}")
     print(f"  stakewatch (bundled database, offline): {o * 1000:7.0f} ms")
     print(f"  baseline: bare PySide6 + pyqtgraph:     {b * 1000:7.0f} ms")
     print(f"  ratio {o / b:.2f}x; target: within 2x -> " + ("met" if o / b <= 2 else "MISSED"))
+    if args.frozen:
+        print(f"frozen bundle against the venv: `stakewatch --db DB` (window, offline), "
+              f"median of {RUNS}")
+        print(f"  frozen {args.frozen}: {frozen * 1000:7.0f} ms")
+        print(f"  baseline: the venv's stakewatch: {venv * 1000:7.0f} ms")
+        print(f"  ratio {frozen / venv:.2f}x")
 
 
 if __name__ == "__main__":

@@ -24,7 +24,9 @@ def provenance_paragraphs(count: int = 2) -> list[str]:
     """The first paragraphs of the bundled data's README: what it holds, how it was compiled."""
     text = resources.files("resources.nvidia_13f").joinpath("README.md").read_text("utf-8")
     paragraphs = [" ".join(p.split()) for p in text.split("\n\n")]
-    return [p for p in paragraphs if p and not p.startswith("#")][:count]
+    # The README's list of known limits follows; the box names the file for it.
+    kept = [p.removesuffix("Known limits:").strip() for p in paragraphs]
+    return [p for p in kept if p and not p.startswith("#")][:count]
 
 
 def about_html() -> str:
@@ -35,6 +37,7 @@ def about_html() -> str:
         "and concentration over time. Prices from Yahoo Finance through yfinance; filings "
         "from SEC EDGAR.</p>"
         f"<p><b>Bundled data</b> (from {PROVENANCE}):</p>{data}"
+        f"<p>Known limits and checks anyone can redo: {PROVENANCE}.</p>"
     )
 
 

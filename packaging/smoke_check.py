@@ -48,11 +48,13 @@ class Frozen:
     def __init__(self, exe: Path, home: Path) -> None:
         self.exe, self.home = exe, home
 
-    def run(self, *args: str, timeout: float = 120) -> subprocess.CompletedProcess:
-        cmd = ["env", "-i", f"HOME={self.home}", "QT_QPA_PLATFORM=offscreen", str(self.exe), *args]
+    def run(self, *args: str, timeout: float = 120, extra_env: tuple[str, ...] = (),
+            expect: int = 0) -> subprocess.CompletedProcess:
+        cmd = ["env", "-i", f"HOME={self.home}", "QT_QPA_PLATFORM=offscreen", *extra_env,
+               str(self.exe), *args]  # fmt: skip
         proc = subprocess.run(cmd, capture_output=True, text=True, timeout=timeout,
                               cwd=self.home)  # fmt: skip
-        if proc.returncode != 0:
+        if proc.returncode != expect:
             raise AssertionError(f"{' '.join(args)} exited {proc.returncode}: "
                                  f"{proc.stderr.strip()[-400:]}")  # fmt: skip
         return proc
@@ -165,6 +167,21 @@ def main(argv: list[str]) -> int:
 
             return take
 
+        def price_process() -> str:
+            """The price provider's spawned child is this executable again: it must serve
+            (freeze_support), not open a window. Its only way out is a proxy on a closed
+            local port, so it fails fast, and nothing leaves the machine."""
+            proxy = "http://127.0.0.1:9"
+            began = time.perf_counter()
+            proc = app.run("prices", "refresh", "NVDA", "--deadline", "30", expect=3,
+                           extra_env=tuple(f"{k}={proxy}" for k in
+                                           ("https_proxy", "HTTPS_PROXY", "http_proxy",
+                                            "HTTP_PROXY", "ALL_PROXY")))  # fmt: skip
+            took = time.perf_counter() - began
+            assert "cannot connect" in proc.stdout, proc.stdout + proc.stderr
+            assert took < 30, f"took {took:.0f} s: the child never answered"
+            return f"exit 3 in {took:.1f} s: NVDA cannot connect (the child answered)"
+
         def nothing_written_in_bundle() -> str:
             after = snapshot_tree(bundle)
             changed = sorted(k for k in after.keys() | before.keys()
@@ -206,6 +223,7 @@ def main(argv: list[str]) -> int:
         check("export --format pdf", export_pdf)
         for page in ("dashboard", "charts"):  # charts: pyqtgraph's lazily imported parts
             check(f"screenshot --offline --page {page}", screenshot(page))
+        check("prices refresh through the spawned price process", price_process)
         check("nothing written next to the bundle", nothing_written_in_bundle)
         check("desktop-file-validate", desktop_entry)
         check("appstreamcli validate", metainfo)
