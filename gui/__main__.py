@@ -19,9 +19,13 @@ def screenshot(args: argparse.Namespace) -> int:
 
 
 def export(args: argparse.Namespace, ctx, snapshot, histories) -> None:
+    import os
+
+    os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")  # drawn without a screen
+    from gui.app import application
     from gui.export import export as draw
 
-    draw(args, ctx, snapshot, histories)
+    draw(application(), args, ctx, snapshot, histories)
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -4,7 +4,6 @@ PNG or SVG images of one chart. Called by `stakewatch export` and by File > Expo
 from __future__ import annotations
 
 import html
-import os
 from pathlib import Path
 
 from core.domain.analytics import Series
@@ -14,15 +13,10 @@ from gui.formatting import money_long
 CHART_SIZE = (1200, 650)
 
 
-def _app():
-    os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
-    from gui.app import application
-
-    return application()
-
-
-def chart_widget(kind: str, series: Series, bars: dict | None = None):
-    """A chart built offscreen from a series, sized for export."""
+def chart_widget(app, kind: str, series: Series, bars: dict | None = None):
+    """A chart built offscreen from a series, sized for export. `app` is the running
+    QApplication (passed in: this module never builds one, so gui.app need not be imported
+    here and no import circle forms)."""
     from core.services.prices import ALWAYS
     from gui.charts.concentration_chart import ConcentrationChart
     from gui.charts.price_chart import PriceChart
@@ -42,7 +36,6 @@ def chart_widget(kind: str, series: Series, bars: dict | None = None):
         w.apply_preset("All")
     w.resize(*CHART_SIZE)
     w.show()
-    app = _app()
     for chart in (w.charts() if hasattr(w, "charts") else [w]):
         chart.getPlotItem().vb.updateAutoRange()  # settle the axes before drawing
     for _ in range(3):
@@ -154,15 +147,15 @@ def report_html(snapshot: dict) -> str:
     return "\n".join(parts)
 
 
-def write_pdf(snapshot: dict, histories: dict[str, Series], path: Path, force: bool) -> None:
+def write_pdf(app, snapshot: dict, histories: dict[str, Series], path: Path,
+              force: bool) -> None:  # fmt: skip
     from PySide6.QtCore import QMarginsF, QUrl
     from PySide6.QtGui import QPageLayout, QPageSize, QPdfWriter, QTextDocument
 
-    app = _app()
     doc = QTextDocument()
     for name, series in histories.items():
         for kind in ("value", "concentration"):
-            widget = chart_widget(kind, series)
+            widget = chart_widget(app, kind, series)
             image = widget.grab().toImage()
             doc.addResource(QTextDocument.ResourceType.ImageResource,
                             QUrl(f"chart://{kind}/{html.escape(name)}"), image)  # fmt: skip
@@ -187,12 +180,11 @@ def write_pdf(snapshot: dict, histories: dict[str, Series], path: Path, force: b
     write_verified(path, write, force)
 
 
-def export(args, ctx, snapshot: dict, histories: dict[str, Series]) -> None:
-    """The `stakewatch export` handler for pdf, png and svg."""
-    _app()
+def export(app, args, ctx, snapshot: dict, histories: dict[str, Series]) -> None:
+    """The `stakewatch export` handler for pdf, png and svg, in the QApplication given."""
     path = Path(args.out)
     if args.format == "pdf":
-        write_pdf(snapshot, histories, path, args.force)
+        write_pdf(app, snapshot, histories, path, args.force)
         return
     series = next(iter(histories.values()))
     bars = None
@@ -200,7 +192,7 @@ def export(args, ctx, snapshot: dict, histories: dict[str, Series]) -> None:
         from core.services.prices import ALWAYS
 
         bars = {t: ctx.prices.cached_bars(t, None, args.as_of) for t in ALWAYS}
-    widget = chart_widget(args.chart, series, bars)
+    widget = chart_widget(app, args.chart, series, bars)
     try:
         save_chart(widget, path, args.format, args.force)
     finally:

@@ -48,12 +48,15 @@ class SnapshotActions:
         def done(result) -> None:
             snap, history = result
             if fmt in ("pdf", "png", "svg"):  # Qt draws these, on this thread
+                from PySide6.QtWidgets import QApplication
+
                 from gui import export
 
+                app = QApplication.instance()
                 if fmt == "pdf":
-                    export.write_pdf(snap, history, path, force=True)
+                    export.write_pdf(app, snap, history, path, force=True)
                 else:
-                    widget = export.chart_widget("value", history[portfolio.name])
+                    widget = export.chart_widget(app, "value", history[portfolio.name])
                     export.save_chart(widget, path, fmt, force=True)
                     widget.close()
             self.statusBar().showMessage(f"Exported {path}")

@@ -52,6 +52,48 @@ def test_gui_reaches_neither_storage_nor_the_network_nor_parsers():
     assert offenders("gui", banned) == []
 
 
+def gui_import_graph() -> dict[str, set[str]]:
+    """gui module -> the gui modules it imports anywhere (lazy imports in functions too)."""
+    graph: dict[str, set[str]] = {}
+    for path in (ROOT / "gui").rglob("*.py"):
+        module = ".".join(path.relative_to(ROOT).with_suffix("").parts).removesuffix(".__init__")
+        found = set()
+        tree = ast.parse(path.read_text(), str(path))
+        typing_only = {id(n) for block in ast.walk(tree) if isinstance(block, ast.If)
+                       and getattr(block.test, "id", "") == "TYPE_CHECKING"
+                       for n in ast.walk(block)}  # fmt: skip  (never run: no circle)
+        for node in ast.walk(tree):
+            if id(node) in typing_only:
+                continue
+            if isinstance(node, ast.Import):
+                found.update(a.name for a in node.names if a.name.startswith("gui."))
+            elif isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
+                if node.module == "gui":
+                    found.update(f"gui.{a.name}" for a in node.names)
+                elif node.module.startswith("gui."):
+                    found.add(node.module)
+        graph[module] = found - {module}
+    return graph
+
+
+def test_the_gui_has_no_import_circle():
+    """e.g. app -> main_window -> snapshot_actions -> export -> app: export is handed the
+    application it needs instead of importing the module that builds it."""
+    graph = gui_import_graph()
+    circles = []
+
+    def visit(node: str, path: list[str]) -> None:
+        for nxt in sorted(graph.get(node, ())):
+            if nxt == path[0]:
+                circles.append(" -> ".join([*path, nxt]))
+            elif nxt not in path and len(path) < 12:
+                visit(nxt, [*path, nxt])
+
+    for start in sorted(graph):
+        visit(start, [start])
+    assert circles == []
+
+
 def test_only_the_yahoo_provider_imports_yfinance_or_pandas():
     assert offenders("core", ("yfinance", "pandas"), allowed_under="core/prices/yahoo.py") == []
 
