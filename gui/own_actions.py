@@ -27,22 +27,27 @@ class OwnPortfolioActions:
         return True
 
     def new_portfolio(self) -> None:
-        from PySide6.QtWidgets import QInputDialog
+        from PySide6.QtWidgets import QInputDialog, QLineEdit
 
         from core.services.own import HoldingError
         from gui.own_commands import CreatePortfolio
 
-        name, ok = QInputDialog.getText(self, "New portfolio", "Name of your portfolio:")
-        if not ok:
-            return
-        name = name.strip()
-        try:
-            self.ctx.own.check_name(name)
-            if any(p.name.lower() == name.lower() for p in self.ctx.queries.portfolios()):
-                raise HoldingError({"name": f"a portfolio named {name!r} exists"})
-        except HoldingError as exc:
-            QMessageBox.warning(self, "New portfolio", str(exc))
-            return
+        # A bad name asks again, with the name as typed and why it was refused.
+        label, name = "Name of your portfolio:", ""
+        while True:
+            name, ok = QInputDialog.getText(self, "New portfolio", label,
+                                            QLineEdit.EchoMode.Normal, name)  # fmt: skip
+            if not ok:
+                return
+            name = name.strip()
+            try:
+                self.ctx.own.check_name(name)
+                if any(p.name.lower() == name.lower() for p in self.ctx.queries.portfolios()):
+                    raise HoldingError({"name": f"a portfolio named {name!r} exists"})
+            except HoldingError as exc:
+                label = f"{exc}\n\nName of your portfolio:"
+                continue
+            break
         self._undoable(CreatePortfolio(self.ctx.own, name, lambda: self._own_changed(name)))
 
     def rename_portfolio(self) -> None:
@@ -87,9 +92,14 @@ class OwnPortfolioActions:
 
         assert self.portfolio is not None
         own, name = self.ctx.own, self.portfolio.name
+
+        def changed(select: str | None = None) -> None:
+            self._own_changed(select)
+            self.holdings.show_statement(day)  # the table shows the date just written
+
         return self._undoable(StatementEdit(
             f"set {raw.ticker.upper()} in {name} as of {day}", own, name, [day],
-            lambda: own.add(name, raw), self._own_changed,
+            lambda: own.add(name, raw), changed,
         ))  # fmt: skip
 
     def _on_shares_edited(self, ticker: str, text: str) -> None:

@@ -7,46 +7,61 @@ from pathlib import Path
 
 from PySide6.QtWidgets import QFileDialog, QMessageBox
 
-EXPORT_FILTER = ("JSON snapshot (*.json);;CSV positions (*.csv);;Excel workbook (*.xlsx);;"
-                 "PDF report (*.pdf);;PNG chart (*.png);;SVG chart (*.svg)")
-
 
 class SnapshotActions:
     """Needs the window's ctx, portfolio, status bar and _start_task."""
 
     def choose_export(self) -> None:
+        """The export dialog: portfolio or all, as-of date, format, chart; then write."""
+        from PySide6.QtWidgets import QDialog
+
+        from gui.dialogs.export_dialog import ExportDialog
+
         if self.portfolio is None:
             return
-        suggested = f"{self.portfolio.name}.json"
-        path, _ = QFileDialog.getSaveFileName(self, "Export snapshot", suggested, EXPORT_FILTER)
-        if path:
-            self.export_snapshot(Path(path))
+        names = [p.name for p in self._portfolios]
+        dialog = ExportDialog(names, self.portfolio.name, Path.home(), self)
+        if dialog.exec() != QDialog.DialogCode.Accepted:
+            return
+        c = dialog.choice()
+        if c.path.exists() and QMessageBox.question(
+                self, "Export", f"{c.path.name} exists. Replace it?") != \
+                QMessageBox.StandardButton.Yes:  # fmt: skip
+            return
+        self.export_snapshot(c.path, c.portfolios, c.as_of, c.chart)
 
-    def export_snapshot(self, path: Path) -> None:
-        """The file dialog already asked before replacing a file: written with force."""
+    def export_snapshot(self, path: Path, names: list[str] | None = None, as_of=None,
+                        chart: str = "value") -> None:  # fmt: skip
+        """Write the snapshot of `names` (default: the portfolio shown) as of a date
+        (default: today at the latest prices). Asked before: an existing file is replaced."""
         fmt = path.suffix.lower().lstrip(".")
         if fmt not in ("json", "csv", "xlsx", "pdf", "png", "svg") or self.portfolio is None:
             QMessageBox.warning(self, "Export", "Choose a file ending in .json, .csv, .xlsx, "
                                 f".pdf, .png or .svg (not '{path.name}').")  # fmt: skip
             return
-        snapshots, portfolio = self.ctx.snapshots, self.portfolio
-        live = not self.ctx.settings.offline
+        by_name = {p.name: p for p in self._portfolios}
+        books = [by_name[n] for n in names if n in by_name] if names else [self.portfolio]
+        snapshots, prices = self.ctx.snapshots, self.ctx.prices
+        live = not self.ctx.settings.offline and as_of is None
 
         def build():
             from core.services import exporters
+            from core.services.prices import ALWAYS
 
-            snap = snapshots.build([portfolio], None, live=live)
-            history = {portfolio.name: snapshots.history(portfolio, None)}
+            snap = snapshots.build(books, as_of, live=live)
+            history = {b.name: snapshots.history(b, as_of) for b in books}
+            bars = ({t: prices.cached_bars(t, None, as_of) for t in ALWAYS}
+                    if chart == "prices" else None)  # fmt: skip
             if fmt == "json":
                 exporters.write_json(snap, path, force=True)
             elif fmt == "csv":
                 exporters.write_csv(snap, path, force=True)
             elif fmt == "xlsx":
                 exporters.write_xlsx(snap, history, path, force=True)
-            return snap, history
+            return snap, history, bars
 
         def done(result) -> None:
-            snap, history = result
+            snap, history, bars = result
             if fmt in ("pdf", "png", "svg"):  # Qt draws these, on this thread
                 from PySide6.QtWidgets import QApplication
 
@@ -56,7 +71,7 @@ class SnapshotActions:
                 if fmt == "pdf":
                     export.write_pdf(app, snap, history, path, force=True)
                 else:
-                    widget = export.chart_widget(app, "value", history[portfolio.name])
+                    widget = export.chart_widget(app, chart, history[books[0].name], bars)
                     export.save_chart(widget, path, fmt, force=True)
                     widget.close()
             self.statusBar().showMessage(f"Exported {path}")

@@ -20,6 +20,11 @@ from core.services.own import PreviewLine
 from gui import theme
 
 
+def _numeric(text: str) -> bool:
+    return bool(text) and text.replace(",", "").replace(".", "").replace("%", "").replace(
+        "$", "").lstrip("+-").isdigit()  # fmt: skip
+
+
 def _table(headers: list[str], rows: list[list[str]]) -> QTableWidget:
     t = QTableWidget(len(rows), len(headers))
     t.setHorizontalHeaderLabels(headers)
@@ -27,7 +32,10 @@ def _table(headers: list[str], rows: list[list[str]]) -> QTableWidget:
     t.verticalHeader().setVisible(False)
     for i, row in enumerate(rows):
         for j, text in enumerate(row):
-            t.setItem(i, j, QTableWidgetItem(text))
+            item = QTableWidgetItem(text)
+            if _numeric(text):  # numbers right-aligned, as everywhere
+                item.setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+            t.setItem(i, j, item)
     t.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
     t.horizontalHeader().setStretchLastSection(True)
     return t

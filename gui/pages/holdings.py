@@ -141,6 +141,8 @@ class HoldingsPage(QWidget):
         bar.addWidget(self.period_box)
         bar.addSpacing(12)
         bar.addWidget(self.filter, 1)
+        self.count = QLabel()
+        bar.addWidget(self.count)
         layout = QVBoxLayout(self)
         layout.addLayout(bar)
         layout.addWidget(self.summary)
@@ -156,6 +158,8 @@ class HoldingsPage(QWidget):
 
         self.period_box.currentIndexChanged.connect(self._on_period_changed)
         self.filter.textChanged.connect(self.proxy.setFilterFixedString)
+        self.filter.textChanged.connect(self._show_count)
+        self.model.modelReset.connect(self._show_count)
         self.model.ticker_edited.connect(self._on_ticker_edited)
 
     # -- loading --------------------------------------------------------------------------
@@ -178,6 +182,12 @@ class HoldingsPage(QWidget):
 
     def select_period(self, period: dt.date) -> None:
         self.period_box.setCurrentIndex(self.period_box.findData(period.isoformat()))
+
+    def show_statement(self, day: dt.date) -> None:
+        """Select the statement of `day` if there is one (after an edit dated that day)."""
+        index = self.period_box.findData(day.isoformat())
+        if index >= 0 and index != self.period_box.currentIndex():
+            self.period_box.setCurrentIndex(index)
 
     def _on_period_changed(self, _index: int) -> None:
         self.reload()
@@ -237,6 +247,14 @@ class HoldingsPage(QWidget):
                          "double-click the ticker to enter one</span>")  # fmt: skip
         self.summary.setText(" · ".join(parts))
         self.summary.setToolTip(f"Total as filed: {money_long(total)}")
+
+    def _show_count(self, *_args) -> None:
+        """With a filter: "5 of 8 shown", or "No matches"."""
+        if not self.filter.text():
+            self.count.setText("")
+            return
+        shown, total = self.proxy.rowCount(), self.model.rowCount()
+        self.count.setText(f"{shown} of {total} shown" if shown else "No matches")
 
     # -- editing and copying --------------------------------------------------------------
     def _on_ticker_edited(self, cusip: str, old: str | None, new: str) -> None:
