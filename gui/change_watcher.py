@@ -120,6 +120,10 @@ class ChangeWatcher(QObject):
         actions = [w.import_action, w.settings_action, w.new_portfolio_action,
                    w.rename_portfolio_action, w.delete_portfolio_action, w.add_holding_action,
                    w.import_holdings_action, w.undo_action, w.redo_action, w.refresh_action]
+        sync = getattr(w, "sync_actions", None)  # EDGAR sync writes filings and follows
+        actions += [getattr(sync, n) for n in ("check_action", "follow_action",
+                                               "unfollow_action", "map_action")
+                    if hasattr(sync, n)]  # fmt: skip
         for action in actions:
             action.setEnabled(False)
             # The window re-enables some after tasks and on portfolio changes: not here.

@@ -98,6 +98,8 @@ class Database:
         self._writer = self.engine.execution_options(**{tx.BEGIN_OPTION: "IMMEDIATE"})
         self._sessions = sessionmaker(self._writer, expire_on_commit=False)
         self._readers = sessionmaker(self.engine, expire_on_commit=False)
+        self._try_writers = sessionmaker(self.engine.execution_options(**{tx.BEGIN_OPTION: "TRY"}),
+                                         expire_on_commit=False)  # fmt: skip
 
     @property
     def reading(self) -> ReadingDatabase:
@@ -114,8 +116,9 @@ class Database:
         self.notice.notify = callback
 
     def prefer_reads_on_this_thread(self) -> None:
-        """Sessions opened on this thread read unless they ask `write=True`: the GUI thread
-        must never queue behind another process's long write just to show something."""
+        """Sessions opened on this thread (the GUI's) never queue behind another writer:
+        they take the write lock if it is free at once, else they only read (a write in
+        them then fails at once with one clear line instead of freezing the window)."""
         self._threads.reader = True
 
     @contextmanager
@@ -123,9 +126,12 @@ class Database:
         """One transaction. A write session (the default) takes the write lock first
         (SQLite BEGIN IMMEDIATE), so what it reads stays true until it commits; a read
         session (`write=False`) never waits for writers."""
-        if write is None:
-            write = not getattr(self._threads, "reader", False)
-        factory = self._sessions if write and not self.read_only else self._readers
+        if self.read_only or write is False:
+            factory = self._readers
+        elif write is None and getattr(self._threads, "reader", False):
+            factory = self._try_writers
+        else:
+            factory = self._sessions
         try:
             with factory() as s, s.begin():
                 yield s

@@ -144,7 +144,17 @@ def configure_sqlite(engine: Engine, busy_timeout: float, notice: WaitNotice) ->
 
     @event.listens_for(engine, "begin")
     def _begin(conn: Connection) -> None:
-        if conn.get_execution_options().get(BEGIN_OPTION) != "IMMEDIATE":
+        mode = conn.get_execution_options().get(BEGIN_OPTION)
+        if mode == "TRY":  # the GUI thread: the write lock if free, else read at once
+            conn.exec_driver_sql("PRAGMA busy_timeout = 0")
+            try:
+                conn.exec_driver_sql("BEGIN IMMEDIATE")
+            except OperationalError:
+                conn.exec_driver_sql("BEGIN")
+            finally:
+                conn.exec_driver_sql(f"PRAGMA busy_timeout = {first_ms}")
+            return
+        if mode != "IMMEDIATE":
             conn.exec_driver_sql("BEGIN")
             return
         try:
