@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
-from collections.abc import Callable
+from collections.abc import Callable, Generator
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
@@ -28,6 +28,8 @@ INTEGER_DIGITS = 16
 MAXIMUM = Decimal(10) ** INTEGER_DIGITS
 QUANTUM = Decimal(1).scaleb(-PLACES)
 NOTE_LIMIT = 1000  # characters
+PROGRESS_EVERY = 2000  # CSV lines checked between progress reports
+QUOTE_BATCH = 100  # unknown tickers asked of the price provider at once
 
 
 class HoldingError(InvalidRequestError):
@@ -54,6 +56,15 @@ class PreviewLine:
     raw: dict[str, str]
     holding: CheckedHolding | None
     errors: dict[str, str]
+
+
+@dataclass(frozen=True, slots=True)
+class CsvProgress:
+    """How far the check of a holdings CSV has come (the window shows it)."""
+
+    path: Path
+    fraction: float  # 0..1 of the file's lines
+    rows: int  # lines checked
 
 
 @dataclass(frozen=True, slots=True)
@@ -273,34 +284,45 @@ class OwnPortfolios:
     # -- CSV --------------------------------------------------------------------------------
     def preview_csv(self, path: Path) -> list[PreviewLine]:
         """Every line checked; nothing stored. Columns: ticker, shares, date, cost, note."""
+        return _run(self.preview_csv_steps(path))
+
+    def preview_csv_steps(self, path: Path) -> Generator[CsvProgress, None, list[PreviewLine]]:
+        """`preview_csv` as a generator: yields CsvProgress every few thousand lines."""
+        path = Path(path)
         try:
-            text = read_input(Path(path)).decode("utf-8-sig")
+            text = read_input(path).decode("utf-8-sig")
         except InputFileError as exc:
             raise InvalidRequestError(str(exc)) from None
         except UnicodeDecodeError as exc:
             raise InvalidRequestError(f"{path}: not UTF-8 text ({exc.reason})") from None
+        total = max(1, text.count("\n"))
         reader = csv.DictReader(text.splitlines())
         lines = []
         known = self.known()
+        today = utc_now().date()
         try:
             names = {(n or "").strip().lower(): n for n in reader.fieldnames or []}
             missing = [c for c in ("ticker", "shares", "date") if c not in names]
             if missing:
-                raise InvalidRequestError(f"{Path(path).name} has no {', '.join(missing)} column")
+                raise InvalidRequestError(f"{path.name} has no {', '.join(missing)} column")
+            columns = [(k, names.get(k)) for k in ("ticker", "shares", "date", "cost", "note")]
+            raws = []
             for row in reader:
-                number = reader.line_num
-                raw = {k: (row.get(names[k]) or "") if k in names else ""
-                       for k in ("ticker", "shares", "date", "cost", "note")}  # fmt: skip
-                if not any(v.strip() for v in raw.values()):
-                    continue
-                try:
-                    h = self.check(HoldingInput(**raw), known=known)
-                    lines.append(PreviewLine(number, raw, h, {}))
-                except HoldingError as exc:
-                    lines.append(PreviewLine(number, raw, None, exc.fields))
+                raw = {k: (row.get(n) or "") if n else "" for k, n in columns}
+                if any(v.strip() for v in raw.values()):
+                    raws.append((reader.line_num, raw))
         except csv.Error as exc:  # a field past csv's own limit (128 KiB), a stray quote
-            raise InvalidRequestError(f"{Path(path).name} line {reader.line_num}: {exc} "
+            raise InvalidRequestError(f"{path.name} line {reader.line_num}: {exc} "
                                       f"(notes are limited to {NOTE_LIMIT:,} characters)") from None
+        self._ask_provider({raw["ticker"] for _, raw in raws}, known)
+        for i, (number, raw) in enumerate(raws, 1):
+            try:
+                h = self.check(HoldingInput(**raw), today=today, known=known)
+                lines.append(PreviewLine(number, raw, h, {}))
+            except HoldingError as exc:
+                lines.append(PreviewLine(number, raw, None, exc.fields))
+            if i % PROGRESS_EVERY == 0:
+                yield CsvProgress(path, number / total, i)
         seen: dict[tuple, int] = {}
         for i, ln in enumerate(lines):
             if ln.holding:
@@ -311,6 +333,32 @@ class OwnPortfolios:
                 else:
                     seen[key] = ln.line
         return lines
+
+    def _ask_provider(self, symbols: set[str], known: _Known) -> None:
+        """Online, ask the price provider about every ticker no company has, in batches of
+        QUOTE_BATCH, before the lines are checked (not one request per ticker)."""
+        if not self.online():
+            return
+        unknown = sorted(
+            tk for tk in (s.strip().upper() for s in symbols)
+            if tk and not _looks_like_cusip(tk) and TICKER.match(tk)
+            and tk not in known.by_ticker and tk not in known.asked
+        )  # fmt: skip
+        for start in range(0, len(unknown), QUOTE_BATCH):
+            batch = unknown[start : start + QUOTE_BATCH]
+            answer = self.prices.provider.quotes(batch)
+            for tk in batch:
+                known.asked[tk] = (tk in answer.quotes, answer.failed.get(tk, "").lower())
+
+    def store_lines(self, portfolio: str, lines: list[PreviewLine]) -> int:
+        """Store previewed lines (all good) in one transaction; returns how many."""
+        p = self._own(portfolio)
+        holdings = [ln.holding for ln in lines if ln.holding is not None]
+        if len(holdings) != len(lines):
+            raise InvalidRequestError("some lines are not valid; nothing imported")
+        with self.db.session() as s:
+            OwnStore(s).put_many(p, holdings)
+        return len(holdings)
 
     def import_csv(self, path: Path, portfolio: str) -> int:
         """All lines or none, in one transaction."""
@@ -324,11 +372,7 @@ class OwnPortfolios:
             raise InvalidRequestError(f"{len(bad)} bad line(s), nothing imported: {shown}")
         if not lines:
             raise InvalidRequestError(f"{Path(path).name} has no holdings")
-        with self.db.session() as s:
-            store = OwnStore(s)
-            for ln in sorted(lines, key=lambda ln: ln.holding.date):  # type: ignore[union-attr]
-                store.put(p, ln.holding)  # type: ignore[arg-type]
-        return len(lines)
+        return self.store_lines(p.name, lines)
 
     # -- analysis ---------------------------------------------------------------------------
     def pnl(self, portfolio: str, statement: dt.date | None = None) -> list[Pnl]:
@@ -406,6 +450,9 @@ def _decimal(text: str | None, field: str, errors: dict[str, str]) -> Decimal | 
         errors[field] = (f"{_shown(text)} is too large "
                          f"({INTEGER_DIGITS} digits before the point at most)")
         return None
+    point = s.find(".")
+    if "e" not in s and "E" not in s and (point < 0 or len(s) - point - 1 <= PLACES):
+        return value  # at most 8 places as written: nothing to round (the common case)
     exact = value.quantize(QUANTUM)  # trailing zeros past the 8th place are harmless
     if exact != value:
         errors[field] = f"{_shown(text)} has more than {PLACES} decimal places"
@@ -417,3 +464,12 @@ def _shown(text: str | None, limit: int = 40) -> str:
     """A value quoted in a message, cut short: a megabyte pasted in stays out of errors."""
     r = repr(text or "")
     return r if len(r) <= limit else r[: limit - 4] + "...'"
+
+
+def _run(gen: Generator[object, None, list[PreviewLine]]) -> list[PreviewLine]:
+    """Drive a progress generator to its end and return what it returns."""
+    while True:
+        try:
+            next(gen)
+        except StopIteration as stop:
+            return stop.value

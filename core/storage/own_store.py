@@ -5,12 +5,30 @@ from __future__ import annotations
 import datetime as dt
 from decimal import Decimal
 
-from sqlalchemy import delete, func, insert, select
+from sqlalchemy import bindparam, delete, func, insert, select, update
 from sqlalchemy.orm import Session
 
 from core.domain.own import CheckedHolding, OwnHolding
 from core.domain.positions import PortfolioRef
 from core.storage import schema as t
+
+_HOLDINGS = t.OwnHolding.__table__
+_COPIED = ("ticker", "cusip", "shares", "cost_per_share", "note", "verified")
+_SET = ("cusip", "shares", "cost_per_share", "note", "verified", "modified_at")
+_NEW = ("statement_id", "ticker", *_SET, "created_at")
+_UPDATE_SQL = (f"UPDATE own_holdings SET {', '.join(f'{n} = ?' for n in _SET)} "
+               "WHERE id = ?")  # fmt: skip
+_INSERT_SQL = f"INSERT INTO own_holdings ({', '.join(_NEW)}) VALUES ({', '.join('?' * len(_NEW))})"
+
+
+def _same(value):
+    return value
+
+
+def _binder(column, dialect):
+    """The column's own conversion of a value for the driver (the ORM would apply it)."""
+    process = column.type.dialect_impl(dialect).bind_processor(dialect)
+    return process or _same
 
 
 def _holding(h: t.OwnHolding, day: dt.date) -> OwnHolding:
@@ -96,14 +114,53 @@ class OwnStore:
         st = t.OwnStatement(portfolio_id=portfolio.id, as_of=day)
         self.s.add(st)
         self.s.flush()
-        if before is not None:
-            for h in self.s.scalars(select(t.OwnHolding).where(t.OwnHolding.statement_id
-                                                               == before.id)):  # fmt: skip
-                self.s.add(t.OwnHolding(statement_id=st.id, ticker=h.ticker, cusip=h.cusip,
-                                        shares=h.shares, cost_per_share=h.cost_per_share,
-                                        note=h.note, verified=h.verified))  # fmt: skip
-            self.s.flush()
+        if before is not None:  # one INSERT ... SELECT: a statement may hold thousands
+            c = _HOLDINGS.c
+            now = bindparam("now", t.utcnow(), type_=c.created_at.type)
+            self.s.execute(insert(_HOLDINGS).from_select(
+                ["statement_id", *_COPIED, "created_at", "modified_at"],
+                select(bindparam("st", st.id, type_=c.statement_id.type),
+                       *(c[name] for name in _COPIED), now, now)
+                .where(c.statement_id == before.id)))  # fmt: skip
         return st
+
+    def put_many(self, portfolio: PortfolioRef, holdings: list[CheckedHolding]) -> None:
+        """`put` for many holdings (one per ticker and date) at once: statement by
+        statement in date order, each made as `put` makes it, then one UPDATE for the
+        tickers it holds already and one INSERT for the rest (a CSV of 100,000 lines)."""
+        by_day: dict[dt.date, list[CheckedHolding]] = {}
+        for h in holdings:
+            by_day.setdefault(h.date, []).append(h)
+        c = _HOLDINGS.c
+        conn = self.s.connection()
+        raw = conn.dialect.name == "sqlite"  # tuples straight to the driver, values bound once
+        shares, stamp, flag = (_binder(c[name], conn.dialect) if raw else _same
+                               for name in ("shares", "modified_at", "verified"))  # fmt: skip
+        for day in sorted(by_day):
+            st = self._statement(portfolio, day)
+            held = {ticker: row_id for ticker, row_id in
+                    self.s.execute(select(c.ticker, c.id).where(c.statement_id == st.id))}
+            now = stamp(t.utcnow())
+            changed, new = [], []
+            for h in by_day[day]:
+                values = (h.cusip, shares(h.shares),
+                          shares(h.cost) if h.cost is not None else None, h.note,
+                          flag(h.verified), now)  # fmt: skip
+                if h.ticker in held:
+                    changed.append((*values, held[h.ticker]))
+                else:
+                    new.append((st.id, h.ticker, *values, now))
+            if raw:
+                if changed:
+                    conn.exec_driver_sql(_UPDATE_SQL, changed)
+                if new:
+                    conn.exec_driver_sql(_INSERT_SQL, new)
+                continue
+            if changed:
+                self.s.execute(update(_HOLDINGS).where(c.id == bindparam("row_id")),
+                               [dict(zip((*_SET, "row_id"), v, strict=True)) for v in changed])
+            if new:
+                self.s.execute(insert(_HOLDINGS), [dict(zip(_NEW, v, strict=True)) for v in new])
 
     def put(self, portfolio: PortfolioRef, h: CheckedHolding) -> int:
         """Set the ticker's holding in the statement of h.date (added or replaced)."""
