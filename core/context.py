@@ -40,6 +40,9 @@ class AppContext:
     provider: PriceProvider
     backup: Path | None = None
     seeded: SeedReport | None = None
+    # Where live ticks stream from: Yahoo's streamer with the network provider; none with
+    # a provider given (tests and demos set a local one) or offline.
+    stream_url: str | None = None
     _importer: object = None
     _analytics: object = None
 
@@ -75,10 +78,14 @@ class AppContext:
             settings = replace(settings, offline=offline or settings.offline)
         if deadline is not None:
             settings = replace(settings, deadline=deadline)
+        stream_url = None
         if settings.offline:
             provider = OfflineProvider()
         elif provider is None:
             provider = network_provider(settings)
+            from core.prices.stream import YAHOO_STREAM
+
+            stream_url = YAHOO_STREAM
         queries = PortfolioQueries(db.reading)  # readers never queue behind writers
         prices = PriceRefresher(db, provider)
         return cls(
@@ -90,6 +97,7 @@ class AppContext:
             provider=provider,
             backup=backup,
             seeded=seeded,
+            stream_url=stream_url,
         )
 
     @property
@@ -100,6 +108,14 @@ class AppContext:
 
             self._analytics = Analytics(self.db.reading, self.queries, self.prices)
         return self._analytics
+
+    def quote_stream(self, on_quote, on_state):
+        """Live ticks for the window (None offline or without a stream): see QuoteStream."""
+        if self.settings.offline or not self.stream_url:
+            return None
+        from core.prices.stream import QuoteStream
+
+        return QuoteStream(self.stream_url, on_quote, on_state)
 
     @property
     def positions(self):

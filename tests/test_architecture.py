@@ -95,7 +95,16 @@ def test_the_gui_has_no_import_circle():
 
 
 def test_only_the_yahoo_provider_imports_yfinance_or_pandas():
-    assert offenders("core", ("yfinance", "pandas"), allowed_under="core/prices/yahoo.py") == []
+    assert offenders("core", ("yfinance", "pandas"), allowed_under="core/prices/yahoo.py") == [
+        "core/prices/stream.py: yfinance"]  # the live stream, below
+
+
+def test_only_the_yahoo_provider_and_the_stream_import_yfinance():
+    """The stream is yfinance's WebSocket; it needs neither pandas nor anything else."""
+    allowed = ("core/prices/yahoo.py", "core/prices/stream.py")
+    found = [o for o in offenders("core", ("yfinance",)) if not o.startswith(allowed)]
+    assert found == []
+    assert [o for o in offenders("core", ("pandas",)) if not o.startswith(allowed[0])] == []
 
 
 def test_only_core_edgar_and_openfigi_open_network_connections():
