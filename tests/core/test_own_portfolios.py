@@ -121,6 +121,34 @@ def test_csv_preview_marks_bad_lines_and_imports_all_or_nothing(own, tmp_path):
     assert len(own.holdings("Mine")) == 2
 
 
+def test_csv_of_many_dates_builds_statements_like_single_adds(own, provider, tmp_path):
+    add(own, "INTC", "7", "2025-01-02", cost=None)  # stands before the file's first date
+    f = tmp_path / "h.csv"
+    f.write_text("ticker,shares,date,cost,note\nCRWV,100,2025-03-31,40,a\nAAPL,3,2025-03-31,,\n"
+                 "MSFT,2,2025-03-31,,\nCRWV,150,2025-06-30,41.5,b\nzzzq,1,2025-06-30,,\n"
+                 "INTC,9,2025-02-01,,\n")  # fmt: skip
+    lines = own.preview_csv(f)
+    assert [ln.line for ln in lines if ln.errors] == [6]  # ZZZQ: unknown to the provider
+    # Tickers no company has were asked of the provider once, together.
+    assert [c[1] for c in provider.calls if c[0] == "quotes"] == [("AAPL", "MSFT", "ZZZQ")]
+    f.write_text(f.read_text().replace("zzzq,1,2025-06-30,,\n", ""))
+    assert own.import_csv(f, "Mine") == 5
+    rows = [(h.statement_date.isoformat(), h.ticker, h.shares, h.cost_per_share,
+             h.note, h.verified) for _, h in own.holdings("Mine")]  # fmt: skip
+    assert rows == [
+        ("2025-01-02", "INTC", Decimal("7"), None, None, True),
+        ("2025-02-01", "INTC", Decimal("9"), None, None, True),
+        ("2025-03-31", "AAPL", Decimal("3"), None, None, True),
+        ("2025-03-31", "CRWV", Decimal("100"), Decimal("40"), "a", True),
+        ("2025-03-31", "INTC", Decimal("9"), None, None, True),  # carried from 2025-02-01
+        ("2025-03-31", "MSFT", Decimal("2"), None, None, False),  # no network: unverified
+        ("2025-06-30", "AAPL", Decimal("3"), None, None, True),
+        ("2025-06-30", "CRWV", Decimal("150"), Decimal("41.5"), "b", True),
+        ("2025-06-30", "INTC", Decimal("9"), None, None, True),
+        ("2025-06-30", "MSFT", Decimal("2"), None, None, False),
+    ]
+
+
 def test_pnl_against_cost(own, ctx):
     import_csv(ctx.db, DATA / "prices" / "CRWV_head.csv", "CRWV")
     add(own, "CRWV", "100", "2025-04-01", "40")
