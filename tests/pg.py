@@ -47,8 +47,9 @@ def _free_port() -> int:
 class Cluster:
     """initdb + pg_ctl start; `url(name)` for a database created with `create()`."""
 
-    def __init__(self, bin_dir: Path) -> None:
+    def __init__(self, bin_dir: Path, durable: bool = False) -> None:
         self.bin = bin_dir
+        self.durable = durable  # True: the server's defaults (fsync on), for benchmarks
         self.root = Path(tempfile.mkdtemp(prefix="stakewatch-pg-"))
         self.data = self.root / "data"
         self.socket_dir = self.root / "socket"
@@ -73,9 +74,9 @@ class Cluster:
                 os.chown(p, pw.pw_uid, pw.pw_gid)
         self._run("initdb", "-D", str(self.data), "-U", self.user, "-A", "trust",
                   "-E", "UTF8", "--no-sync")  # fmt: skip
-        # Test speed over durability: this cluster lives for one test session.
-        opts = (f"-k {self.socket_dir} -p {self.port} -c listen_addresses='' -c fsync=off "
-                "-c synchronous_commit=off -c full_page_writes=off -c max_connections=200")
+        opts = f"-k {self.socket_dir} -p {self.port} -c listen_addresses='' -c max_connections=200"
+        if not self.durable:  # test speed over durability: this cluster lives for one session
+            opts += " -c fsync=off -c synchronous_commit=off -c full_page_writes=off"
         self._run("pg_ctl", "-D", str(self.data), "-o", opts, "-l", str(self.root / "log"),
                   "-w", "-t", "60", "start")  # fmt: skip
 
