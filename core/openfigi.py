@@ -58,18 +58,26 @@ class OpenFigiClient:
     """POST /v3/mapping in batches that respect the key's limits; answers per CUSIP."""
 
     def __init__(self, api_key: str | None = None, *, url: str | None = None,
-                 timeout: float = 30.0) -> None:  # fmt: skip
+                 timeout: float = 30.0, retries: int = 4) -> None:  # fmt: skip
         self.url = (url or openfigi_url()).rstrip("/")
         self.api_key = (api_key or "").strip() or None
         self.batch_size, limiter = WITH_KEY if self.api_key else ANONYMOUS
         headers = {"User-Agent": f"Stakewatch/{stakewatch_version()}"}
         if self.api_key:
             headers["X-OPENFIGI-APIKEY"] = self.api_key
-        self.http = HttpClient(headers, limiter, timeout=timeout)
+        self.http = HttpClient(headers, limiter, timeout=timeout, retries=retries)
 
     @property
     def requests(self) -> int:
         return self.http.requests
+
+    @property
+    def retries(self) -> int:
+        return self.http.retries
+
+    @retries.setter
+    def retries(self, value: int) -> None:
+        self.http.retries = value
 
     def map_cusips(
         self, cusips: Iterable[str], deadline: Deadline,

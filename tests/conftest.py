@@ -23,6 +23,29 @@ def _isolated_data_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     return d
 
 
+@pytest.fixture(scope="session")
+def _refusing_port():
+    """A local port that is bound but never listens: a connection to it is refused at once."""
+    import socket
+
+    s = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    s.bind(("127.0.0.1", 0))
+    yield s.getsockname()[1]
+    s.close()
+
+
+REMOTE_HOST_ENVS = ("STAKEWATCH_SEC_DATA_URL", "STAKEWATCH_SEC_ARCHIVES_URL",
+                    "STAKEWATCH_OPENFIGI_URL")  # fmt: skip
+
+
+@pytest.fixture(autouse=True)
+def _no_remote_services(_refusing_port: int, monkeypatch: pytest.MonkeyPatch) -> None:
+    """No test reaches EDGAR or OpenFIGI (an import maps CUSIPs online): their hosts point at
+    a refusing local port unless a test serves them itself (tests/fake_sec.py)."""
+    for name in REMOTE_HOST_ENVS:
+        monkeypatch.setenv(name, f"http://127.0.0.1:{_refusing_port}")
+
+
 @pytest.fixture
 def db_file(tmp_path: Path) -> Path:
     return tmp_path / "stakewatch.sqlite3"

@@ -5,10 +5,20 @@ from __future__ import annotations
 
 import datetime as dt
 import sys
+from dataclasses import replace
 from pathlib import Path
 from typing import TextIO
 
-from core.cli.common import EXIT_BAD_INPUT, EXIT_OK, date_arg, money, pct, print_json, table
+from core.cli.common import (
+    EXIT_BAD_INPUT,
+    EXIT_OK,
+    date_arg,
+    money,
+    pct,
+    print_json,
+    seconds_arg,
+    table,
+)
 from core.domain.filings import FilingSummary, issuer_label
 from core.domain.positions import Holdings
 
@@ -107,8 +117,34 @@ def cmd_import(ctx, args, out: TextIO) -> int:
             continue
         if show_progress:
             print(file=sys.stderr)
+        mapping = None
+        if not args.no_map and not report.already_present:
+            mapping = _map_imported(ctx, report, show_progress)
+        if mapping is not None:  # the list of unmapped CUSIPs as it stands after mapping
+            report = replace(report, unmapped_cusips=tuple(
+                c for c in report.unmapped_cusips if c not in mapping.mapped))
         _print_import(report, out)
+        if mapping is not None:
+            print(f"  {mapping.line()}", file=out)
+    # A mapping that could not be done does not change the exit code: the import stands.
     return EXIT_BAD_INPUT if failed else EXIT_OK
+
+
+def _map_imported(ctx, report, show_progress: bool):
+    """After the import committed: its CUSIPs without a ticker, through OpenFIGI."""
+    from core.services.import_mapping import map_after_import
+
+    gen = map_after_import(ctx.mapper, report.unmapped_cusips, offline=ctx.settings.offline,
+                           deadline=ctx.settings.deadline)  # fmt: skip
+    try:
+        while True:
+            p = next(gen)
+            if show_progress:
+                print(f"\rOpenFIGI: {p.done}/{p.total}", end="", file=sys.stderr)
+    except StopIteration as stop:
+        if show_progress:
+            print(file=sys.stderr)
+        return stop.value
 
 
 def _print_import(r, out: TextIO) -> None:
@@ -241,7 +277,9 @@ def register(sub) -> None:
         "(<accession>.txt or .nc), a folder or .zip holding primary_doc.xml and the "
         "information table, or a lone information-table XML (then give --cik, --period and "
         "--filed). Each filing is stored whole or not at all; one already imported is left "
-        "as it is.",
+        "as it is. Then, online, the filing's CUSIPs without a ticker are mapped through "
+        "OpenFIGI (tickers you typed are kept); if that cannot be done, one line says why "
+        "and the import still stands (exit 0).",
     )
     p.add_argument("paths", nargs="+", metavar="PATH", type=Path)
     p.add_argument("--cik", help="filer CIK (lone information tables)")
@@ -250,6 +288,12 @@ def register(sub) -> None:
     p.add_argument("--filed", type=date_arg,
                    help="filing date, YYYY-MM-DD (decides the value unit)")
     p.add_argument("--accession", help="accession number, e.g. 0001045810-24-000021")
+    p.add_argument("--offline", action="store_true",
+                   help="send nothing: leave new CUSIPs unmapped")
+    p.add_argument("--no-map", action="store_true",
+                   help="do not map new CUSIPs to tickers (OpenFIGI) after importing")
+    p.add_argument("--deadline", type=seconds_arg, metavar="SECONDS",
+                   help="give up mapping after this long (default: the deadline setting)")
     p.set_defaults(func=cmd_import)
 
     p = sub.add_parser("portfolios", help="list portfolios",

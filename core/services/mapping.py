@@ -38,6 +38,8 @@ class MappingReport:
     unmapped: dict[str, str] = field(default_factory=dict)  # cusip -> reason
     error: str | None = None  # the service could not be reached: nothing was changed
     requests: int = 0
+    # Only with keep_partial: CUSIPs not asked because of `error` (answers before it stored)
+    not_asked: tuple[str, ...] = ()
 
 
 def utcnow() -> dt.datetime:
@@ -60,14 +62,21 @@ class CusipMapper:
 
     def map_unmapped(
         self, portfolio_ids: Iterable[int] | None = None, *, retry: bool = True,
-        deadline: Deadline | None = None,
+        deadline: Deadline | None = None, only: Iterable[str] | None = None,
+        keep_partial: bool = False, retries: int | None = None,
     ) -> Generator[MapProgress, None, MappingReport]:  # fmt: skip
-        """Ask OpenFIGI about every CUSIP without a ticker (held in those portfolios), then
-        store all answers in one transaction; if any batch fails, store none."""
+        """Ask OpenFIGI about every CUSIP without a ticker (held in those portfolios, and
+        among `only` if given), then store all answers in one transaction; if any batch
+        fails, store none, or with `keep_partial` the answers of the batches before it."""
         cusips = self.unmapped(portfolio_ids, retry=retry)
+        if only is not None:
+            wanted = set(only)
+            cusips = [c for c in cusips if c in wanted]
         if not cusips:
             return MappingReport(0)
         figi = self.figi_factory()
+        if retries is not None:
+            figi.retries = retries
         deadline = deadline or Deadline(None)
         done: list[int] = []
         answers = []
@@ -79,7 +88,16 @@ class CusipMapper:
                 done.append(len(answers))
                 yield MapProgress(len(answers), len(cusips))
         except HttpError as exc:
-            return MappingReport(len(cusips), error=f"OpenFIGI: {exc}", requests=figi.requests)
+            if not keep_partial:
+                return MappingReport(len(cusips), error=f"OpenFIGI: {exc}",
+                                     requests=figi.requests)  # fmt: skip
+            asked = {m.cusip for m in answers}
+            stored = self._store(cusips, answers, figi.requests) if answers else None
+            return MappingReport(
+                len(cusips), stored.mapped if stored else {}, stored.unmapped if stored else {},
+                error=f"OpenFIGI: {exc}", requests=figi.requests,
+                not_asked=tuple(c for c in cusips if c not in asked),
+            )  # fmt: skip
         return self._store(cusips, answers, figi.requests)
 
     def _store(self, cusips, answers, requests: int) -> MappingReport:

@@ -78,12 +78,12 @@ def test_filings_and_portfolios(db_url):
 
 
 def test_import_prints_the_summary(db_url):
-    rc, out = cli(db_url, "import-13f", str(F13 / "0001894188-23-000007.txt"))
+    rc, out = cli(db_url, "import-13f", str(F13 / "0001894188-23-000007.txt"), "--offline")
     assert rc == 0
     assert "LTS One Management LP (CIK 0001894188)" in out
     assert "rows:       14" in out and "$454,926,000" in out
     assert "unmapped:   14 CUSIP(s)" in out
-    rc, out = cli(db_url, "import-13f", str(F13 / "0001894188-23-000007.txt"))
+    rc, out = cli(db_url, "import-13f", str(F13 / "0001894188-23-000007.txt"), "--offline")
     assert rc == 0 and "already imported; nothing changed" in out
     rc, out = cli(db_url, "holdings", "--portfolio", "LTS One Management LP", "--json")
     assert json.loads(out)["total_value"] == 454_926_000
@@ -91,7 +91,8 @@ def test_import_prints_the_summary(db_url):
 
 def test_lone_table_through_the_cli(db_url):
     rc, out = cli(db_url, "import-13f", str(F13 / "infotable_255_rows.xml"), "--cik", "42",
-                  "--name", "Answer Capital", "--period", "2024-03-31", "--filed", "2024-05-10")
+                  "--name", "Answer Capital", "--period", "2024-03-31", "--filed", "2024-05-10",
+                  "--offline")
     assert rc == 0 and "rows:       255" in out and "$350,153,407" in out
 
 
@@ -119,7 +120,7 @@ def test_bad_input_is_one_error_line_and_exit_2(db_url, capsys, argv, message):
 
 def test_a_bad_file_among_good_ones_fails_alone(db_url, capsys):
     rc, out = cli(db_url, "import-13f", str(F13 / "Sample_13F-NT.xml"),
-                  str(F13 / "0001951757-25-000093.nc"))  # fmt: skip
+                  str(F13 / "0001951757-25-000093.nc"), "--offline")  # fmt: skip
     assert rc == 2
     assert "ACORN CREEK CAPITAL LLC" in out
     assert capsys.readouterr().err.count("error:") == 1
