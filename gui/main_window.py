@@ -34,6 +34,7 @@ from gui import theme
 from gui.change_watcher import ChangeWatcher
 from gui.dialogs.import_details import ImportDetailsDialog
 from gui.dialogs.settings_dialog import SettingsDialog
+from gui.live_quotes import LiveQuotes
 from gui.own_actions import OwnPortfolioActions
 from gui.pages.companies import CompaniesPage
 from gui.pages.dashboard import DashboardPage
@@ -96,12 +97,14 @@ class MainWindow(OwnPortfolioActions, SnapshotActions, QMainWindow):
         self._build_toolbar()
         self._build_status_bar()
         self.sync_actions = SyncActions(self)  # EDGAR: check, follow, map; the banner
+        self._to_map: set[str] = set()  # imported CUSIPs without a ticker, mapped after
         self.holdings.tickers_changed.connect(self._reload_pages)
         self.holdings.model.shares_edited.connect(self._on_shares_edited)
         self.position_nav = PositionNavigator(self)  # one position in depth, and back
 
         self.quote_timer = QTimer(self)
         self.quote_timer.timeout.connect(self._on_quote_timer)
+        self.live = LiveQuotes(self)  # streamed ticks in the tiles; polling if it fails
         self._apply_settings()
         self._restore()
         self.reload_portfolios()
@@ -345,6 +348,7 @@ class MainWindow(OwnPortfolioActions, SnapshotActions, QMainWindow):
             self._set_quotes(shown)
 
     def _set_quotes(self, shown: list[PriceNow]) -> None:
+        shown = self.live.merge(shown)  # never over a newer streamed tick
         offline = self.ctx.settings.offline
         self.quotes.set_prices(shown, utc_now(), offline)
         self.dashboard.set_quotes(shown, offline)
@@ -368,7 +372,8 @@ class MainWindow(OwnPortfolioActions, SnapshotActions, QMainWindow):
         self._live_quotes += 1
         self._set_quotes(shown)
         stamp = f"{utc_now():%H:%M:%S} UTC"
-        self.last_refresh.setText(f"quotes {stamp}")
+        if self.live.state != "live":  # while streaming, the label says so
+            self.last_refresh.setText(f"quotes {stamp}")
         failed = [f"{p.ticker}: {p.reason}" for p in shown if p.source != "live" and p.reason]
         if failed:
             self.statusBar().showMessage(f"Quotes at {stamp}; not live: " + "; ".join(failed))
@@ -423,8 +428,12 @@ class MainWindow(OwnPortfolioActions, SnapshotActions, QMainWindow):
                     f"${r.total_value_usd:,} ({r.form_type}"
                     + (f", {r.amendment_type}" if r.amendment_type else "") + ")")  # fmt: skip
             if r.unmapped_cusips:
-                text += (f"\n{len(r.unmapped_cusips)} CUSIP(s) have no ticker yet (enter them "
-                         "in the holdings table).")  # fmt: skip
+                text += (f"\n{len(r.unmapped_cusips)} CUSIP(s) have no ticker yet: "
+                         + ("the status bar says what OpenFIGI finds for them."
+                            if not self.ctx.settings.offline else
+                            "offline, so not looked up (enter them in the holdings table).")
+                         )  # fmt: skip
+                self._to_map.update(r.unmapped_cusips)
             for w in r.warnings:
                 text += f"\nWarning: {w}"
         self.statusBar().showMessage(text.splitlines()[0])
@@ -436,6 +445,9 @@ class MainWindow(OwnPortfolioActions, SnapshotActions, QMainWindow):
                 self.portfolio_box.setCurrentIndex(index)
         if rest:
             self.import_paths(rest)
+        else:  # the last file is in: its new CUSIPs (and the earlier files') to OpenFIGI
+            cusips, self._to_map = sorted(self._to_map), set()
+            self.sync_actions.map_after_import(cusips)
 
     def dragEnterEvent(self, event) -> None:
         if event.mimeData().hasUrls():
@@ -533,6 +545,7 @@ class MainWindow(OwnPortfolioActions, SnapshotActions, QMainWindow):
             self.last_refresh.setText("offline")
         else:
             self.quote_timer.start()
+        self.live.follow_settings()
 
     def _about(self) -> None:
         from gui.about import show_about  # version and the bundled data's provenance
@@ -566,6 +579,7 @@ class MainWindow(OwnPortfolioActions, SnapshotActions, QMainWindow):
     def closeEvent(self, event: QCloseEvent) -> None:
         self.save_state()
         self.quote_timer.stop()
+        self.live.stop()
         self.ctx.provider.close()  # a hung request ends now, not at its deadline
         self.runner.shutdown(5000)
         super().closeEvent(event)

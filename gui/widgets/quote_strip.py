@@ -13,6 +13,7 @@ from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QVBoxLayout, QWidget
 from core.domain.market import is_stale
 from core.services.prices import PriceNow
 from gui import theme
+from gui.widgets.sparkline import Sparkline
 
 FRESH = dt.timedelta(days=1)  # a change older than this is not "today's"
 
@@ -47,11 +48,16 @@ class QuoteTile(QFrame):
             font = self.label.font()
             font.setPointSizeF(font.pointSizeF() * 1.5)
             self.label.setFont(font)
-        layout = QVBoxLayout(self)
+        self.spark = Sparkline()
+        text = QVBoxLayout()
+        text.setContentsMargins(0, 0, 0, 0)
+        text.setSpacing(0)
+        text.addWidget(self.label)
+        text.addWidget(self.when)
+        layout = QHBoxLayout(self)
         layout.setContentsMargins(8, 1, 8, 1)
-        layout.setSpacing(0)
-        layout.addWidget(self.label)
-        layout.addWidget(self.when)
+        layout.addLayout(text)
+        layout.addWidget(self.spark)
         self.set_price(None, dt.datetime.now(dt.UTC), offline=False)
 
     def text(self) -> str:
@@ -76,7 +82,9 @@ class QuoteTile(QFrame):
                 parts.append(f"{p.change_pct:+.2f}%")
         self.label.setText(" ".join(parts))
         if p.source == "live" and current:
-            when = f"live · {p.quote_time:%H:%M} UTC" if p.quote_time else "live"
+            state = f" · {p.detail.lower()}" if p.detail in ("PRE", "POST", "CLOSED") else ""
+            stamp = f"{p.quote_time:%H:%M:%S} UTC" if p.quote_time else ""
+            when = f"live{state} · {stamp}"
         else:
             stamp = f"{p.quote_time:%b %d %H:%M}" if p.quote_time else "unknown time"
             when = f"as of {stamp} · {p.source}" + ("" if current else " · last session")

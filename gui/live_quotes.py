@@ -1,0 +1,125 @@
+"""The window's live ticks: core's QuoteStream started and stopped with the settings, its
+ticks carried to the GUI thread by a signal and shown in the quote tiles at most FLUSH_MS
+apart (nothing else repaints), its state in the status bar; when the stream gives up the
+window's quote timer polls again. A composed object the window owns, not a mixin."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QObject, QTimer, Signal
+
+from core.domain.prices import Quote
+from core.services.prices import ALWAYS, PriceNow, utc_now
+
+FLUSH_MS = 250  # tiles change at most four times a second, however fast ticks come
+
+
+class _Bridge(QObject):
+    """Emitted on the stream's thread; Qt queues them to the GUI thread."""
+
+    quote = Signal(object)
+    state = Signal(str, str)
+
+
+class LiveQuotes:
+    """Needs the window's ctx, quotes (the tile strip), quote_timer, last_refresh,
+    statusBar and holdings page."""
+
+    def __init__(self, window) -> None:
+        self.w = window
+        self.stream = None
+        self.state = "off"
+        self.latest: dict[str, Quote] = {}
+        self._dirty: set[str] = set()
+        self.bridge = _Bridge()
+        self.bridge.quote.connect(self._on_quote)
+        self.bridge.state.connect(self._on_state)
+        self.flush_timer = QTimer(window)
+        self.flush_timer.setInterval(FLUSH_MS)
+        self.flush_timer.timeout.connect(self.flush)
+        window.holdings.model.modelReset.connect(self._subscribe_on_screen)
+
+    # -- start, stop ----------------------------------------------------------------------
+    def follow_settings(self) -> None:
+        """Stream unless offline (or without a stream); stop when offline."""
+        if self.w.ctx.settings.offline:
+            self.stop()
+            return
+        if self.stream is None:
+            self.stream = self.w.ctx.quote_stream(self.bridge.quote.emit, self.bridge.state.emit)
+            if self.stream is not None:
+                self.stream.start(self.tickers_on_screen())
+                self.flush_timer.start()
+        if self.state == "live":
+            self.w.quote_timer.stop()
+
+    def stop(self) -> None:
+        if self.stream is not None:
+            self.stream.stop()
+            self.stream = None
+        self.flush_timer.stop()
+        self.state = "off"
+
+    def tickers_on_screen(self) -> list[str]:
+        model = self.w.holdings.model
+        held = {model.row_at(i).position.ticker for i in range(model.rowCount())}
+        return sorted(set(ALWAYS) | {t for t in held if t})
+
+    def _subscribe_on_screen(self) -> None:
+        if self.stream is not None:
+            self.stream.subscribe(self.tickers_on_screen())
+
+    # -- ticks ----------------------------------------------------------------------------
+    def _on_quote(self, q: Quote) -> None:
+        old = self.latest.get(q.ticker)
+        if old is None or q.quote_time >= old.quote_time:
+            self.latest[q.ticker] = q
+            self._dirty.add(q.ticker)
+
+    def price_now(self, q: Quote) -> PriceNow:
+        now = utc_now()
+        return PriceNow(q.ticker, q.price, q.previous_close, q.currency, q.quote_time,
+                        max(0.0, (now - q.quote_time).total_seconds()), "live",
+                        q.market_state or "")  # fmt: skip
+
+    def flush(self) -> None:
+        """The tiles of tickers that ticked since the last flush, and nothing else."""
+        if not self._dirty:
+            return
+        tiles, now = self.w.quotes.tiles, utc_now()
+        for ticker in sorted(self._dirty):
+            tile = tiles.get(ticker)
+            if tile is None:
+                continue
+            q = self.latest[ticker]
+            tile.set_price(self.price_now(q), now, offline=False)
+            tile.spark.add(q.quote_time.timestamp(), q.price, q.previous_close)
+        self._dirty.clear()
+
+    def merge(self, shown: list[PriceNow]) -> list[PriceNow]:
+        """A polled or cached answer, with any newer streamed tick in its place."""
+        out = []
+        for p in shown:
+            q = self.latest.get(p.ticker)
+            newer = q is not None and (p.quote_time is None or q.quote_time > p.quote_time)
+            out.append(self.price_now(q) if newer else p)
+        return out
+
+    # -- state ----------------------------------------------------------------------------
+    def _on_state(self, state: str, detail: str) -> None:
+        self.state = state
+        w = self.w
+        if state == "live":
+            w.quote_timer.stop()  # the stream brings the quotes now
+            w.last_refresh.setText("quotes: live stream")
+        elif state == "retrying":
+            w.last_refresh.setText("quotes: stream reconnecting")
+            w.last_refresh.setToolTip(detail)
+        elif state == "failed":
+            self.stream = None
+            self.flush_timer.stop()
+            if not w.ctx.settings.offline:
+                w.quote_timer.start()
+            w.last_refresh.setText("quotes: polling")
+            w.statusBar().showMessage(
+                f"Live stream failed ({detail}); polling every "
+                f"{w.ctx.settings.quote_interval} s instead.")  # fmt: skip
