@@ -128,27 +128,36 @@ class OwnPortfolioActions:
         if path:
             self.import_holdings_csv(Path(path))
 
-    def import_holdings_csv(self, path: Path, confirm=None) -> bool:
-        from core.services.queries import InvalidRequestError
+    def import_holdings_csv(self, path: Path, confirm=None) -> None:
+        """Check every line on a worker (progress in the status bar), then show the
+        preview; the lines it shows are what is stored, in one transaction, undoably.
+        `confirm(dialog) -> bool` stands in for the dialog's own answer (tests)."""
+        if self.portfolio is None or self.portfolio.kind != "own":
+            return
+        if self._task is not None:
+            self.statusBar().showMessage("Busy: wait for the running job or cancel it.")
+            return
+        own, name = self.ctx.own, self.portfolio.name
+        self._start_task("holdings-csv", lambda: own.preview_csv_steps(path),
+                         f"Checking {path.name}",
+                         lambda lines: self._on_csv_checked(path, name, lines, confirm))
+
+    def _on_csv_checked(self, path: Path, name: str, lines, confirm) -> None:
         from gui.dialogs.own_dialogs import CsvPreviewDialog
         from gui.own_commands import StatementEdit
 
-        if self.portfolio is None or self.portfolio.kind != "own":
-            return False
-        own, name = self.ctx.own, self.portfolio.name
-        try:
-            lines = own.preview_csv(path)
-        except InvalidRequestError as exc:
-            QMessageBox.warning(self, "Import holdings", str(exc))
-            return False
+        good = sum(1 for ln in lines if ln.holding)
+        self.statusBar().showMessage(f"{path.name}: {good:,} of {len(lines):,} lines valid.")
         dialog = CsvPreviewDialog(path.name, lines, self)
         accepted = confirm(dialog) if confirm else dialog.exec() == QDialog.DialogCode.Accepted
         if not accepted:
-            return False
+            return
+        own = self.ctx.own
         days = [ln.holding.date for ln in lines if ln.holding]
-        return self._undoable(StatementEdit(f"import {path.name}", own, name, days,
-                                            lambda: own.import_csv(path, name),
-                                            self._own_changed))  # fmt: skip
+        if self._undoable(StatementEdit(f"import {path.name}", own, name, days,
+                                        lambda: own.store_lines(name, lines),
+                                        self._own_changed)):  # fmt: skip
+            self.statusBar().showMessage(f"Imported {good:,} holding(s) from {path.name}.")
 
     def compare(self):
         from gui.dialogs.own_dialogs import CompareDialog

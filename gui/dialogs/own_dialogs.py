@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, Qt
 from PySide6.QtGui import QColor
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -10,6 +10,7 @@ from PySide6.QtWidgets import (
     QDialogButtonBox,
     QHeaderView,
     QLabel,
+    QTableView,
     QTableWidget,
     QTableWidgetItem,
     QVBoxLayout,
@@ -72,8 +73,50 @@ class CompareDialog(QDialog):
         layout.addWidget(buttons)
 
 
+class CsvPreviewModel(QAbstractTableModel):
+    """The previewed lines as a table, made on demand: a CSV may have 100,000 lines."""
+
+    HEADERS = ("Line", "Ticker", "Shares", "Date", "Cost", "Check")
+
+    def __init__(self, lines: list[PreviewLine], parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.lines = lines
+        colours = theme.colours()
+        self._bad, self._good = QColor(colours.row_bad), QColor(colours.row_good)
+
+    def rowCount(self, parent=QModelIndex()) -> int:  # noqa: B008 (Qt's signature)
+        return 0 if parent.isValid() else len(self.lines)
+
+    def columnCount(self, parent=QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self.HEADERS)
+
+    def headerData(self, section, orientation, role=Qt.ItemDataRole.DisplayRole):
+        if role == Qt.ItemDataRole.DisplayRole and orientation == Qt.Orientation.Horizontal:
+            return self.HEADERS[section]
+        return None
+
+    def data(self, index, role=Qt.ItemDataRole.DisplayRole):
+        ln = self.lines[index.row()]
+        if role == Qt.ItemDataRole.BackgroundRole:
+            return self._bad if ln.errors else self._good
+        if role == Qt.ItemDataRole.DisplayRole:
+            return self._text(ln, index.column())
+        if role == Qt.ItemDataRole.TextAlignmentRole and _numeric(self._text(ln, index.column())):
+            return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        return None
+
+    @staticmethod
+    def _text(ln: PreviewLine, column: int) -> str:
+        if column == 0:
+            return str(ln.line)
+        if column == 5:
+            return "; ".join(f"{k}: {v}" for k, v in ln.errors.items()) or "ok"
+        return ln.raw[("ticker", "shares", "date", "cost")[column - 1]]
+
+
 class CsvPreviewDialog(QDialog):
-    """Each line with its checks; Import is possible only when every line is good."""
+    """Each line with its checks, bad lines first; Import is possible only when every line
+    is good."""
 
     def __init__(self, name: str, lines: list[PreviewLine], parent: QWidget | None = None):
         super().__init__(parent)
@@ -82,19 +125,19 @@ class CsvPreviewDialog(QDialog):
         bad = [ln for ln in lines if ln.errors]
         error = theme.colours().error
         self.summary = QLabel(
-            f"{len(lines)} holding(s); " + (f"<span style='color:{error}'><b>{len(bad)} bad "
-            "line(s)</b>: fix the file, nothing will be imported</span>" if bad
+            f"{len(lines):,} holding(s); " + (f"<span style='color:{error}'><b>{len(bad):,} bad "
+            "line(s)</b> (listed first): fix the file, nothing will be imported</span>" if bad
             else "all good: import them all in one step (undoable)")
         )  # fmt: skip
-        rows = [[str(ln.line), ln.raw["ticker"], ln.raw["shares"], ln.raw["date"],
-                 ln.raw["cost"], "; ".join(f"{k}: {v}" for k, v in ln.errors.items()) or "ok"]
-                for ln in lines]  # fmt: skip
-        self.table = _table(["Line", "Ticker", "Shares", "Date", "Cost", "Check"], rows)
-        colours = theme.colours()
-        for i, ln in enumerate(lines):
-            colour = QColor(colours.row_bad if ln.errors else colours.row_good)
-            for j in range(6):
-                self.table.item(i, j).setBackground(colour)
+        self.model = CsvPreviewModel(bad + [ln for ln in lines if not ln.errors], self)
+        self.table = QTableView()
+        self.table.setModel(self.model)
+        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.table.verticalHeader().setVisible(False)
+        header = self.table.horizontalHeader()
+        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        header.setResizeContentsPrecision(500)  # widths from the first rows, not all 100,000
+        header.setStretchLastSection(True)
         self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Cancel)
         self.import_button = self.buttons.addButton("Import",
                                                     QDialogButtonBox.ButtonRole.AcceptRole)

@@ -93,17 +93,55 @@ def test_csv_preview_then_import_and_undo(qtbot, make_window, gctx, tmp_path, me
     seen = []
 
     def look(dialog):
-        seen.append((dialog.import_button.isEnabled(), dialog.table.item(1, 5).text()))
+        model = dialog.table.model()
+        seen.append((dialog.import_button.isEnabled(), model.rowCount(),
+                     model.index(0, 0).data(), model.index(0, 5).data()))  # fmt: skip
         return False
 
-    assert not w.import_holdings_csv(bad, confirm=look)
-    assert seen == [(False, "shares: 'zero' is not a number")]
+    w.import_holdings_csv(bad, confirm=look)  # checked on a worker, then previewed
+    qtbot.waitUntil(lambda: bool(seen))
+    assert seen == [(False, 2, "3", "shares: 'zero' is not a number")]  # bad lines first
+    assert held(gctx) == []
     good = tmp_path / "good.csv"
     good.write_text("ticker,shares,date,cost\nCRWV,10,2025-05-01,40\nNVDA,3,2025-05-01,\n")
-    assert w.import_holdings_csv(good, confirm=lambda d: d.import_button.isEnabled())
+    w.import_holdings_csv(good, confirm=lambda d: d.import_button.isEnabled())
+    qtbot.waitUntil(lambda: held(gctx) != [])
     assert held(gctx) == [("2025-05-01", "CRWV", "10"), ("2025-05-01", "NVDA", "3")]
+    assert "Imported 2 holding(s) from good.csv" in w.statusBar().currentMessage()
     w.undo_action.trigger()
     assert held(gctx) == []
+
+
+def test_a_long_csv_is_checked_with_progress(qtbot, make_window, gctx, tmp_path):
+    gctx.own.create("Mine")
+    w = make_window(gctx)
+    w.portfolio_box.setCurrentText("Mine")
+    first = dt.date(2010, 1, 1)
+    f = tmp_path / "long.csv"
+    f.write_text("ticker,shares,date\n" + "".join(
+        f"{tk},{i + 1},{first + dt.timedelta(days=i)}\n"
+        for i in range(2500) for tk in ("CRWV", "NVDA")))  # fmt: skip
+    progress, shown, bars = [], [], []
+    w.runner.task_started.connect(lambda task: task.progressed.connect(progress.append))
+    w.runner.task_started.connect(lambda task: task.progressed.connect(
+        lambda _p: bars.append((not w.progress.isHidden(), w.progress.value()))))
+
+    def look(dialog):
+        dialog.show()
+        qtbot.waitExposed(dialog)
+        dialog.grab().save(str(tmp_path / "preview.png"))
+        shown.append((dialog.model.rowCount(), dialog.import_button.isEnabled(),
+                      dialog.summary.text()))  # fmt: skip
+        return False
+
+    w.import_holdings_csv(f, confirm=look)
+    qtbot.waitUntil(lambda: bool(shown), timeout=30_000)
+    assert [p.rows for p in progress] == [2000, 4000]
+    assert all(0 < p.fraction < 1 for p in progress) and progress[0].path == f
+    assert bars and all(visible and 0 < value < 100 for visible, value in bars)
+    assert shown == [(5000, True, "5,000 holding(s); all good: import them all in one step "
+                      "(undoable)")]  # fmt: skip
+    assert w.progress.isHidden() and held(gctx) == []  # cancelled: nothing stored
 
 
 def test_compare_with_nvidia(qtbot, make_window, gctx):
