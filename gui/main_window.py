@@ -97,6 +97,7 @@ class MainWindow(OwnPortfolioActions, SnapshotActions, QMainWindow):
         self._build_toolbar()
         self._build_status_bar()
         self.sync_actions = SyncActions(self)  # EDGAR: check, follow, map; the banner
+        self._to_map: set[str] = set()  # imported CUSIPs without a ticker, mapped after
         self.holdings.tickers_changed.connect(self._reload_pages)
         self.holdings.model.shares_edited.connect(self._on_shares_edited)
         self.position_nav = PositionNavigator(self)  # one position in depth, and back
@@ -427,8 +428,12 @@ class MainWindow(OwnPortfolioActions, SnapshotActions, QMainWindow):
                     f"${r.total_value_usd:,} ({r.form_type}"
                     + (f", {r.amendment_type}" if r.amendment_type else "") + ")")  # fmt: skip
             if r.unmapped_cusips:
-                text += (f"\n{len(r.unmapped_cusips)} CUSIP(s) have no ticker yet (enter them "
-                         "in the holdings table).")  # fmt: skip
+                text += (f"\n{len(r.unmapped_cusips)} CUSIP(s) have no ticker yet: "
+                         + ("the status bar says what OpenFIGI finds for them."
+                            if not self.ctx.settings.offline else
+                            "offline, so not looked up (enter them in the holdings table).")
+                         )  # fmt: skip
+                self._to_map.update(r.unmapped_cusips)
             for w in r.warnings:
                 text += f"\nWarning: {w}"
         self.statusBar().showMessage(text.splitlines()[0])
@@ -440,6 +445,9 @@ class MainWindow(OwnPortfolioActions, SnapshotActions, QMainWindow):
                 self.portfolio_box.setCurrentIndex(index)
         if rest:
             self.import_paths(rest)
+        else:  # the last file is in: its new CUSIPs (and the earlier files') to OpenFIGI
+            cusips, self._to_map = sorted(self._to_map), set()
+            self.sync_actions.map_after_import(cusips)
 
     def dragEnterEvent(self, event) -> None:
         if event.mimeData().hasUrls():

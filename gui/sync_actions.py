@@ -12,6 +12,7 @@ from PySide6.QtWidgets import QDialog, QMessageBox, QSystemTrayIcon, QToolButton
 
 from core.domain.following import staleness
 from core.services.following import Following, NewFiling, new_filings
+from core.services.import_mapping import map_after_import
 from core.services.settings import SettingsStore
 from gui.dialogs.follow_dialog import FollowDialog
 from gui.dialogs.sec_contact_dialog import SecContactDialog
@@ -230,6 +231,28 @@ class SyncActions(QObject):
             return (yield from mapper.map_unmapped(None, retry=True))
 
         self._start("map", work, "Mapping CUSIPs (OpenFIGI)", self._on_mapped)
+
+    def map_after_import(self, cusips) -> None:
+        """After imports committed: their CUSIPs without a ticker, through OpenFIGI when
+        online; what was found, or why nothing was asked, goes on the status bar."""
+        if not cusips or self.w._task is not None:
+            return
+        mapper, settings, wanted = self.ctx.mapper, self.ctx.settings, list(cusips)
+
+        def work():
+            return (yield from map_after_import(mapper, wanted, offline=settings.offline,
+                                                deadline=settings.deadline))  # fmt: skip
+
+        self._start("map", work, "Mapping the new CUSIPs (OpenFIGI)", self._on_import_mapped)
+
+    def _on_import_mapped(self, result) -> None:
+        if result is None:
+            return
+        line = result.line(again="Companies > Map unmapped CUSIPs tries again")
+        self.w.statusBar().showMessage(line[0].upper() + line[1:])
+        if result.mapped:
+            self.w.companies.reload()
+            self.w._reload_pages()
 
     def _on_mapped(self, report) -> None:
         if report.error:

@@ -28,16 +28,16 @@ class ImportMapping:
     not_asked: tuple[str, ...] = ()
     requests: int = 0
 
-    def line(self) -> str:
-        """One line for a terminal or a status bar."""
+    def line(self, again: str = AGAIN) -> str:
+        """One line for a terminal or (with `again` naming the menu entry) a status bar."""
         if self.skipped and not self.mapped and not self.unmapped:
             return (f"tickers: mapping skipped: {self.skipped}; {len(self.not_asked)} CUSIP(s) "
-                    f"stay unmapped ({AGAIN})")  # fmt: skip
+                    f"stay unmapped ({again})")  # fmt: skip
         text = f"tickers: {len(self.mapped)} of {self.asked} CUSIP(s) mapped (OpenFIGI)"
         if self.unmapped:
             text += f", {len(self.unmapped)} unmapped with the reason (see the Companies page)"
         if self.skipped:
-            text += f"; {len(self.not_asked)} not asked: {self.skipped} ({AGAIN})"
+            text += f"; {len(self.not_asked)} not asked: {self.skipped} ({again})"
         return text
 
 
