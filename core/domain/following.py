@@ -40,6 +40,19 @@ class Stake:
 
 
 @dataclass(frozen=True, slots=True)
+class PositionStake:
+    """A position's share of its issuer (shares / shares outstanding), with where the count
+    came from; or, when unknown, why (never guessed)."""
+
+    value: float | None  # fraction of the issuer's shares outstanding
+    shares: int | float = 0
+    shares_outstanding: int | None = None
+    as_of: dt.date | None = None  # the date the issuer reported the count for
+    source: str | None = None  # e.g. "EDGAR XBRL company facts, ... (CIK 1769628)"
+    reason: str | None = None  # why `value` is None
+
+
+@dataclass(frozen=True, slots=True)
 class MappingInfo:
     """Where a CUSIP's ticker came from, when, and why it is still unmapped if it is."""
 

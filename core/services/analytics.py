@@ -9,9 +9,11 @@ from dataclasses import dataclass
 import numpy as np
 
 from core.domain import analytics as an
+from core.domain.following import PositionStake
 from core.domain.positions import Holdings, PortfolioRef, Position
 from core.services.prices import ALWAYS, PriceNow, PriceRefresher, utc_now
 from core.services.queries import InvalidRequestError, NotFoundError, PortfolioQueries
+from core.services.stakes import SOLD_OUT, issuer_facts, stake_of
 from core.storage.database import Database
 from core.storage.price_store import PriceStore
 
@@ -74,6 +76,7 @@ class HoldingRow:
     shares_change: float
     price: PriceNow | None  # the best price known now (None: no ticker)
     value_now: float | None  # shares (split-adjusted since the period) x price now
+    stake: PositionStake | None = None  # of the issuer (13F books), or why it is unknown
 
 
 class Analytics:
@@ -170,6 +173,9 @@ class Analytics:
         now = {p.ticker: p for p in self.prices.prices_now(tickers, live=False)}
         with self.db.session() as s:
             splits = PriceStore(s).splits(tickers)
+        # The filer's stake in each issuer; an own book's is not shown (it is negligible).
+        facts = (issuer_facts(self.db, {p.cusip for p in h.positions})
+                 if portfolio.kind == "filer" else None)
         rows = []
         for p in h.positions:
             c = by_key.get(p.key)
@@ -180,14 +186,17 @@ class Analytics:
                     and price.source != "filing"):  # fmt: skip
                 factor = an.split_factor(splits.get(p.ticker or "", []), period)
                 value_now = p.shares * factor * price.price
+            stake = None if facts is None else stake_of(
+                p.shares, facts.get(p.cusip), put_call=p.put_call, share_type=p.share_type)
             rows.append(HoldingRow(p, c.status if c else "NEW",
-                                   c.shares_change if c else p.shares, price, value_now))
+                                   c.shares_change if c else p.shares, price, value_now, stake))
         for c in cs.changes:
             if c.status == "SOLD OUT":
                 gone = Position(c.cusip, c.ticker, c.issuer, "", c.share_type, c.put_call, 0, 0,
                                 0.0 if c.put_call is None else None)  # fmt: skip
                 rows.append(HoldingRow(gone, c.status, c.shares_change, now.get(c.ticker or ""),
-                                       0.0))  # fmt: skip
+                                       0.0, None if facts is None else PositionStake(
+                                           None, 0, reason=SOLD_OUT)))  # fmt: skip
         return rows
 
     def summary(self, portfolio: PortfolioRef, live: bool = True) -> Summary:

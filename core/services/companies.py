@@ -6,6 +6,7 @@ import datetime as dt
 import re
 
 from core.domain.companies import Company, Holding
+from core.domain.following import PositionStake
 from core.services.queries import InvalidRequestError
 from core.storage.database import Database
 from core.storage.repositories import Repository
@@ -51,6 +52,21 @@ class CompanyService:
     def holdings_of(self, cusip: str) -> list[Holding]:
         with self.db.session() as s:
             return Repository(s).holdings_of(cusip)
+
+    def stakes_in(self, cusip: str) -> list[tuple[Holding, PositionStake]]:
+        """Every report holding the company with the filer's stake in it: the report's
+        shares of the security itself (no options) / the issuer's shares outstanding."""
+        from core.services.stakes import stake_of
+        from core.storage.sync_store import SyncStore
+
+        with self.db.session() as s:
+            held = Repository(s).holdings_of(cusip)
+            store = SyncStore(s)
+            shares, facts = store.shares_by_filing(cusip), store.issuer_facts([cusip])
+        return [(h, stake_of(shares[h.accession], facts.get(cusip)) if h.accession in shares
+                 else PositionStake(None, h.shares, reason="options or a principal amount "
+                                    "only: no shares of the company"))
+                for h in held]  # fmt: skip
 
     def set_ticker(self, cusip: str, ticker: str | None) -> str | None:
         """Map (or unmap) a CUSIP's ticker in one transaction; returns the previous one so

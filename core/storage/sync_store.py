@@ -180,6 +180,23 @@ class SyncStore:
             shares_outstanding_date=stake.as_of if stake else None,
         ))  # fmt: skip
 
+    def issuer_facts(self, cusips: Iterable[str]) -> dict[str, tuple]:
+        """cusip -> (ticker, sec_cik, facts_checked_at, shares_outstanding, its date)."""
+        q = (select(t.Company.cusip, t.Company.ticker, t.Company.sec_cik,
+                    t.Company.facts_checked_at, t.Company.shares_outstanding,
+                    t.Company.shares_outstanding_date)
+             .where(t.Company.cusip.in_(set(cusips))))  # fmt: skip
+        return {c: tuple(rest) for c, *rest in self.s.execute(q)}
+
+    def shares_by_filing(self, cusip: str) -> dict[str, int]:
+        """accession -> shares of the security itself (SH, no options) a filing reports."""
+        q = (select(t.Filing.accession, func.sum(t.FilingRow.shares))
+             .join(t.Filing, t.Filing.id == t.FilingRow.filing_id)
+             .where(t.FilingRow.cusip == cusip, t.FilingRow.put_call.is_(None),
+                    func.coalesce(t.FilingRow.share_type, "SH") == "SH")
+             .group_by(t.Filing.accession))  # fmt: skip
+        return {acc: int(n or 0) for acc, n in self.s.execute(q)}
+
     def stakes(self, cusips: Iterable[str]) -> dict[str, Stake]:
         q = (select(t.Company.cusip, t.Company.shares_outstanding,
                     t.Company.shares_outstanding_date)
