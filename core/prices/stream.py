@@ -1,13 +1,16 @@
 """Live ticks pushed by Yahoo's streamer: yfinance's WebSocket (its messages decoded with
-yfinance's own pricing protobuf) on a thread of its own, reconnecting with backoff, handing
-each tick over as a Quote through a plain callback. After repeated failures it gives up and
-says so: the window then polls. Besides yahoo.py, the only module that imports yfinance."""
+yfinance's own pricing protobuf) in a child process, so importing yfinance and pandas and
+decoding never hold the window's interpreter; a thread here reads the child's ticks, hands
+each over as a Quote through a plain callback, and reconnects (a fresh child) with backoff.
+After repeated failures it gives up and says so: the window then polls. Stopping kills the
+child at once. Besides yahoo.py, the only module that imports yfinance (in the child)."""
 
 from __future__ import annotations
 
 import contextlib
 import datetime as dt
 import logging
+import multiprocessing as mp
 import threading
 from collections.abc import Callable, Sequence
 
@@ -36,9 +39,42 @@ def quote_of(message: dict) -> Quote | None:
                  source="stream")  # fmt: skip
 
 
+def _child(url: str, tickers: list[str], conn) -> None:
+    """The child process: connect, subscribe, send ("quote", Quote) per tick; more tickers
+    arrive as ("subscribe", [...]); ("closed", reason) when the link ends, then exit."""
+    import yfinance as yf
+
+    logging.getLogger("yfinance").setLevel(logging.CRITICAL)  # the parent reports, once
+    ws = yf.WebSocket(url=url, verbose=False)
+    try:
+        ws.subscribe(tickers)
+    except Exception as exc:  # refused, unreachable, not a WebSocket
+        conn.send(("closed", str(exc).splitlines()[0][:200] if str(exc) else type(exc).__name__))
+        return
+    conn.send(("live", ""))
+
+    def commands() -> None:
+        with contextlib.suppress(EOFError, OSError):
+            while True:
+                kind, value = conn.recv()
+                if kind == "subscribe":
+                    ws.subscribe(value)
+
+    threading.Thread(target=commands, daemon=True).start()
+
+    def on_message(message: dict) -> None:
+        quote = quote_of(message)
+        if quote is not None:
+            conn.send(("quote", quote))
+
+    ws.listen(on_message)  # returns when the link drops
+    with contextlib.suppress(Exception):
+        conn.send(("closed", "the stream closed"))
+
+
 class QuoteStream:
     """`on_quote(Quote)` per tick and `on_state(state, detail)` on each change, both called
-    on the stream's thread. States: connecting, live, retrying, failed, stopped."""
+    on the stream's reading thread. States: connecting, live, retrying, failed, stopped."""
 
     def __init__(self, url: str, on_quote: Callable[[Quote], None],
                  on_state: Callable[[str, str], None], backoff: Sequence[float] = BACKOFF,
@@ -51,7 +87,9 @@ class QuoteStream:
         self.tickers: set[str] = set()
         self.state = "stopped"
         self.ticks = 0
-        self._ws = None
+        self._mp = mp.get_context("spawn")  # never fork a process that runs Qt threads
+        self._proc = None
+        self._conn = None
         self._lock = threading.Lock()
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
@@ -70,16 +108,16 @@ class QuoteStream:
             return
         self.tickers |= new
         with self._lock:
-            ws = self._ws
-        if ws is not None:
-            # A dropped link fails here: the reconnect subscribes them all.
-            with contextlib.suppress(Exception):
-                ws.subscribe(sorted(new))
+            conn = self._conn
+            if conn is not None:
+                # A dropped link fails here: the next child subscribes them all.
+                with contextlib.suppress(OSError, ValueError):
+                    conn.send(("subscribe", sorted(new)))
 
     def stop(self, timeout: float = 5.0) -> None:
-        """End the stream and its thread (the connection is closed, not waited out)."""
+        """End the stream: the child is killed, not waited out; the thread ends."""
         self._stop.set()
-        self._close()
+        self._kill()
         if self._thread is not None:
             self._thread.join(timeout)
             self._thread = None
@@ -87,45 +125,53 @@ class QuoteStream:
     def running(self) -> bool:
         return self._thread is not None and self._thread.is_alive()
 
-    # -- the stream's thread --------------------------------------------------------------
+    # -- the reading thread ---------------------------------------------------------------
     def _set(self, state: str, detail: str = "") -> None:
         self.state = state
         self.on_state(state, detail)
 
-    def _close(self) -> None:
+    def _kill(self) -> None:
         with self._lock:
-            ws, self._ws = self._ws, None
-        if ws is not None:
-            with contextlib.suppress(Exception):  # a dead link fails to close: it is closed
-                ws.close()
-
-    def _on_message(self, message: dict) -> None:
-        quote = quote_of(message)
-        if quote is not None and quote.ticker in self.tickers:
-            self.ticks += 1
-            self.on_quote(quote)
+            proc, conn, self._proc, self._conn = self._proc, self._conn, None, None
+        if proc is not None and proc.is_alive():
+            proc.kill()
+        if proc is not None:
+            proc.join(5)
+        if conn is not None:
+            conn.close()
 
     def _run(self) -> None:
-        import yfinance as yf
-
-        # yfinance logs each dropped link with a traceback; the state callback says it once.
-        logging.getLogger("yfinance").setLevel(logging.CRITICAL)
         failures = 0
         while not self._stop.is_set():
             self._set("connecting", self.url)
-            reason = "the stream closed"
-            ticks_before = self.ticks
+            reason, ticks_before = "the stream ended", self.ticks
+            here, there = self._mp.Pipe()
+            proc = self._mp.Process(target=_child, args=(self.url, sorted(self.tickers), there),
+                                    name="quote-stream-child", daemon=True)  # fmt: skip
+            with self._lock:
+                self._proc, self._conn = proc, here
+            proc.start()
+            there.close()
             try:
-                ws = yf.WebSocket(url=self.url, verbose=False)
-                with self._lock:
-                    self._ws = ws
-                ws.subscribe(sorted(self.tickers))
-                self._set("live", f"{len(self.tickers)} tickers")
-                ws.listen(self._on_message)  # returns when the link drops
-            except Exception as exc:  # any failure: back off and retry
-                reason = str(exc).splitlines()[0][:200] if str(exc) else type(exc).__name__
+                while not self._stop.is_set():
+                    if not here.poll(0.2):
+                        if not proc.is_alive() and not here.poll(0):
+                            break
+                        continue
+                    kind, value = here.recv()
+                    if kind == "quote":
+                        if value.ticker in self.tickers:
+                            self.ticks += 1
+                            self.on_quote(value)
+                    elif kind == "live":
+                        self._set("live", f"{len(self.tickers)} tickers")
+                    elif kind == "closed":
+                        reason = value or reason
+                        break
+            except (EOFError, OSError):
+                pass  # the child is gone (killed by stop, or crashed): reconnect
             finally:
-                self._close()
+                self._kill()
             if self._stop.is_set():
                 break
             failures = 0 if self.ticks > ticks_before else failures + 1
@@ -136,4 +182,3 @@ class QuoteStream:
             self._set("retrying", f"{reason}; again in {delay:g} s")
             self._stop.wait(delay)
         self._set("stopped")
-
