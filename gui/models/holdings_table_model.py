@@ -1,6 +1,7 @@
 """Holdings of one report as a table: ticker, issuer, class, shares, reported value, weight,
 change since the previous report, and value at the latest price; for own portfolios also
-cost, unrealised gain ($ and %) and the day's change, as core's `pnl` computes them."""
+cost, unrealised gain ($ and %) and the day's change, as core's `pnl` computes them; for
+13F books the filer's stake in each company (core's figure, blank with the reason)."""
 
 from __future__ import annotations
 
@@ -8,19 +9,21 @@ from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelInd
 from PySide6.QtGui import QColor, QFont
 
 from core.domain.filings import issuer_label
+from core.domain.following import PositionStake
 from core.services.analytics import HoldingRow
 from core.services.own import Pnl, PnlTotals
 from gui import theme
 from gui.formatting import money_long, money_short, percent, signed_money
 
 (COL_TICKER, COL_ISSUER, COL_CLASS, COL_SHARES, COL_VALUE, COL_WEIGHT, COL_CHANGE,
- COL_VALUE_NOW, COL_COST, COL_GAIN, COL_GAIN_PCT, COL_DAY) = range(12)  # fmt: skip
+ COL_VALUE_NOW, COL_COST, COL_GAIN, COL_GAIN_PCT, COL_DAY, COL_STAKE) = range(13)  # fmt: skip
 HEADERS = ("Ticker", "Issuer", "Class", "Shares", "Reported value", "Weight", "Change",
-           "Value now", "Cost", "Unrealised gain", "Gain %", "Day's change")  # fmt: skip
+           "Value now", "Cost", "Unrealised gain", "Gain %", "Day's change",
+           "Stake")  # fmt: skip
 PNL_COLUMNS = {COL_COST, COL_GAIN, COL_GAIN_PCT, COL_DAY}  # own portfolios only
 SORT_ROLE = Qt.ItemDataRole.UserRole + 1
 FILTER_ROLE = Qt.ItemDataRole.UserRole + 2
-_RIGHT = {COL_SHARES, COL_VALUE, COL_WEIGHT, COL_VALUE_NOW} | PNL_COLUMNS
+_RIGHT = {COL_SHARES, COL_VALUE, COL_WEIGHT, COL_VALUE_NOW, COL_STAKE} | PNL_COLUMNS
 NUMERIC = _RIGHT
 
 Index = QModelIndex | QPersistentModelIndex
@@ -158,6 +161,8 @@ class HoldingsTableModel(QAbstractTableModel):
             return r.status
         if col == COL_VALUE_NOW:
             return money_short(r.value_now) if r.value_now is not None else ""
+        if col == COL_STAKE:
+            return stake_text(r.stake.value) if r.stake and r.stake.value is not None else ""
         return ""
 
     @staticmethod
@@ -175,6 +180,8 @@ class HoldingsTableModel(QAbstractTableModel):
         p = r.position
         if col in PNL_COLUMNS:
             return self._pnl_tooltip(self.pnl_of(r), col)
+        if col == COL_STAKE:
+            return stake_tooltip(r.stake)
         if col == COL_VALUE_NOW and r.value_now is None:
             return ("an option: not valued at the share price" if p.put_call
                     else "no market price known for this ticker (F5 fetches prices)")
@@ -230,6 +237,7 @@ class HoldingsTableModel(QAbstractTableModel):
             COL_WEIGHT: p.weight if p.weight is not None else -1.0,
             COL_CHANGE: ("NEW", "ADDED", "REDUCED", "UNCHANGED", "SOLD OUT").index(r.status),
             COL_VALUE_NOW: r.value_now if r.value_now is not None else -1.0,
+            COL_STAKE: r.stake.value if r.stake and r.stake.value is not None else -1.0,
         }[col]
 
     def as_tsv(self, rows: list[int]) -> str:
@@ -240,12 +248,35 @@ class HoldingsTableModel(QAbstractTableModel):
             cells = [self._display(r, c) for c in range(len(HEADERS))]
             cells[COL_VALUE] = str(r.position.value)  # exact dollars, not $3.96B
             cells[COL_VALUE_NOW] = f"{r.value_now:.2f}" if r.value_now is not None else ""
+            stake = r.stake.value if r.stake else None  # the fraction, not 5.12%
+            cells[COL_STAKE] = f"{stake:.8f}" if stake is not None else ""
             q = self.pnl_of(r)
             for col, v in ((COL_COST, q and q.cost), (COL_GAIN, q and q.pnl),
                            (COL_GAIN_PCT, q and q.pnl_pct), (COL_DAY, q and q.day_change)):
                 cells[col] = f"{v:.2f}" if v is not None else ""
             lines.append("\t".join(cells))
         return "\n".join(lines) + "\n"
+
+
+def stake_text(value: float) -> str:
+    """A share of the issuer: 5.12%, 0.034%, or <0.001% (the tooltip gives the exact)."""
+    pct = value * 100
+    if pct >= 1:
+        return f"{pct:.2f}%"
+    if pct >= 0.001:
+        return f"{pct:.3f}%"
+    return "<0.001%" if pct > 0 else "0%"
+
+
+def stake_tooltip(stake: PositionStake | None) -> str | None:
+    """Where the count of shares outstanding comes from, or why the stake is blank."""
+    if stake is None:
+        return None
+    if stake.value is None:
+        return f"Stake unknown: {stake.reason}"
+    return (f"{stake.shares:,} of {stake.shares_outstanding:,} shares outstanding = "
+            f"{stake.value * 100:.4g}% of the company\nShares outstanding as of "
+            f"{stake.as_of}, from {stake.source}")  # fmt: skip
 
 
 class TotalsModel(QAbstractTableModel):

@@ -1,5 +1,5 @@
 """Companies: the security master (CUSIP, ticker, name, exchange) and, for the selected
-one, every report that holds it."""
+one, every report that holds it with the filer's stake in the company."""
 
 from __future__ import annotations
 
@@ -20,6 +20,7 @@ from PySide6.QtWidgets import (
 from core.domain.companies import Company
 from core.services.companies import CompanyService
 from gui.formatting import money_long, money_short
+from gui.models.holdings_table_model import stake_text, stake_tooltip
 from gui.widgets.column_fit import ColumnFitter
 from gui.workers import TaskRunner
 
@@ -98,9 +99,9 @@ class CompaniesPage(QWidget):
                                                           COL_CUSIP])  # fmt: skip
         self.table.selectionModel().currentRowChanged.connect(self._on_selected)
         self.title = QLabel("Select a company to see the reports that hold it.")
-        self.held = QTableWidget(0, 5)
+        self.held = QTableWidget(0, 6)
         self.held.setHorizontalHeaderLabels(["Portfolio", "Period", "Accession", "Shares",
-                                             "Value as filed"])  # fmt: skip
+                                             "Value as filed", "Stake"])  # fmt: skip
         self.held.verticalHeader().setVisible(False)
         self.held.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.held.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
@@ -126,17 +127,24 @@ class CompaniesPage(QWidget):
         if not current.isValid():
             return
         c = self.model.company(self.proxy.mapToSource(current).row())
-        rows = self.companies.holdings_of(c.cusip)
+        rows = self.companies.stakes_in(c.cusip)  # each report with the filer's stake
+        known = next((st for _, st in rows if st.value is not None), None)
+        # One count is kept (the latest), so older reports' stakes are against it too.
+        outstanding = (f"; stake = shares / {known.shares_outstanding:,} shares outstanding on "
+                       f"{known.as_of} (the latest count reported to EDGAR)" if known else "")
         self.title.setText(f"<b>{c.ticker or 'unmapped'}</b> {c.name} (CUSIP {c.cusip}): "
-                           f"{len(rows)} report(s)")  # fmt: skip
+                           f"{len(rows)} report(s){outstanding}")  # fmt: skip
         self.held.setRowCount(len(rows))
-        for i, h in enumerate(rows):
+        for i, (h, stake) in enumerate(rows):
             cells = (h.portfolio, h.period.isoformat(), h.accession, f"{h.shares:,}",
-                     money_short(h.value))  # fmt: skip
+                     money_short(h.value),
+                     stake_text(stake.value) if stake.value is not None else "")  # fmt: skip
             for j, text in enumerate(cells):
                 item = QTableWidgetItem(text)
                 if j >= 3:
                     item.setTextAlignment(RIGHT)
                 if j == 4:
                     item.setToolTip(money_long(h.value))
+                if j == 5:
+                    item.setToolTip(stake_tooltip(stake))
                 self.held.setItem(i, j, item)

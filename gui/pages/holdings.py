@@ -34,6 +34,7 @@ from gui.models.holdings_table_model import (
     COL_DAY,
     COL_GAIN_PCT,
     COL_ISSUER,
+    COL_STAKE,
     COL_VALUE,
     FILTER_ROLE,
     NUMERIC,
@@ -112,8 +113,8 @@ class HoldingsPage(QWidget):
         self.table.verticalHeader().setVisible(False)
         self.table.horizontalHeader().setResizeContentsPrecision(200)  # 10,000s of rows
         # At 800 pixels the essentials stay (ticker, issuer, shares, value, weight).
-        self.fitter = ColumnFitter(self.table, COL_ISSUER, [COL_CLASS, COL_DAY, COL_CHANGE,
-                                                            COL_COST, COL_VALUE,
+        self.fitter = ColumnFitter(self.table, COL_ISSUER, [COL_CLASS, COL_STAKE, COL_DAY,
+                                                            COL_CHANGE, COL_COST, COL_VALUE,
                                                             COL_GAIN_PCT])  # fmt: skip
         self.fitter.set_never(PNL_COLUMNS)
         sort_largest_first(self.table, NUMERIC)
@@ -133,7 +134,10 @@ class HoldingsPage(QWidget):
         self.fitter.fitted.connect(self._sync_totals)
         self.footnote = QLabel("<i>Italic</i> issuer: a label from the bundled data; the name "
                                "as filed was not seen. Value now: shares at the latest cached "
-                               "price (hover for its time and source).")  # fmt: skip
+                               "price (hover for its time and source). Stake: shares held / "
+                               "the company's shares outstanding as last reported to EDGAR "
+                               "(hover for the date; blank when unknown: hover for why)."
+                               )  # fmt: skip
         self.footnote.setWordWrap(True)
 
         bar = QHBoxLayout()
@@ -166,7 +170,8 @@ class HoldingsPage(QWidget):
     def show_portfolio(self, portfolio: PortfolioRef) -> None:
         self.portfolio = portfolio
         self.model.shares_editable = portfolio.kind == "own"
-        self.fitter.set_never(set() if portfolio.kind == "own" else PNL_COLUMNS)
+        # A stake is shown for 13F books (an own holding's share of a company is noise).
+        self.fitter.set_never({COL_STAKE} if portfolio.kind == "own" else PNL_COLUMNS)
         periods = self.queries.periods(portfolio)
         self.period_box.blockSignals(True)
         self.period_box.clear()

@@ -44,7 +44,7 @@ def cell(m, row, col, role=Qt.ItemDataRole.DisplayRole):
 def test_display_tooltips_and_flags(qtbot):
     m = HoldingsTableModel()
     m.set_rows(ROWS)
-    assert (m.rowCount(), m.columnCount()) == (4, 12)  # 4 P&L columns for own books
+    assert (m.rowCount(), m.columnCount()) == (4, 13)  # 4 P&L columns for own books, a stake
     assert cell(m, 0, COL_ISSUER) == "CoreWeave Inc"
     assert cell(m, 0, COL_ISSUER, Qt.ItemDataRole.FontRole).italic()
     assert cell(m, 0, COL_VALUE) == "$3.96B"
