@@ -314,7 +314,9 @@ def register(sub) -> None:
         help="a portfolio's positions for one period",
         description="Positions as of a period of report (latest by default), amendments "
         "applied, rows of one security summed. Values in US dollars as filed; weights are "
-        "fractions of the total of non-option positions.",
+        "fractions of the total of non-option positions. With --json each position also "
+        "has its stake in the company (shares / the shares outstanding a sync recorded from "
+        "EDGAR, with shares_outstanding_date; null when unknown).",
     )
     p.add_argument("--portfolio", metavar="P", help=portfolio_help)
     p.add_argument("--period", type=date_arg, metavar="YYYY-MM-DD", help="period of report")
