@@ -6,15 +6,18 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from core import paths
 from core.prices.provider import OfflineProvider, PriceProvider
-from core.services.companies import CompanyService
-from core.services.prices import PriceRefresher
-from core.services.queries import PortfolioQueries
 from core.services.seeding import SeedReport, seed
 from core.services.settings import Settings, SettingsStore
 from core.storage.database import Database, DatabaseError
+
+if TYPE_CHECKING:
+    from core.services.companies import CompanyService
+    from core.services.prices import PriceRefresher
+    from core.services.queries import PortfolioQueries
 
 __all__ = ["AppContext", "DatabaseError"]
 
@@ -32,17 +35,20 @@ def network_provider(settings: Settings) -> PriceProvider:
 
 @dataclass
 class AppContext:
+    """Services and the price provider are made on first use: a light command (list
+    portfolios) loads neither the ORM nor the provider."""
+
     db: Database
     settings: Settings
-    queries: PortfolioQueries
-    prices: PriceRefresher
-    companies: CompanyService
-    provider: PriceProvider
     backup: Path | None = None
     seeded: SeedReport | None = None
     # Where live ticks stream from: Yahoo's streamer with the network provider; none with
     # a provider given (tests and demos set a local one) or offline.
     stream_url: str | None = None
+    _stream_from_yahoo: bool = False
+    _provider: PriceProvider | None = None
+    _queries: PortfolioQueries | None = None
+    _prices: PriceRefresher | None = None
     _importer: object = None
     _analytics: object = None
 
@@ -78,27 +84,43 @@ class AppContext:
             settings = replace(settings, offline=offline or settings.offline)
         if deadline is not None:
             settings = replace(settings, deadline=deadline)
-        stream_url = None
         if settings.offline:
             provider = OfflineProvider()
-        elif provider is None:
-            provider = network_provider(settings)
-            from core.prices.stream import YAHOO_STREAM
+        return cls(db=db, settings=settings, backup=backup, seeded=seeded,
+                   _stream_from_yahoo=provider is None, _provider=provider)  # fmt: skip
 
-            stream_url = YAHOO_STREAM
-        queries = PortfolioQueries(db.reading)  # readers never queue behind writers
-        prices = PriceRefresher(db, provider)
-        return cls(
-            db=db,
-            settings=settings,
-            queries=queries,
-            prices=prices,
-            companies=CompanyService(db),
-            provider=provider,
-            backup=backup,
-            seeded=seeded,
-            stream_url=stream_url,
-        )
+    @property
+    def provider(self) -> PriceProvider:
+        """The price provider: the network's (Yahoo in a worker process) unless offline."""
+        if self._provider is None:
+            self._provider = network_provider(self.settings)
+        return self._provider
+
+    @provider.setter
+    def provider(self, provider: PriceProvider) -> None:
+        self._provider = provider
+
+    @property
+    def queries(self) -> PortfolioQueries:
+        if self._queries is None:
+            from core.services.queries import PortfolioQueries
+
+            self._queries = PortfolioQueries(self.db.reading)  # never queue behind writers
+        return self._queries
+
+    @property
+    def prices(self) -> PriceRefresher:
+        if self._prices is None:
+            from core.services.prices import PriceRefresher
+
+            self._prices = PriceRefresher(self.db, self.provider)
+        return self._prices
+
+    @property
+    def companies(self) -> CompanyService:
+        from core.services.companies import CompanyService
+
+        return CompanyService(self.db)
 
     @property
     def analytics(self):
@@ -111,11 +133,12 @@ class AppContext:
 
     def quote_stream(self, on_quote, on_state):
         """Live ticks for the window (None offline or without a stream): see QuoteStream."""
-        if self.settings.offline or not self.stream_url:
-            return None
-        from core.prices.stream import QuoteStream
+        from core.prices.stream import YAHOO_STREAM, QuoteStream
 
-        return QuoteStream(self.stream_url, on_quote, on_state)
+        url = self.stream_url or (YAHOO_STREAM if self._stream_from_yahoo else None)
+        if self.settings.offline or not url:
+            return None
+        return QuoteStream(url, on_quote, on_state)
 
     @property
     def positions(self):
@@ -164,12 +187,15 @@ class AppContext:
     def apply_settings(self, settings: Settings) -> None:
         """Take new settings at run time: offline on or off swaps the price provider."""
         if settings.offline != self.settings.offline or settings.deadline != self.settings.deadline:
-            old = self.provider
-            self.provider = OfflineProvider() if settings.offline else network_provider(settings)
-            self.prices.provider = self.provider
-            old.close()
+            old = self._provider
+            self._provider = OfflineProvider() if settings.offline else network_provider(settings)
+            if self._prices is not None:
+                self._prices.provider = self._provider
+            if old is not None:
+                old.close()
         self.settings = settings
 
     def close(self) -> None:
-        self.provider.close()
+        if self._provider is not None:
+            self._provider.close()
         self.db.dispose()

@@ -48,16 +48,25 @@ class _VersionAction(argparse.Action):
         parser.exit()
 
 
+class _TopParser(Parser):
+    """The epilog names the data folder, looked up (platformdirs) only when help is shown."""
+
+    def format_help(self) -> str:
+        self.epilog = (
+            f"Data lives in {paths.default_db_path()} unless --db or ${paths.DB_ENV} says "
+            f"otherwise (${paths.DATA_DIR_ENV} moves the whole data folder). "
+            "Exit codes: 0 done, 1 unexpected failure, 2 bad input, 3 some prices failed, "
+            "130 interrupted. Files read must be regular files of at most 512 MiB. "
+            "'stakewatch COMMAND --help' describes each command."
+        )
+        return super().format_help()
+
+
 def build_parser() -> argparse.ArgumentParser:
-    parser = Parser(
+    parser = _TopParser(
         prog="stakewatch",
         description="Follow NVIDIA's (and any 13F filer's) disclosed holdings at live prices. "
         "With no command, opens the window.",
-        epilog=f"Data lives in {paths.default_db_path()} unless --db or ${paths.DB_ENV} says "
-        f"otherwise (${paths.DATA_DIR_ENV} moves the whole data folder). "
-        "Exit codes: 0 done, 1 unexpected failure, 2 bad input, 3 some prices failed, "
-        "130 interrupted. Files read must be regular files of at most 512 MiB. "
-        "'stakewatch COMMAND --help' describes each command.",
     )
     parser.add_argument("--version", action=_VersionAction)
     parser.add_argument(

@@ -3,11 +3,9 @@ holdings."""
 
 from __future__ import annotations
 
-import datetime as dt
 import sys
-from dataclasses import replace
 from pathlib import Path
-from typing import TextIO
+from typing import TYPE_CHECKING, TextIO
 
 from core.cli.common import (
     EXIT_BAD_INPUT,
@@ -19,8 +17,10 @@ from core.cli.common import (
     seconds_arg,
     table,
 )
-from core.domain.filings import FilingSummary, issuer_label
-from core.domain.positions import Holdings
+
+if TYPE_CHECKING:  # the domain loads with the command that needs it: --help stays light
+    from core.domain.filings import FilingSummary
+    from core.domain.positions import Holdings
 
 
 def holdings_json(h: Holdings, stakes: dict | None = None) -> dict:
@@ -121,6 +121,8 @@ def cmd_import(ctx, args, out: TextIO) -> int:
         if not args.no_map and not report.already_present:
             mapping = _map_imported(ctx, report, show_progress)
         if mapping is not None:  # the list of unmapped CUSIPs as it stands after mapping
+            from dataclasses import replace
+
             report = replace(report, unmapped_cusips=tuple(
                 c for c in report.unmapped_cusips if c not in mapping.mapped))
         _print_import(report, out)
@@ -169,37 +171,21 @@ def _print_import(r, out: TextIO) -> None:
 
 
 def cmd_portfolios(ctx, args, out: TextIO) -> int:
-    ports = ctx.queries.portfolios()
-    filings = ctx.queries.filings()
-    count: dict[str, int] = {}
-    latest: dict[str, dt.date] = {}
-    for f in filings:
-        count[f.portfolio] = count.get(f.portfolio, 0) + 1
-        latest[f.portfolio] = max(latest.get(f.portfolio, f.period), f.period)
-    for p in ports:
-        if p.kind == "own":  # reports of your own: dated statements
-            dates = ctx.queries.periods(p)
-            count[p.name] = len(dates)
-            if dates:
-                latest[p.name] = dates[-1]
-    if args.json:
-        from core.services.following import Following
+    from core.services.portfolio_list import portfolio_lines
 
-        synced = {f.portfolio_id: f for f in Following(ctx.db, ctx.settings).statuses()}
+    ports = portfolio_lines(ctx.db)
+    if args.json:
         print_json([
-            {"name": p.name, "kind": p.kind, "cik": p.cik, "reports": count.get(p.name, 0),
-             "filings": count.get(p.name, 0) if p.kind == "filer" else 0,
-             "latest_period": latest[p.name].isoformat() if p.name in latest else None,
-             "followed": bool(p.id in synced and synced[p.id].followed),
-             "last_synced": (synced[p.id].last_synced.isoformat()
-                             if p.id in synced and synced[p.id].last_synced else None)}
+            {"name": p.name, "kind": p.kind, "cik": p.cik, "reports": p.reports,
+             "filings": p.reports if p.kind == "filer" else 0,
+             "latest_period": p.latest.isoformat() if p.latest else None,
+             "followed": p.followed and p.kind == "filer",
+             "last_synced": (p.last_synced.isoformat()
+                             if p.last_synced and p.kind == "filer" else None)}
             for p in ports
         ], out)  # fmt: skip
         return EXIT_OK
-    rows = [
-        (p.name, p.kind, p.cik or "", count.get(p.name, 0), latest.get(p.name, ""))
-        for p in ports
-    ]
+    rows = [(p.name, p.kind, p.cik or "", p.reports, p.latest or "") for p in ports]
     print(table(["portfolio", "kind", "CIK", "reports", "latest period"], rows, {3}), file=out)
     return EXIT_OK
 
@@ -237,6 +223,8 @@ def cmd_holdings(ctx, args, out: TextIO) -> int:
     if args.json:
         print_json(holdings_json(h, ctx.queries.stakes(p.cusip for p in h.positions)), out)
         return EXIT_OK
+    from core.domain.filings import issuer_label
+
     def issuer(name: str) -> str:
         shown, labelled = issuer_label(name)
         return shown + " *" if labelled else shown

@@ -15,7 +15,6 @@ from core.cli.common import (
     print_json,
     table,
 )
-from core.domain.own import HoldingInput
 
 
 def cmd_portfolio(ctx, args, out: TextIO) -> int:
@@ -35,6 +34,8 @@ def cmd_portfolio(ctx, args, out: TextIO) -> int:
 
 
 def cmd_add(ctx, args, out: TextIO) -> int:
+    from core.domain.own import HoldingInput
+
     hid, h = ctx.own.add(args.portfolio, HoldingInput(args.ticker, args.shares, args.date,
                                                       args.cost, args.note))  # fmt: skip
     mark = "" if h.verified else " (unverified: checked when online)"

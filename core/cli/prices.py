@@ -17,7 +17,6 @@ from core.cli.common import (
     print_json,
     table,
 )
-from core.domain.prices import normalize_ticker
 
 if TYPE_CHECKING:  # the price service loads when a price command runs
     from core.services.prices import PriceNow
@@ -36,6 +35,8 @@ def _age(seconds: float | None) -> str:
 def _tickers(values: list[str] | None) -> list[str] | None:
     if not values:
         return None
+    from core.domain.prices import normalize_ticker
+
     out = []
     for v in values:
         t = normalize_ticker(v)

@@ -9,11 +9,13 @@ import io
 from collections import defaultdict
 from dataclasses import dataclass
 from importlib import resources
+from typing import TYPE_CHECKING
 
-from core.domain.filings import FilingHeader, FilingRow, FormType, RowBatch
-from core.storage.database import Database
-from core.storage.repositories import Repository
-from core.storage.sync_store import SyncStore
+from core.storage import quick_reads
+
+if TYPE_CHECKING:
+    from core.domain.filings import FilingHeader, FilingRow
+    from core.storage.database import Database
 
 NVIDIA_CIK = "0001045810"
 NVIDIA_NAME = "NVIDIA Corp"
@@ -52,6 +54,8 @@ def bundle_version() -> str:
 
 def bundled_filings() -> list[tuple[FilingHeader, list[FilingRow]]]:
     """The bundled holdings.csv as filings, rows in file order."""
+    from core.domain.filings import FilingHeader, FilingRow, FormType
+
     grouped: dict[str, list[dict[str, str]]] = defaultdict(list)
     for rec in _read("holdings.csv"):
         grouped[rec["accession"]].append(rec)
@@ -87,11 +91,15 @@ def bundled_filings() -> list[tuple[FilingHeader, list[FilingRow]]]:
 
 
 def seed(db: Database) -> SeedReport:
-    """Add what is missing of the bundled data in one transaction; change nothing else."""
+    """Add what is missing of the bundled data in one transaction; change nothing else.
+    Seeded already (the usual start): one Core read, no ORM (callers hold the setup lock)."""
     version = bundle_version()
-    with db.session() as s:
-        if Repository(s).get_meta(SEED_KEY) == version:
-            return SeedReport(0, 0, 0)
+    if quick_reads.meta(db).get(SEED_KEY) == version:
+        return SeedReport(0, 0, 0)
+    from core.domain.filings import RowBatch
+    from core.storage.repositories import Repository
+    from core.storage.sync_store import SyncStore
+
     companies = [
         {
             "cusip": r["cusip"],

@@ -5,9 +5,12 @@ from __future__ import annotations
 
 import os
 from dataclasses import dataclass, fields, replace
+from typing import TYPE_CHECKING
 
-from core.storage.database import Database
-from core.storage.repositories import Repository
+from core.storage import quick_reads
+
+if TYPE_CHECKING:
+    from core.storage.database import Database
 
 OFFLINE_ENV = "STAKEWATCH_OFFLINE"
 SEC_CONTACT_ENV = "STAKEWATCH_SEC_CONTACT"
@@ -84,15 +87,14 @@ class SettingsStore:
 
     def load(self) -> Settings:
         values = {}
-        with self.db.session() as s:
-            repo = Repository(s)
-            for f in fields(Settings):
-                raw = repo.get_meta(_PREFIX + f.name)
-                if raw is not None:
-                    try:
-                        values[f.name] = parse_value(f.name, raw)
-                    except SettingsError:
-                        continue  # a damaged value falls back to the default
+        stored = quick_reads.meta(self.db)  # Core only: start-up never loads the ORM for it
+        for f in fields(Settings):
+            raw = stored.get(_PREFIX + f.name)
+            if raw is not None:
+                try:
+                    values[f.name] = parse_value(f.name, raw)
+                except SettingsError:
+                    continue  # a damaged value falls back to the default
         settings = Settings(**values)
         contact = os.environ.get(SEC_CONTACT_ENV, "").strip()
         if contact:
@@ -106,6 +108,8 @@ class SettingsStore:
             names = ", ".join(f.name for f in fields(Settings))
             raise SettingsError(f"no setting {name!r} (there are: {names})")
         value = parse_value(name, text)
+        from core.storage.repositories import Repository
+
         with self.db.session() as s:
             Repository(s).set_meta(_PREFIX + name, str(value).lower() if name == "offline"
                                    else str(value))  # fmt: skip

@@ -11,16 +11,19 @@ import threading
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from functools import cached_property
 from pathlib import Path
-from typing import TypeVar
+from typing import TYPE_CHECKING, TypeVar
 
 from sqlalchemy import create_engine, inspect
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import DBAPIError, OperationalError
-from sqlalchemy.orm import Session, sessionmaker
 
 from core.storage import transactions as tx
 from core.storage.locks import SetupLockTimeout, advisory_lock, file_lock
+
+if TYPE_CHECKING:
+    from sqlalchemy.orm import Session, sessionmaker
 
 log = logging.getLogger(__name__)
 
@@ -96,10 +99,27 @@ class Database:
             self._lock_watch = tx.configure_postgresql(self.engine, self.notice)
         tx.track_writes(self.engine, self.changes, notify_pg=is_pg)
         self._writer = self.engine.execution_options(**{tx.BEGIN_OPTION: "IMMEDIATE"})
-        self._sessions = sessionmaker(self._writer, expire_on_commit=False)
-        self._readers = sessionmaker(self.engine, expire_on_commit=False)
-        self._try_writers = sessionmaker(self.engine.execution_options(**{tx.BEGIN_OPTION: "TRY"}),
-                                         expire_on_commit=False)  # fmt: skip
+
+    # Session factories are made on first use: sqlalchemy.orm is slow to import, and a
+    # light command (list portfolios) reads through Core alone (core/storage/quick_reads).
+    @cached_property
+    def _sessions(self) -> sessionmaker:
+        from sqlalchemy.orm import sessionmaker
+
+        return sessionmaker(self._writer, expire_on_commit=False)
+
+    @cached_property
+    def _readers(self) -> sessionmaker:
+        from sqlalchemy.orm import sessionmaker
+
+        return sessionmaker(self.engine, expire_on_commit=False)
+
+    @cached_property
+    def _try_writers(self) -> sessionmaker:
+        from sqlalchemy.orm import sessionmaker
+
+        return sessionmaker(self.engine.execution_options(**{tx.BEGIN_OPTION: "TRY"}),
+                            expire_on_commit=False)  # fmt: skip
 
     @property
     def reading(self) -> ReadingDatabase:
