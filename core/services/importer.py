@@ -183,17 +183,14 @@ class Importer:
             if tally.rows == 0:
                 raise FilingFormatError(f"{path.name} has no information-table rows")
             self._check_totals(header, tally, warnings)
-            valid = {c: n for c, n in tally.issuers.items() if cusips.is_valid(c)}
+            valid = {c: tally.issuers[c] for c in cusips.valid_only(tally.issuers)}
             invalid = sorted(set(tally.issuers) - set(valid))
             if invalid:
                 warnings.append(
                     f"{len(invalid)} CUSIP(s) fail the check digit (rows kept): "
                     + _listing(invalid)
                 )
-            new_companies = repo.add_companies_if_absent(
-                ({"cusip": c, "name": n or c, "origin": "filing"} for c, n in valid.items()),
-                checked=True,
-            )
+            new_companies = repo.add_filing_companies(valid)
             mapped = repo.tickers(tally.issuers)
             unmapped = tuple(sorted(c for c in tally.issuers if c not in mapped))
         yield ImportProgress(path, 1.0, tally.rows)

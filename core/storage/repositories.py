@@ -118,6 +118,29 @@ class Repository:
             self.s.execute(insert(t.Company.__table__), [{"updated_at": now, **c} for c in new])
         return len(new)
 
+    def add_filing_companies(self, names: Mapping[str, str]) -> int:
+        """A company for each CUSIP (check digit verified by the caller) first seen in a
+        filing, named as filed, without a ticker; an existing company is never touched.
+        Returns how many were added."""
+        if not names:
+            return 0
+        conn = self.s.connection()
+        if conn.dialect.name != "sqlite":
+            return self.add_companies_if_absent(
+                ({"cusip": c, "name": n or c, "origin": "filing"} for c, n in names.items()),
+                checked=True)  # fmt: skip
+        # Tens of thousands of new CUSIPs in one import: one C-level executemany of tuples,
+        # the unique index deciding what is new (no read of the known CUSIPs first).
+        column_type = t.Company.__table__.c.updated_at.type.dialect_impl(conn.dialect)
+        stamp = column_type.bind_processor(conn.dialect)
+        now = t.utcnow()
+        when = stamp(now) if stamp else now
+        added = conn.exec_driver_sql(
+            "INSERT INTO companies (cusip, name, origin, updated_at) VALUES (?, ?, 'filing', ?) "
+            "ON CONFLICT (cusip) DO NOTHING",
+            [(c, n or c, when) for c, n in names.items()])  # fmt: skip
+        return added.rowcount
+
     def _known_cusips(self, cusips: Iterable[str]) -> set[str]:
         """Which of `cusips` are companies already: for many, one scan of the (indexed)
         column beats an IN list of tens of thousands of parameters."""

@@ -169,7 +169,7 @@ def test_failure_injected_mid_write_leaves_no_trace(ctx, db_file, tmp_path, monk
         raise RuntimeError("disk on fire")
 
     # Rows are written by then; the failure comes after them, inside the same transaction.
-    monkeypatch.setattr(Repository, "add_companies_if_absent", explode)
+    monkeypatch.setattr(Repository, "add_filing_companies", explode)
     with pytest.raises(RuntimeError, match="disk on fire"):
         run(ctx.importer.import_path(path))
     assert dump(ctx) == before
