@@ -53,6 +53,9 @@ class CompaniesTableModel(QAbstractTableModel):
     def headerData(self, section, orientation, role=Qt.ItemDataRole.DisplayRole):
         if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
             return HEADERS[section]
+        if (orientation == Qt.Orientation.Horizontal and section == COL_REPORTS
+                and role == Qt.ItemDataRole.TextAlignmentRole):  # fmt: skip
+            return RIGHT
         return None
 
     def data(self, index, role=Qt.ItemDataRole.DisplayRole):
@@ -68,6 +71,8 @@ class CompaniesTableModel(QAbstractTableModel):
                     c.origin)[col]  # fmt: skip
         if role == Qt.ItemDataRole.ToolTipRole and c.note:
             return c.note
+        if role == Qt.ItemDataRole.TextAlignmentRole and col == COL_REPORTS:
+            return RIGHT  # numbers right-aligned everywhere
         return None
 
 

@@ -13,6 +13,7 @@ from gui import theme
 from gui.formatting import money_short, percent
 
 SLICES = 8  # positions drawn one by one; the rest as "Other (N)"
+MAX_SIDE = 320  # a bigger ring tells no more
 
 
 @dataclass(frozen=True, slots=True)
@@ -74,8 +75,9 @@ class AllocationDonut(QWidget):
 
         numbers = max(metrics.horizontalAdvance(figures(s)) for s in self.slices) + 6
         legend = 16 + names + numbers
-        side = max(90, min(self.height() - 8, self.width() - legend - 20))
-        ring = QRectF(4, (self.height() - side) / 2, side, side)
+        side = max(90, min(self.height() - 8, self.width() - legend - 20, MAX_SIDE))
+        left = max(4.0, (self.width() - side - 16 - legend) / 2)  # the block centred
+        ring = QRectF(left, (self.height() - side) / 2, side, side)
         thickness = max(14.0, side * 0.2)
         inner = ring.adjusted(thickness / 2, thickness / 2, -thickness / 2, -thickness / 2)
         start = 90 * 16
