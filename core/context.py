@@ -76,10 +76,18 @@ class AppContext:
                 db.detect_read_only()
                 backup = db.upgrade()
                 seeded = seed(db) if seed_data and not db.read_only else None
-        except Exception:
+            settings = SettingsStore(db).load()
+        except DatabaseError:
             db.dispose()
             raise
-        settings = SettingsStore(db).load()
+        except Exception as exc:  # damaged, full, unreadable: the same line everywhere
+            db.dispose()
+            from core.storage.errors import explain
+
+            why = explain(exc, db.path)
+            if why is None:
+                raise
+            raise DatabaseError(why) from None
         if offline is not None:
             settings = replace(settings, offline=offline or settings.offline)
         if deadline is not None:

@@ -6,7 +6,7 @@ import os
 import sys
 from importlib import resources
 
-from PySide6.QtCore import QSettings
+from PySide6.QtCore import QSettings, Qt
 from PySide6.QtGui import QIcon
 from PySide6.QtWidgets import QApplication, QMessageBox
 
@@ -53,6 +53,16 @@ def app_icon() -> QIcon:
     return icon
 
 
+def database_error_box(reason: str) -> QMessageBox:
+    """Why the database cannot be opened (the command line's `error:` line) and what to do."""
+    box = QMessageBox(QMessageBox.Icon.Critical, "Stakewatch: cannot open the database",
+                      f"Stakewatch cannot open its database.\n\n{reason.rstrip('.')}.")  # fmt: skip
+    box.setInformativeText("Nothing was changed. Quit Stakewatch, do as said above, and "
+                           "start it again.")  # fmt: skip
+    box.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)  # paths copy
+    return box
+
+
 def run_app(db_url: str | None = None) -> int:
     from core.context import AppContext, DatabaseError
     from gui import theme
@@ -63,8 +73,8 @@ def run_app(db_url: str | None = None) -> int:
     theme.apply(str(qsettings.value("theme", "system")))
     try:
         ctx = AppContext.open(db_url)
-    except DatabaseError as exc:
-        QMessageBox.critical(None, "Stakewatch", f"Cannot open the database:\n{exc}")
+    except DatabaseError as exc:  # damaged, unreadable, newer: what the CLI says, in a box
+        database_error_box(str(exc)).exec()
         return 2
     window = MainWindow(ctx, qsettings)
     window.show()

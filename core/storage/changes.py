@@ -91,7 +91,7 @@ class ChangeWatch:
         # before the commit reaches the file.
         self._local = [db.changes.commits] * 2
         if db.path is not None:
-            self._sqlite = sqlite3.connect(db.path, check_same_thread=False, timeout=1)
+            self._sqlite = db.raw_sqlite(timeout=1)  # read-only if the database is
             self._version = self._data_version()
         elif db.engine.dialect.name == "postgresql":
             self._listener = db.engine.raw_connection()

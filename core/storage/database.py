@@ -79,6 +79,11 @@ class Database:
             self.path.parent.mkdir(parents=True, exist_ok=True)
             kwargs["connect_args"] = {"check_same_thread": False,
                                       "timeout": self.busy_timeout}  # fmt: skip
+            if self.path.exists() and self._sqlite_read_only():
+                # SQLite opens a file it cannot write (or whose folder it cannot write its
+                # journal in) only when asked to read: browsing works, a write is refused.
+                self.read_only = True
+                kwargs["creator"] = lambda: self.raw_sqlite(self.busy_timeout)
         elif url.startswith("postgresql"):
             # Writers wait for each other's row locks up to the busy timeout, then fail
             # with one clear line (never hang for ever behind a forgotten transaction).
@@ -94,7 +99,8 @@ class Database:
         is_pg = self.engine.dialect.name == "postgresql"
         self._lock_watch: tx.LockWatch | None = None
         if self.is_sqlite:
-            tx.configure_sqlite(self.engine, self.busy_timeout, self.notice)
+            tx.configure_sqlite(self.engine, self.busy_timeout, self.notice,
+                                read_only=self.read_only)  # fmt: skip
         elif is_pg:
             self._lock_watch = tx.configure_postgresql(self.engine, self.notice)
         tx.track_writes(self.engine, self.changes, notify_pg=is_pg)
@@ -204,13 +210,32 @@ class Database:
         """Whether this user may only read: an SQLite file without write permission, or a
         PostgreSQL role without INSERT on the tables (or a read-only server)."""
         if self.path is not None:
-            target = self.path if self.path.exists() else self.path.parent
-            self.read_only = not os.access(target, os.W_OK)
+            self.read_only = self.read_only or self._sqlite_read_only()
         elif self.engine.dialect.name == "postgresql":
             with self.engine.connect() as conn:
                 ro = conn.exec_driver_sql(_PG_READ_ONLY).scalar()
             self.read_only = bool(ro)
         return self.read_only
+
+    def raw_sqlite(self, timeout: float) -> sqlite3.Connection:
+        """A plain sqlite3 connection to the file; one that only reads if the database is
+        read-only. In a read-only folder without the WAL's side files SQLite cannot even
+        read a WAL database, unless told the file is immutable."""
+        assert self.path is not None
+        if not self.read_only:
+            return sqlite3.connect(self.path, check_same_thread=False, timeout=timeout)
+        side_files = all(self.path.with_name(self.path.name + s).exists()
+                         for s in ("-wal", "-shm"))  # fmt: skip
+        ro = "ro" if os.access(self.path.parent, os.W_OK) or side_files else "ro&immutable=1"
+        return sqlite3.connect(f"{self.path.resolve().as_uri()}?mode={ro}", uri=True,
+                               check_same_thread=False, timeout=timeout)  # fmt: skip
+
+    def _sqlite_read_only(self) -> bool:
+        """The file (or, if there is none yet, its folder) is not writable, or the folder
+        is not (SQLite writes its journal beside the file)."""
+        assert self.path is not None
+        folder = os.access(self.path.parent, os.W_OK)
+        return not folder or (self.path.exists() and not os.access(self.path, os.W_OK))
 
     def dispose(self) -> None:
         if self._lock_watch is not None:

@@ -122,9 +122,11 @@ def track_writes(engine: Engine, tally: ChangeTally, notify_pg: bool) -> None:
         conn.info.pop("stakewatch_written", None)
 
 
-def configure_sqlite(engine: Engine, busy_timeout: float, notice: WaitNotice) -> None:
+def configure_sqlite(engine: Engine, busy_timeout: float, notice: WaitNotice,
+                     read_only: bool = False) -> None:  # fmt: skip
     """pysqlite's own transaction handling off; our BEGIN: IMMEDIATE for write sessions, so
-    writers queue on SQLite's lock (busy timeout) instead of failing on an upgrade."""
+    writers queue on SQLite's lock (busy timeout) instead of failing on an upgrade. A
+    read-only file keeps its journal mode (switching it would be a write)."""
     full_ms = int(busy_timeout * 1000)
     first_ms = int(min(notice.after, busy_timeout) * 1000)
 
@@ -135,7 +137,8 @@ def configure_sqlite(engine: Engine, busy_timeout: float, notice: WaitNotice) ->
         # Wait (not fail) while another first start switches the file to WAL.
         cur.execute(f"PRAGMA busy_timeout = {full_ms}")
         cur.execute("PRAGMA foreign_keys = ON")
-        cur.execute("PRAGMA journal_mode = WAL")
+        if not read_only:
+            cur.execute("PRAGMA journal_mode = WAL")
         cur.execute("PRAGMA synchronous = NORMAL")
         # Statements inside a write transaction hold the lock already; a reader in WAL
         # mode never waits. Only BEGIN IMMEDIATE waits, in two steps (see _begin).
