@@ -32,7 +32,7 @@ class ImportMapping:
         """One line for a terminal or (with `again` naming the menu entry) a status bar."""
         if self.skipped and not self.mapped and not self.unmapped:
             return (f"tickers: mapping skipped: {self.skipped}; {len(self.not_asked)} CUSIP(s) "
-                    f"stay unmapped ({again})")  # fmt: skip
+                    f"not asked ({again})")  # fmt: skip
         text = f"tickers: {len(self.mapped)} of {self.asked} CUSIP(s) mapped (OpenFIGI)"
         if self.unmapped:
             text += f", {len(self.unmapped)} unmapped with the reason (see the Companies page)"

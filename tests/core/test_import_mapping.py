@@ -70,7 +70,7 @@ def test_openfigi_down_the_import_still_lands(fake, db_file, tmp_path, capsys): 
     lines = tickers_lines(out)
     assert len(lines) == 1
     assert lines[0].startswith("tickers: mapping skipped: OpenFIGI: HTTP 503")
-    assert "3 CUSIP(s) stay unmapped" in lines[0]
+    assert "3 CUSIP(s) not asked" in lines[0]
     assert tickers(db_file) == {ABBV: None, AAPL: None, AMZN: None}
     rc, out = cli(db_file, "filings", "--portfolio", CIK, "--json")
     assert [f["accession"] for f in json.loads(out)] == [ACC]
@@ -95,7 +95,7 @@ def test_offline_and_no_map_send_nothing(fake, db_file, tmp_path, monkeypatch): 
     rc, out = cli(db_file, "import-13f", str(filing(tmp_path)), "--offline")
     assert rc == 0
     assert tickers_lines(out) == ["tickers: mapping skipped: offline mode is on; 3 CUSIP(s) "
-                                  "stay unmapped ('stakewatch companies map' tries "
+                                  "not asked ('stakewatch companies map' tries "
                                   "again)"]  # fmt: skip
     other = filing(tmp_path, (ABBV, AAPL))
     text = other.read_text().replace(ACC, f"{CIK}-26-000002")
