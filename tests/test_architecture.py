@@ -46,6 +46,12 @@ def test_only_core_storage_imports_sqlalchemy_or_alembic():
     assert offenders("core", ("sqlalchemy", "alembic"), allowed_under="core/storage/") == []
 
 
+def test_backend_specific_code_stays_in_core_storage():
+    """PostgreSQL's and SQLite's drivers are known to core/storage alone (backend-neutral)."""
+    assert offenders("core", ("psycopg", "sqlite3"), allowed_under="core/storage/") == []
+    assert offenders("gui", ("psycopg", "sqlite3")) == []
+
+
 def test_gui_reaches_neither_storage_nor_the_network_nor_parsers():
     banned = ("sqlalchemy", "alembic", "yfinance", "pandas", "lxml", "core.storage",
               "core.filings")  # fmt: skip
