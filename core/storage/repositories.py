@@ -29,8 +29,11 @@ _SQLITE_INSERT = (
 _COPY_ROWS = (
     "COPY filing_rows (filing_id, row_number, issuer, title_of_class, cusip, figi, "
     "value_as_filed, shares, share_type, put_call, investment_discretion, other_managers, "
-    "voting_sole, voting_shared, voting_none, provenance, value_usd) FROM STDIN"
+    "voting_sole, voting_shared, voting_none, provenance, value_usd) FROM STDIN (FORMAT BINARY)"
 )
+# Binary COPY: the server reads values without parsing text (the types of the columns).
+_COPY_TYPES = ("int4", "int4", "text", "text", "varchar", "varchar", "int8", "int8", "varchar",
+               "varchar", "varchar", "text", "int8", "int8", "int8", "text", "int8")
 
 
 def _copy_rows(conn, head, columns, multiplier: int) -> None:
@@ -40,6 +43,7 @@ def _copy_rows(conn, head, columns, multiplier: int) -> None:
     cursor = conn.connection.dbapi_connection.cursor()
     try:
         with cursor.copy(_COPY_ROWS) as copy:
+            copy.set_types(_COPY_TYPES)
             for row in zip(*head, *columns, value_usd, strict=True):
                 copy.write_row(row)
     finally:
