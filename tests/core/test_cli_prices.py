@@ -111,7 +111,7 @@ def test_settings_round_trip_and_offline_setting(db_file, provider):
         (["settings", "offline", "maybe"], "offline must be true or false"),
         (["prices", "show", "NVDA"], "no cached prices for NVDA"),
         (["prices", "show", "NV DA"], "is not a ticker"),
-        (["prices", "refresh", "--deadline", "soon"], "invalid float value"),
+        (["prices", "refresh", "--deadline", "soon"], "'soon' is not a number of seconds"),
         (["prices", "import", "nope.csv", "--ticker", "X"], "nope.csv"),
         (["prices"], "required: ACTION"),
     ],
