@@ -32,6 +32,7 @@ from gui.widgets.quote_strip import FRESH
 from gui.workers import TaskRunner
 
 YEAR = dt.timedelta(days=365)
+MAX_CHANGE_ROWS = 200  # the Holdings page lists them all
 
 
 class Card(QFrame):
@@ -299,7 +300,13 @@ class DashboardPage(QWidget):
         self.changes_title.setText(
             f"<b>What changed in the last {what}</b> ({cs.period}, {since}) · "
             f"{len(shown)} change{'s' if len(shown) != 1 else ''}, {unchanged} unchanged")
-        self.changes.set_changes(cs.changes)
+        rows = cs.changes
+        if len(rows) > MAX_CHANGE_ROWS:  # a compact table: the largest changes of a big book
+            rows = sorted(rows, key=lambda c: (c.status == "UNCHANGED", -abs(c.value_change)))
+            rows = rows[:MAX_CHANGE_ROWS]
+            self.changes_title.setText(self.changes_title.text()
+                                       + f" · the {MAX_CHANGE_ROWS} largest shown")
+        self.changes.set_changes(rows)
 
     # -- the year chart -------------------------------------------------------------------
     def _show_history(self, generation: int, history: History | str) -> None:

@@ -76,3 +76,21 @@ def test_pnl_totals_add_up_what_pnl_lists(gctx):
     assert t.value == sum(r.value for r in priced)
     with_both = [r for r in rows if r.pnl is not None]
     assert t.pnl == (sum(r.pnl for r in with_both) if with_both else None)
+
+
+def test_a_big_books_changes_table_stays_compact(qtbot):
+    from core.domain.analytics import Change
+    from core.services.analytics import ChangeSet
+    from gui.pages.dashboard import MAX_CHANGE_ROWS, DashboardPage
+
+    page = DashboardPage(analytics=None, runner=None)
+    qtbot.addWidget(page)
+    changes = [Change(f"{i:09d}", None, f"ISSUER {i}", None, "NEW", 0, i, 0, i * 10, 0.0,
+                      float(i * 10)) for i in range(MAX_CHANGE_ROWS + 50)]  # fmt: skip
+    page._show_changes(ChangeSet(None, dt.date(2025, 3, 31), None, dt.date(2025, 5, 15),
+                                 changes), own=False)  # fmt: skip
+    model = page.changes.proxy
+    assert model.rowCount() == MAX_CHANGE_ROWS
+    shown = {model.index(r, 2).data() for r in range(model.rowCount())}
+    assert f"ISSUER {MAX_CHANGE_ROWS + 49}" in shown and "ISSUER 0" not in shown  # largest
+    assert f"the {MAX_CHANGE_ROWS} largest shown" in page.changes_title.text()
