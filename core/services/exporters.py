@@ -19,6 +19,32 @@ CHANGE_COLUMNS = ("portfolio", "period", "cusip", "ticker", "issuer", "status",
                   "value_after", "price_effect", "quantity_effect")  # fmt: skip
 
 
+# XLSX: the header a person reads and the number format of each column (CSV keeps the
+# machine names above).
+MONEY, PRICE, SHARE, PCT, PCT_POINTS, DATE = ('"$"#,##0', '"$"#,##0.00', "#,##0.####",
+                                              "0.00%", '0.00"%"', "yyyy-mm-dd")  # fmt: skip
+HUMAN = {
+    "portfolio": ("Portfolio", None), "period": ("Period of report", None),
+    "cusip": ("CUSIP", None), "ticker": ("Ticker", None), "issuer": ("Issuer", None),
+    "title_of_class": ("Class", None), "share_type": ("SH/PRN", None),
+    "put_call": ("Put/call", None), "shares": ("Shares", SHARE),
+    "shares_now": ("Shares now (split-adjusted)", SHARE),
+    "value_reported": ("Reported value", MONEY), "weight_reported": ("Reported weight", PCT),
+    "price": ("Price", PRICE), "price_time": ("Price time", None),
+    "price_source": ("Price source", None), "value": ("Value", MONEY), "weight": ("Weight", PCT),
+    "priced": ("Priced", None), "cost_per_share": ("Cost per share", PRICE),
+    "cost": ("Cost", MONEY), "gain": ("Unrealised gain", MONEY), "gain_pct": ("Gain %", PCT_POINTS),
+    "status": ("Change", None), "shares_before": ("Shares before", SHARE),
+    "shares_after": ("Shares after", SHARE), "shares_change": ("Shares +/-", SHARE),
+    "value_before": ("Value before", MONEY), "value_after": ("Value after", MONEY),
+    "price_effect": ("Price effect", MONEY), "quantity_effect": ("Quantity effect", MONEY),
+    "date": ("Date", DATE), "total_value": ("Total value", MONEY),
+    "top1_weight": ("Top-1 weight", PCT), "top5_weight": ("Top-5 share", PCT),
+    "hhi": ("HHI", "0.0000"), "effective_n": ("Effective N", "0.00"),
+    "as_filed": ("As filed", None), "item": ("Item", None), "value_text": ("Value", None),
+}  # fmt: skip
+
+
 def position_rows(snapshot: dict):
     for book in snapshot["portfolios"]:
         for p in book["positions"]:
@@ -45,19 +71,32 @@ def write_xlsx(
 ) -> None:
     from openpyxl import Workbook  # imported here: only exports need it
     from openpyxl.styles import Font
+    from openpyxl.utils import get_column_letter
 
     def write(tmp: Path) -> None:
         wb = Workbook()
         bold = Font(bold=True)
 
-        def sheet(title: str, header: list[str], rows, first: bool = False):
+        def sheet(title: str, columns: list[str], rows, first: bool = False):
+            """Human headers, bold and frozen; number formats; widths that fit."""
             ws = wb.active if first else wb.create_sheet()
             ws.title = title
-            ws.append(header)
+            ws.append([HUMAN.get(c, (c, None))[0] for c in columns])
             for cell in ws[1]:
                 cell.font = bold
-            for r in rows:
-                ws.append(list(r))
+            widths = [len(str(cell.value)) for cell in ws[1]]
+            for n, r in enumerate(rows):
+                r = list(r)
+                ws.append(r)
+                if n < 500:  # enough rows to size the columns by
+                    widths = [max(w, len(_shown(v))) for w, v in zip(widths, r, strict=False)]
+            for j, c in enumerate(columns, 1):
+                fmt = HUMAN.get(c, (c, None))[1]
+                letter = get_column_letter(j)
+                if fmt:
+                    for cell in ws[letter][1:]:
+                        cell.number_format = fmt
+                ws.column_dimensions[letter].width = min(60, widths[j - 1] + 3)
             ws.freeze_panes = "A2"
             return ws
 
@@ -70,10 +109,8 @@ def write_xlsx(
                 hist_rows.append([name, day.astype(object), float(s.totals[i]), float(s.top1[i]),
                                   float(s.top5[i]), float(s.hhi[i]), float(s.effective_n[i]),
                                   bool(s.is_period_end[i])])  # fmt: skip
-        ws = sheet("History", ["portfolio", "date", "total_value", "top1_weight", "top5_weight",
-                               "hhi", "effective_n", "as_filed"], hist_rows)  # fmt: skip
-        for cell in ws["B"][1:]:
-            cell.number_format = "yyyy-mm-dd"
+        sheet("History", ["portfolio", "date", "total_value", "top1_weight", "top5_weight",
+                          "hhi", "effective_n", "as_filed"], hist_rows)  # fmt: skip
         sheet("Changes", list(CHANGE_COLUMNS), (
             [book["name"], book["report"]["period"]] + [c.get(k) for k in CHANGE_COLUMNS[2:]]
             for book in snapshot["portfolios"] for c in book["changes"]
@@ -91,7 +128,16 @@ def write_xlsx(
         for p in snapshot["prices"]:
             about.append([f"price {p['ticker']}", f"{p['price']} at {p['time']} ({p['source']}"
                           + (f"; {p['detail']}" if p["detail"] else "") + ")"])  # fmt: skip
-        sheet("About", ["item", "value"], about)
+        sheet("About", ["item", "value_text"], about)
         wb.save(tmp)
 
     write_atomic(path, write, force)
+
+
+def _shown(value) -> str:
+    """About how wide a cell's value reads once formatted."""
+    if isinstance(value, float):
+        return f"{value:,.2f}"
+    if isinstance(value, int) and not isinstance(value, bool):
+        return f"${value:,}"
+    return "" if value is None else str(value)

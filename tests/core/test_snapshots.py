@@ -89,7 +89,11 @@ def test_csv_and_xlsx(snap_ctx, tmp_path):
     assert wb.sheetnames == ["Positions", "History", "Changes", "About"]
     pos = wb["Positions"]
     header = [c.value for c in pos[1]]
-    assert pos.cell(2, header.index("value_reported") + 1).value == 896_685_617
+    assert header[:4] == ["Portfolio", "Period of report", "CUSIP", "Ticker"]  # for people
+    reported = pos.cell(2, header.index("Reported value") + 1)
+    assert reported.value == 896_685_617 and reported.number_format == '"$"#,##0'
+    assert pos.cell(2, header.index("Weight") + 1).number_format == "0.00%"
+    assert pos.freeze_panes == "A2" and pos.column_dimensions["E"].width >= len("COREWEAVE INC")
     hist = wb["History"]
     first = [c.value for c in hist[2]]
     assert first[0] == "NVIDIA Corp" and first[1].date() == dt.date(2023, 12, 31)
