@@ -37,6 +37,11 @@ def main(argv: list[str] | None = None) -> int:
     except KeyboardInterrupt:  # Ctrl-C while starting (imports) or in the window
         print("error: interrupted", file=sys.stderr)
         return 130
+    finally:
+        if argv is None:  # the program itself: its work is done or reported; a Ctrl-C
+            import signal  # while Python shuts down must not turn the exit into a signal
+
+            signal.signal(signal.SIGINT, signal.SIG_IGN)
 
 
 if __name__ == "__main__":

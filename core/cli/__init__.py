@@ -161,6 +161,18 @@ def _bad_input() -> tuple[type[BaseException], ...]:
             OutputFileError)  # fmt: skip
 
 
+def _interrupted(exc: BaseException) -> bool:
+    """Whether a KeyboardInterrupt is among the exceptions that led to `exc`."""
+    seen: set[int] = set()
+    cause: BaseException | None = exc
+    while cause is not None and id(cause) not in seen:
+        if isinstance(cause, KeyboardInterrupt):
+            return True
+        seen.add(id(cause))
+        cause = cause.__cause__ or cause.__context__
+    return False
+
+
 def _run(argv, open_window, out: TextIO, gui_commands) -> int:
     try:
         args = build_parser().parse_args(argv)
@@ -209,6 +221,8 @@ def _run(argv, open_window, out: TextIO, gui_commands) -> int:
         print("error: the input is nested too deeply", file=sys.stderr)
         return EXIT_BAD_INPUT
     except Exception as exc:  # a database failure, or an unexpected one: say what
+        if _interrupted(exc):  # Ctrl-C inside a library's clean-up, which then failed
+            raise KeyboardInterrupt from None
         from core.storage.errors import explain
 
         why = explain(exc, _db_file(argv))

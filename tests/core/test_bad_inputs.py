@@ -285,6 +285,27 @@ def test_a_full_disk_leaves_no_file_and_one_line(db, tmp_path, fmt):
     assert fingerprint(db) == before
 
 
+def test_ctrl_c_inside_a_failing_clean_up_is_still_an_interrupt(db, capsys, monkeypatch):
+    """A library whose clean-up fails after Ctrl-C (SQLAlchemy's PendingRollbackError)
+    must not turn the interrupt into "the database failed"."""
+    from sqlalchemy.exc import PendingRollbackError
+
+    from core.services.queries import PortfolioQueries
+
+    def interrupted(self, key=None):
+        try:
+            raise KeyboardInterrupt
+        finally:
+            raise PendingRollbackError("rolled back due to a previous exception")
+
+    monkeypatch.setattr(PortfolioQueries, "portfolio", interrupted)
+    before = fingerprint(db)
+    capsys.readouterr()
+    assert main(["--db", str(db), "holdings"], out=io.StringIO()) == 130
+    assert capsys.readouterr().err == "error: interrupted\n"
+    assert fingerprint(db) == before
+
+
 @pytest.mark.parametrize("delay", [0.3, 0.6, 1.0])  # after the interpreter's own start
 def test_ctrl_c_at_any_moment_is_one_line_and_130(db, delay):
     argv = [sys.executable, "-m", "gui", "--db", str(db), "history", "--freq", "daily",
