@@ -33,15 +33,25 @@ def test_pdf_report_has_title_tables_and_charts(qtbot, tmp_path, db_file):
     assert proc.returncode == 0, proc.stderr
     doc = QPdfDocument()
     doc.load(str(out))
-    assert doc.pageCount() >= 3
-    title = doc.getAllText(0).text()
-    assert "Stakewatch snapshot" in title and "0001045810-26-000065" in title
-    assert "INTEL CORP" in doc.getAllText(1).text()
-    page = doc.render(2, QSize(600, 850))
+    # One book: a summary page, then its tables and charts; no mostly empty pages between.
+    assert 2 <= doc.pageCount() <= 3
+    summary = doc.getAllText(0).text()
+    for words in ("Stakewatch report: NVIDIA Corp", "Totals", "Concentration", "Top holding",
+                  "Effective N", "Top positions", "Value over time",
+                  "0001045810-26-000065", "2026-06-30"):  # fmt: skip
+        assert words in summary, words
+    # The top positions, largest first, on page 1 with their weights.
+    assert summary.index("INTEL CORP") < summary.index("COREWEAVE INC")
+    details = doc.getAllText(1).text()
+    assert "NVIDIA Corp: positions" in details and "changes since" in details
+    page = doc.render(0, QSize(600, 850))
     assert not page.isNull()
-    # The chart page is not blank: many distinct colours were drawn.
-    colours = {page.pixel(x, y) for x in range(0, 600, 7) for y in range(0, 850, 7)}
+    # The summary's value chart is drawn in its lower half: many distinct colours there.
+    colours = {page.pixel(x, y) for x in range(0, 600, 7) for y in range(425, 850, 7)}
     assert len(colours) > 20
+    # The whole report's text is there once: the filings table at the end.
+    text = "".join(doc.getAllText(i).text() for i in range(doc.pageCount()))
+    assert "Filings behind these positions" in text and "concentration over time" in text
 
 
 def test_png_and_svg_charts(tmp_path, db_file):
