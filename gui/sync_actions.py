@@ -209,9 +209,11 @@ class SyncActions(QObject):
         self.w.holdings.select_period(note.period)
 
     def show_staleness(self) -> None:
+        """The banner follows the portfolio shown: a filer's news or due date; nothing
+        over an own portfolio (it files nothing)."""
         p = self.w.portfolio
-        if p is None or p.kind != "filer":
-            self.banner.show_staleness("", None, staleness(None, dt.date.today()))
+        self.banner.set_own(p is None or p.kind != "filer")
+        if self.banner.own:
             return
         status = next((f for f in self.following().statuses() if f.portfolio_id == p.id), None)
         latest = status.latest_period if status else None

@@ -1,5 +1,6 @@
 """A banner on the dashboard: a new filing arrived (with a button to its changes), or the
-filer's latest report is old and when the next one is due."""
+filer's latest report is old and when the next one is due. Never over an own portfolio's
+dashboard (it files nothing): news waits there until a filer is shown again."""
 
 from __future__ import annotations
 
@@ -59,14 +60,23 @@ class FilingBanner(QFrame):
         self.close_button = QToolButton()
         self.close_button.setText("✕")
         self.close_button.setToolTip("Dismiss")
-        self.close_button.clicked.connect(self.hide)
+        self.close_button.clicked.connect(self._dismiss)
         layout = QHBoxLayout(self)
         layout.setContentsMargins(10, 6, 6, 6)
         layout.addWidget(self.text, 1)
         layout.addWidget(self.show_button)
         layout.addWidget(self.close_button)
         self.note: NewFiling | None = None
+        self.own = False  # an own portfolio is shown: nothing about filings
         self.hide()
+
+    def set_own(self, own: bool) -> None:
+        """An own portfolio hides the banner; back on a filer, unread news shows again."""
+        self.own = own
+        if own:
+            self.hide()
+        elif self.note is not None:
+            self.announce(self.note)
 
     def _style(self, kind: str) -> None:
         c = theme.colours()
@@ -76,6 +86,8 @@ class FilingBanner(QFrame):
 
     def announce(self, note: NewFiling) -> None:
         self.note = note
+        if self.own:  # kept for when a filer is shown
+            return
         self.text.setText(new_filing_text(note))
         self.show_button.show()
         self._style("new")
@@ -83,15 +95,19 @@ class FilingBanner(QFrame):
 
     def show_staleness(self, name: str, latest: dt.date | None, s: Staleness) -> None:
         """A stale filer's due date; nothing if fresh (a new-filing note stays until read)."""
-        if self.note is not None and self.isVisible():
+        if self.note is not None and not self.isHidden():  # (hidden itself, not its window)
             return
-        if latest is None or not s.stale:
+        if self.own or latest is None or not s.stale:
             self.hide()
             return
         self.text.setText(staleness_text(name, latest, s))
         self.show_button.hide()
         self._style("overdue" if s.overdue else "stale")
         self.show()
+
+    def _dismiss(self) -> None:
+        self.note = None  # read: it does not come back on the next filer shown
+        self.hide()
 
     def _on_show(self) -> None:
         if self.note is not None:
