@@ -140,40 +140,52 @@ class OwnPortfolios:
 
     def create(self, name: str) -> PortfolioRef:
         name = self.check_name(name)
-        with self.db.session() as s:
+
+        def work(s) -> PortfolioRef:
             store = OwnStore(s)
             if store.name_taken(name):
                 raise HoldingError({"name": f"a portfolio named {name!r} exists"})
             return store.create(name)
 
+        return self.db.transaction(work)
+
     def rename(self, old: str, new: str) -> PortfolioRef:
         p = self._own(old)
         new = self.check_name(new)
-        with self.db.session() as s:
+
+        def work(s) -> None:
             store = OwnStore(s)
             if new.lower() != p.name.lower() and store.name_taken(new):
                 raise HoldingError({"name": f"a portfolio named {new!r} exists"})
             store.rename(p, new)
+
+        self.db.transaction(work)
         return PortfolioRef(p.id, new, p.kind, p.cik)
 
     def delete(self, name: str) -> tuple[PortfolioRef, list[OwnHolding]]:
         """Delete; returns what was there, so the GUI can undo by putting it back."""
         p = self._own(name)
-        with self.db.session() as s:
+
+        def work(s) -> list[OwnHolding]:
             store = OwnStore(s)
             held = store.holdings(p)
             store.delete(p)
-        return p, held
+            return held
+
+        return p, self.db.transaction(work)
 
     def restore(self, name: str, held: list[OwnHolding]) -> PortfolioRef:
         """Re-create a deleted portfolio with its holdings (undo of delete)."""
-        with self.db.session() as s:
+
+        def work(s) -> PortfolioRef:
             store = OwnStore(s)
             p = store.create(name)
             for h in sorted(held, key=lambda h: h.statement_date):
                 store.put(p, CheckedHolding(h.ticker, h.cusip, h.shares, h.statement_date,
                                             h.cost_per_share, h.note, h.verified))  # fmt: skip
-        return p
+            return p
+
+        return self.db.transaction(work)
 
     # -- holdings -------------------------------------------------------------------------
     def check(self, raw: HoldingInput, today: dt.date | None = None,
@@ -235,7 +247,7 @@ class OwnPortfolios:
 
     def known(self) -> _Known:
         """Companies' CUSIPs and tickers, read in one short transaction."""
-        with self.db.session() as s:
+        with self.db.session(write=False) as s:  # a read: never queues
             repo = Repository(s)
             by_cusip = {c.cusip: c.ticker for c in repo.companies()}
             by_ticker = {t: c for c, t in repo.tickers().items()}
@@ -244,13 +256,13 @@ class OwnPortfolios:
     def add(self, portfolio: str, raw: HoldingInput) -> tuple[int, CheckedHolding]:
         p = self._own(portfolio)
         h = self.check(raw)
-        with self.db.session() as s:
-            return OwnStore(s).put(p, h), h
+        # One transaction, run again on a PostgreSQL serialization failure or deadlock.
+        return self.db.transaction(lambda s: OwnStore(s).put(p, h)), h
 
     def statement(self, portfolio: str, day: dt.date) -> list[OwnHolding] | None:
         """The holdings of one statement, or None if there is no statement that day."""
         p = self._own(portfolio)
-        with self.db.session() as s:
+        with self.db.session(write=False) as s:  # a read: never queues
             store = OwnStore(s)
             if day not in store.statement_dates(p):
                 return None
@@ -261,22 +273,20 @@ class OwnPortfolios:
         """Make one statement exactly `holdings` (None: no statement that day), in one
         transaction. Undo and redo of every edit go through here."""
         p = self._own(portfolio)
-        with self.db.session() as s:
-            OwnStore(s).replace_statement(p, day, holdings)
+        self.db.transaction(lambda s: OwnStore(s).replace_statement(p, day, holdings))
 
     def holdings(self, portfolio: str | None = None) -> list[tuple[str, OwnHolding]]:
         ports = [self._own(portfolio)] if portfolio else [
             p for p in self.queries.portfolios() if p.kind == "own"]  # fmt: skip
         out = []
-        with self.db.session() as s:
+        with self.db.session(write=False) as s:  # a read: never queues
             store = OwnStore(s)
             for p in ports:
                 out += [(p.name, h) for h in store.holdings(p)]
         return out
 
     def remove(self, holding_id: int) -> OwnHolding:
-        with self.db.session() as s:
-            gone = OwnStore(s).remove(holding_id)
+        gone = self.db.transaction(lambda s: OwnStore(s).remove(holding_id))
         if gone is None:
             raise NotFoundError(f"no holding with id {holding_id}")
         return gone
@@ -356,8 +366,7 @@ class OwnPortfolios:
         holdings = [ln.holding for ln in lines if ln.holding is not None]
         if len(holdings) != len(lines):
             raise InvalidRequestError("some lines are not valid; nothing imported")
-        with self.db.session() as s:
-            OwnStore(s).put_many(p, holdings)
+        self.db.transaction(lambda s: OwnStore(s).put_many(p, holdings))
         return len(holdings)
 
     def import_csv(self, path: Path, portfolio: str) -> int:
@@ -379,7 +388,7 @@ class OwnPortfolios:
         """A statement (the latest by default) at the latest cached prices, against cost
         where given; the day's change where the quote has a previous close."""
         p = self._own(portfolio)
-        with self.db.session() as s:
+        with self.db.session(write=False) as s:  # a read: never queues
             dates = OwnStore(s).statement_dates(p)
             day = statement if statement is not None else (dates[-1] if dates else None)
             latest = OwnStore(s).holdings(p, day) if day is not None and day in dates else []
