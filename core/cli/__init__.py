@@ -23,6 +23,7 @@ from core.cli.common import (
     Parser,
     UsageError,
 )
+from core.cli.lazy import LazySubcommands
 
 __all__ = ["build_parser", "main"]
 
@@ -75,7 +76,9 @@ def build_parser() -> argparse.ArgumentParser:
         help=f"database: an SQLAlchemy URL or a path to an SQLite file (default: ${paths.DB_ENV} "
         "or the user data directory)",
     )
-    sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=Parser)
+    # Each command's parser is built only if that command is run (or its help shown).
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=Parser,
+                                action=LazySubcommands)
     filings.register(sub)
     prices.register(sub)
     analytics.register(sub)
