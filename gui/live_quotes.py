@@ -1,7 +1,9 @@
 """The window's live ticks: core's QuoteStream started and stopped with the settings, its
 ticks carried to the GUI thread by a signal and shown in the quote tiles at most FLUSH_MS
 apart (nothing else repaints), its state in the status bar; when the stream gives up the
-window's quote timer polls again. A composed object the window owns, not a mixin."""
+window's quote timer polls again. Each tile's line starts from the session's 1-minute
+closes, fetched once through core's provider (in its worker process, under its deadline)
+unless offline. A composed object the window owns, not a mixin."""
 
 from __future__ import annotations
 
@@ -29,6 +31,7 @@ class LiveQuotes:
         self.stream = None
         self.state = "off"
         self.latest: dict[str, Quote] = {}
+        self.minutes_loaded = False  # the tiles' lines start from today's 1-minute closes
         self._dirty: set[str] = set()
         self.bridge = _Bridge()
         self.bridge.quote.connect(self._on_quote)
@@ -44,6 +47,7 @@ class LiveQuotes:
         if self.w.ctx.settings.offline:
             self.stop()
             return
+        self.load_minutes()
         if self.stream is None:
             self.stream = self.w.ctx.quote_stream(self.bridge.quote.emit, self.bridge.state.emit)
             if self.stream is not None:
@@ -51,6 +55,25 @@ class LiveQuotes:
                 self.flush_timer.start()
         if self.state == "live":
             self.w.quote_timer.stop()
+
+    def load_minutes(self) -> None:
+        """The tiles' lines from the session's 1-minute closes, once (never offline)."""
+        w = self.w
+        if self.minutes_loaded or w.ctx.settings.offline or w.runner.running("intraday"):
+            return
+        tickers, prices = list(w.quotes.tiles), w.ctx.prices
+        w.runner.submit("intraday", lambda: prices.intraday(tickers),
+                        on_success=self._on_minutes)  # fmt: skip
+
+    def _on_minutes(self, result) -> None:
+        self.minutes_loaded = True
+        for ticker, points in result.points.items():
+            tile = self.w.quotes.tiles.get(ticker)
+            if tile is None:
+                continue
+            q = self.latest.get(ticker)  # else the reference the last quote shown set
+            tile.spark.seed([(t.timestamp(), price) for t, price in points],
+                            q.previous_close if q else None)
 
     def stop(self) -> None:
         if self.stream is not None:

@@ -6,7 +6,7 @@ import datetime as dt
 import time
 from dataclasses import replace
 
-from core.domain.prices import BarsResult, DailyBar, QuotesResult
+from core.domain.prices import BarsResult, DailyBar, IntradayResult, QuotesResult
 
 
 class SleepyProvider:
@@ -27,6 +27,12 @@ class SleepyProvider:
         if any(t.startswith("SLOW") for t in tickers):
             time.sleep(self.seconds)
         return QuotesResult()
+
+    def intraday(self, tickers) -> IntradayResult:
+        if any(t.startswith("SLOW") for t in tickers):
+            time.sleep(self.seconds)
+        when = dt.datetime(2025, 6, 30, 13, 30, tzinfo=dt.UTC)
+        return IntradayResult(points={t: [(when, 1.0)] for t in tickers})
 
     def close(self) -> None:
         pass

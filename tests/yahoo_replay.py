@@ -87,3 +87,21 @@ def quote_item(symbol: str, price: float, previous: float, when: dt.datetime,
         "regularMarketTime": int(when.timestamp()), "exchangeTimezoneName": "America/New_York",
         "symbol": symbol,
     }))  # fmt: skip
+
+
+class ReplayHistory:
+    """Stands in for `yf.Ticker(t).history(period="1d", interval="1m")`: the frame of
+    history_1m_<ticker>.csv (shaped like yfinance 1.7's answer: New York times, one row a
+    minute, a minute without a trade has no close), else raises like an unknown symbol."""
+
+    def __init__(self) -> None:
+        self.calls: list[str] = []
+
+    def __call__(self, ticker: str) -> pd.DataFrame:
+        self.calls.append(ticker)
+        path = YAHOO / f"history_1m_{ticker.lower()}.csv"
+        if not path.exists():
+            raise Exception(f"${ticker}: possibly delisted; no price data found  (period=1d)")
+        frame = pd.read_csv(path, index_col=0)
+        frame.index = pd.to_datetime(frame.index).tz_convert("America/New_York")
+        return frame

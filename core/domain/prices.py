@@ -69,5 +69,18 @@ class QuotesResult:
         return cls(failed={t: reason for t in tickers})
 
 
+@dataclass(frozen=True, slots=True)
+class IntradayResult:
+    """Each ticker's 1-minute closes of its latest session, oldest first, as (UTC time,
+    close); failures are data: {ticker: reason}."""
+
+    points: dict[str, list[tuple[dt.datetime, float]]] = field(default_factory=dict)
+    failed: dict[str, str] = field(default_factory=dict)
+
+    @classmethod
+    def all_failed(cls, tickers, reason: str) -> IntradayResult:
+        return cls(failed={t: reason for t in tickers})
+
+
 def normalize_ticker(text: str) -> str:
     return text.strip().upper()

@@ -16,7 +16,7 @@ import time
 from collections.abc import Callable, Sequence
 from typing import Any
 
-from core.domain.prices import BarsResult, QuotesResult
+from core.domain.prices import BarsResult, IntradayResult, QuotesResult
 
 DEFAULT_DEADLINE = 20.0
 
@@ -61,6 +61,9 @@ class IsolatedProvider:
 
     def quotes(self, tickers: Sequence[str]) -> QuotesResult:
         return self._call("quotes", (list(tickers),), QuotesResult.all_failed, tickers)
+
+    def intraday(self, tickers: Sequence[str]) -> IntradayResult:
+        return self._call("intraday", (list(tickers),), IntradayResult.all_failed, tickers)
 
     def _call(self, method: str, args: tuple, failed: Callable, tickers: Sequence[str]):
         with self._lock:

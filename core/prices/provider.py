@@ -6,7 +6,14 @@ import datetime as dt
 from collections.abc import Sequence
 from typing import Protocol, runtime_checkable
 
-from core.domain.prices import BarsResult, DailyBar, Quote, QuotesResult, Split
+from core.domain.prices import (
+    BarsResult,
+    DailyBar,
+    IntradayResult,
+    Quote,
+    QuotesResult,
+    Split,
+)
 
 
 @runtime_checkable
@@ -23,6 +30,11 @@ class PriceProvider(Protocol):
 
     def quotes(self, tickers: Sequence[str]) -> QuotesResult: ...
 
+    def intraday(self, tickers: Sequence[str]) -> IntradayResult:
+        """Today's (the latest session's) 1-minute closes: a quote tile's line starts
+        from them before live ticks extend it."""
+        ...
+
     def close(self) -> None: ...
 
 
@@ -37,6 +49,9 @@ class OfflineProvider:
 
     def quotes(self, tickers: Sequence[str]) -> QuotesResult:
         return QuotesResult.all_failed(tickers, self.REASON)
+
+    def intraday(self, tickers: Sequence[str]) -> IntradayResult:
+        return IntradayResult.all_failed(tickers, self.REASON)
 
     def close(self) -> None:
         pass
@@ -54,8 +69,10 @@ class MemoryProvider:
         splits: dict[str, list[Split]] | None = None,
         quotes: dict[str, Quote] | None = None,
         failures: dict[str, str] | None = None,
+        minutes: dict[str, list[tuple[dt.datetime, float]]] | None = None,
     ) -> None:
         self.bars = bars or {}
+        self.minutes = minutes or {}
         self.splits = splits or {}
         self.quote_map = quotes or {}
         self.failures = failures or {}
@@ -86,6 +103,18 @@ class MemoryProvider:
                 out.quotes[ticker] = self.quote_map[ticker]
             else:
                 out.failed[ticker] = "no quote (unknown ticker)"
+        return out
+
+    def intraday(self, tickers: Sequence[str]) -> IntradayResult:
+        self.calls.append(("intraday", tuple(tickers), None, None))
+        out = IntradayResult()
+        for ticker in tickers:
+            if ticker in self.failures:
+                out.failed[ticker] = self.failures[ticker]
+            elif self.minutes.get(ticker):
+                out.points[ticker] = list(self.minutes[ticker])
+            else:
+                out.failed[ticker] = "no minute bars for the latest session"
         return out
 
     def close(self) -> None:

@@ -3,8 +3,9 @@
 Daily bars come from one `yf.download` call per chunk of at most 50 tickers, unadjusted
 for dividends (auto_adjust=False) with split events (actions=True). Quotes come from
 Yahoo's batch quote endpoint through yfinance's own session (cookie and crumb), one request
-for all tickers. Rate limits are retried with exponential backoff; everything else that
-goes wrong for a ticker comes back as its failure reason.
+for all tickers. The latest session's 1-minute closes come from `Ticker.history(period="1d",
+interval="1m")`, one request per ticker. Rate limits are retried with exponential
+backoff; everything else that goes wrong for a ticker comes back as its failure reason.
 """
 
 from __future__ import annotations
@@ -17,7 +18,14 @@ import warnings
 from collections.abc import Callable, Sequence
 from typing import Any
 
-from core.domain.prices import BarsResult, DailyBar, Quote, QuotesResult, Split
+from core.domain.prices import (
+    BarsResult,
+    DailyBar,
+    IntradayResult,
+    Quote,
+    QuotesResult,
+    Split,
+)
 
 CHUNK = 50
 QUOTE_URL = "https://query1.finance.yahoo.com/v7/finance/quote"
@@ -162,6 +170,25 @@ def quotes_from_json(payload: dict, tickers: Sequence[str], source: str = "yahoo
     return out
 
 
+def minute_points(frame: Any) -> list[tuple[dt.datetime, float]]:
+    """(UTC time, close) per row of a 1-minute `Ticker.history` frame (indexed by the
+    exchange's local time), oldest first; rows without a close are skipped."""
+    import pandas as pd
+
+    if frame is None or len(frame.index) == 0 or "Close" not in frame.columns:
+        return []
+    out = []
+    for stamp, close in zip(frame.index, frame["Close"], strict=True):
+        value = _num(close)
+        if value is None:
+            continue
+        t = pd.Timestamp(stamp)
+        t = t.tz_localize("UTC") if t.tzinfo is None else t.tz_convert("UTC")
+        out.append((t.to_pydatetime(), value))
+    out.sort(key=lambda p: p[0])
+    return out
+
+
 class YahooFactory:
     """Builds a YahooProvider inside the price worker process (must be picklable)."""
 
@@ -190,6 +217,7 @@ class YahooProvider:
         backoff: float = 2.0,
         download: Callable[..., Any] | None = None,
         fetch_quotes: Callable[[Sequence[str]], dict] | None = None,
+        history: Callable[..., Any] | None = None,
         sleep: Callable[[float], None] = time.sleep,
         proxy: str | None = None,
     ) -> None:
@@ -200,6 +228,7 @@ class YahooProvider:
         self.backoff = backoff
         self._download = download
         self._fetch_quotes = fetch_quotes
+        self._history = history
         self._sleep = sleep
         self._configured = False
 
@@ -304,6 +333,28 @@ class YahooProvider:
         return YfData().get_raw_json(
             QUOTE_URL, params={"symbols": ",".join(tickers), "formatted": "false"},
             timeout=self.timeout,
+        )  # fmt: skip
+
+    # -- today's minutes ------------------------------------------------------------------
+    def intraday(self, tickers: Sequence[str]) -> IntradayResult:
+        out = IntradayResult()
+        for ticker in tickers:
+            try:
+                frame = (self._history or self._minute_history)(ticker)
+            except Exception as exc:  # this ticker failed; the others are still asked
+                out.failed[ticker] = _plain(exc)
+                continue
+            points = minute_points(frame)
+            if points:
+                out.points[ticker] = points
+            else:
+                out.failed[ticker] = "no minute bars for the latest session"
+        return out
+
+    def _minute_history(self, ticker: str) -> Any:
+        return self._yf().Ticker(ticker).history(
+            period="1d", interval="1m", auto_adjust=False, actions=False,
+            timeout=self.timeout, raise_errors=True,
         )  # fmt: skip
 
     def close(self) -> None:

@@ -9,7 +9,7 @@ from collections.abc import Callable, Generator, Sequence
 from dataclasses import dataclass, field
 
 from core.domain import market
-from core.domain.prices import DailyBar, Quote, Split, normalize_ticker
+from core.domain.prices import DailyBar, IntradayResult, Quote, Split, normalize_ticker
 from core.prices.provider import PriceProvider
 from core.storage.database import Database
 from core.storage.price_store import PriceStore
@@ -183,6 +183,11 @@ class PriceRefresher:
             with self.db.session() as s:
                 PriceStore(s).save_quotes(result.quotes.values(), fetched_at)
         return QuoteReport(dict(result.quotes), dict(result.failed), fetched_at)
+
+    def intraday(self, tickers: Sequence[str]) -> IntradayResult:
+        """The latest session's 1-minute closes, straight from the provider (not stored:
+        a quote tile's line, not a price anything is valued at)."""
+        return self.provider.intraday([normalize_ticker(t) for t in tickers])
 
     def prices_now(self, tickers: Sequence[str], live: bool = True) -> list[PriceNow]:
         """Each ticker's best price: a live quote, else the cache (quote or last close),

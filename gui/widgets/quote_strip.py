@@ -73,6 +73,8 @@ class QuoteTile(QFrame):
             self.setToolTip(f"{self.ticker}: no price known ({reason})")
             return
         current = is_current(p, now)
+        if p.previous_close:  # the line's reference, whichever comes first: minutes or quote
+            self.spark.set_reference(p.previous_close)
         parts = [f"<b>{p.ticker}</b>", f"${p.price:,.2f}"]
         if p.change_pct is not None:
             if current:

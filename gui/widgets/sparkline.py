@@ -1,5 +1,6 @@
-"""Today's price line in a quote tile: the ticks since the session began, with the
-previous close as a dashed reference line; painted by hand (no chart library at start)."""
+"""Today's price line in a quote tile: the session's 1-minute closes, then the ticks since,
+with the previous close as a dashed reference line; painted by hand (no chart library at
+start)."""
 
 from __future__ import annotations
 
@@ -31,6 +32,24 @@ class Sparkline(QWidget):
             self.reference = reference
         self.setVisible(len(self.points) > 1)
         self.update()
+
+    def seed(self, minutes: list[tuple[float, float]], reference: float | None) -> None:
+        """Start the line from the session's 1-minute closes (epoch seconds, price); ticks
+        that came before them and are newer than their last minute stay after them."""
+        if not minutes:
+            return
+        minutes = sorted(minutes)
+        later = [p for p in self.points if p[0] > minutes[-1][0]]
+        self.points = (minutes + later)[-MAX_POINTS:]
+        if reference:
+            self.reference = reference
+        self.setVisible(len(self.points) > 1)
+        self.update()
+
+    def set_reference(self, reference: float) -> None:
+        if reference != self.reference:
+            self.reference = reference
+            self.update()
 
     def clear(self) -> None:
         self.points = []

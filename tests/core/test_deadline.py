@@ -39,6 +39,18 @@ def test_a_hanging_call_is_abandoned_at_the_deadline(isolated):
                         for t in ("SLOW1", "SLOW2")}  # fmt: skip
 
 
+def test_a_hanging_minute_fetch_is_abandoned_at_the_deadline(isolated):
+    """The quote tiles' 1-minute bars go through the same worker and deadline."""
+    p = isolated(SleepyFactory(120), deadline=3)
+    assert p.intraday(["FAST"]).points["FAST"]  # warm, and answered through the worker
+    began = time.monotonic()
+    r = p.intraday(["SLOW1", "NVDA"])
+    assert time.monotonic() - began < 3 + 2.5
+    assert r.points == {}
+    assert r.failed == {t: "no answer from test source within 3 s; abandoned"
+                        for t in ("SLOW1", "NVDA")}  # fmt: skip
+
+
 def test_the_next_call_gets_a_fresh_worker(isolated):
     p = isolated(SleepyFactory(120), deadline=3)
     assert p.daily_bars(["SLOW"], day(), day()).failed

@@ -11,7 +11,7 @@ import pytest
 from core.domain.prices import DailyBar, Quote
 from core.prices.provider import MemoryProvider, PriceProvider
 from core.prices.yahoo import YahooProvider
-from tests.yahoo_replay import YAHOO, ReplayDownload, load_frame
+from tests.yahoo_replay import YAHOO, ReplayDownload, ReplayHistory, load_frame
 
 START, END = dt.date(2025, 3, 24), dt.date(2025, 4, 4)
 
@@ -21,8 +21,9 @@ def _memory() -> MemoryProvider:
 
     recorded = frame_to_result(load_frame("download_many.csv"), ["NVDA", "CRWV", "INTC"])
     when = dt.datetime(2026, 9, 25, 20, tzinfo=dt.UTC)
+    minutes = YahooProvider(history=ReplayHistory()).intraday(["NVDA"]).points
     return MemoryProvider(
-        bars=recorded.bars,
+        bars=recorded.bars, minutes=minutes,
         quotes={"NVDA": Quote("NVDA", 225.07, 224.57, "USD", when, "REGULAR", "memory"),
                 "CRWV": Quote("CRWV", 163.06, 159.99, "USD", when, "CLOSED", "memory")},
     )  # fmt: skip
@@ -31,7 +32,7 @@ def _memory() -> MemoryProvider:
 def _yahoo() -> YahooProvider:
     payload = json.loads((YAHOO / "quote_nvda_crwv.json").read_text())
     return YahooProvider(download=ReplayDownload("download_many.csv"),
-                         fetch_quotes=lambda _t: payload)  # fmt: skip
+                         fetch_quotes=lambda _t: payload, history=ReplayHistory())  # fmt: skip
 
 
 @pytest.fixture(params=["memory", "yahoo"])
@@ -74,6 +75,18 @@ def test_quotes_carry_an_aware_exchange_time(provider):
         assert q.price > 0 and q.quote_time.tzinfo is not None
 
 
+def test_intraday_is_the_sessions_minutes_in_utc_order(provider):
+    r = provider.intraday(["NVDA", "NOPE"])
+    assert set(r.points) == {"NVDA"} and set(r.failed) == {"NOPE"} and r.failed["NOPE"].strip()
+    points = r.points["NVDA"]
+    times = [t for t, _ in points]
+    assert times == sorted(set(times)) and all(t.tzinfo is not None for t in times)
+    # 09:30 New York is 13:30 UTC; the minute without a trade (09:37) is left out.
+    assert times[0] == dt.datetime(2026, 9, 25, 13, 30, tzinfo=dt.UTC)
+    assert dt.datetime(2026, 9, 25, 13, 37, tzinfo=dt.UTC) not in times
+    assert len(points) == 29 and all(price > 0 for _, price in points)
+
+
 def test_results_cross_a_process_boundary(provider):
     """Providers run in a worker process: their results must pickle."""
     import pickle
@@ -82,3 +95,5 @@ def test_results_cross_a_process_boundary(provider):
     assert pickle.loads(pickle.dumps(r)) == r
     q = provider.quotes(["NVDA"])
     assert pickle.loads(pickle.dumps(q)) == q
+    m = provider.intraday(["NVDA"])
+    assert pickle.loads(pickle.dumps(m)) == m
