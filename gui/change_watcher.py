@@ -13,6 +13,7 @@ from PySide6.QtWidgets import QAbstractItemView, QLabel
 
 from core.services.changes import Change, watch
 from gui.own_commands import refusals
+from gui.write_runner import WriteGuard
 
 if TYPE_CHECKING:
     from gui.main_window import MainWindow
@@ -87,6 +88,9 @@ class ChangeWatcher(QObject):
         self._emit = self.notice.emit  # Qt signals may be emitted from any thread
         window.ctx.db.on_wait = self._emit
         refusals.refused.connect(self._on_notice)
+        # Edits write on a thread of their own (they wait, the window stays live): off
+        # meanwhile, and a failed one said in the window.
+        self.guard = WriteGuard(window)
         window.installEventFilter(self)
         self.read_only = QLabel(READ_ONLY)
         self.read_only.setToolTip("This database user may read but not change anything.")
@@ -146,4 +150,5 @@ class ChangeWatcher(QObject):
             self.window.ctx.db.on_wait = None
         with contextlib.suppress(RuntimeError, TypeError):
             refusals.refused.disconnect(self._on_notice)
+        self.guard.stop()
         self.watch.close()

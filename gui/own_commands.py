@@ -1,9 +1,12 @@
-"""Undoable edits of your own portfolios: each redo and undo is one transaction, and puts
-back only the rows the edit changed, and only if nobody else changed them since."""
+"""Undoable edits of your own portfolios: each redo and undo is one transaction, run on a
+thread of its own while the window stays live (it waits for another Stakewatch's write
+rather than failing), and puts back only the rows the edit changed, and only if nobody
+else changed them since."""
 
 from __future__ import annotations
 
 import datetime as dt
+import traceback
 from collections.abc import Callable
 
 from PySide6.QtCore import QObject, Signal
@@ -12,6 +15,9 @@ from PySide6.QtGui import QUndoCommand
 from core.domain.own import OwnHolding
 from core.services.own import OwnPortfolios
 from core.services.own_undo import EditConflict, OwnEdits, Statement
+from core.services.queries import InvalidRequestError
+from core.storage.database import DatabaseError
+from gui.write_runner import writes
 
 
 class EditRefusals(QObject):
@@ -24,82 +30,141 @@ class EditRefusals(QObject):
 refusals = EditRefusals()
 
 
-class StatementEdit(QUndoCommand):
+class WindowEdit(QUndoCommand):
+    """An edit whose writes run through `writes` (the window paints and polls while one
+    waits for the database). A write that fails (the database stayed busy past the
+    timeout) changed nothing and is one message in the window: the first time, the edit
+    never enters the undo stack; a failed undo or redo is stepped back, to be tried again.
+    Bad input the first time is raised to whoever pushed the edit, as before."""
+
+    def __init__(self, text: str, changed: Callable[[], None]) -> None:
+        super().__init__(text)
+        self.changed = changed
+        self.made = False  # the edit itself was made (redo ran once)
+        self._skip = False  # the next call only steps the stack back over a failed one
+
+    # Subclasses: make the edit, put back what it changed, make it again.
+    def make(self) -> None:
+        raise NotImplementedError
+
+    def revert(self) -> None:
+        raise NotImplementedError
+
+    def remake(self) -> None:
+        self.make()
+
+    def redo(self) -> None:
+        if self._skip:
+            self._skip = False
+            return
+        if self.made:
+            self._step("redo", self.remake)
+        else:
+            self._step("make", self.make)
+
+    def undo(self) -> None:
+        if self._skip:
+            self._skip = False
+            return
+        self._step("undo", self.revert)
+
+    def _step(self, step: str, write: Callable[[], None]) -> None:
+        first = step == "make"
+        verb = {"make": "Not saved", "undo": "Not undone", "redo": "Not redone"}[step]
+        try:
+            writes.run(write)
+        except EditConflict as exc:  # another writer changed these rows since
+            self.setObsolete(True)
+            refusals.refused.emit(f"{verb} ({self.text()}): {exc}")
+            self.changed()
+            return
+        except InvalidRequestError as exc:
+            if first:
+                self.setObsolete(True)
+                raise  # bad input: the caller says why, nothing is on the stack
+            self._failed(step, f"{verb} ({self.text()}): {exc}")
+            return
+        except DatabaseError as exc:  # busy past the timeout, or read-only
+            self._failed(step, f"{verb} ({self.text()}): {exc}")
+            return
+        except Exception as exc:  # never only on stderr
+            traceback.print_exc()
+            self._failed(step, f"{verb} ({self.text()}): unexpected {type(exc).__name__}")
+            return
+        self.made = True
+        self.changed()
+
+    def _failed(self, step: str, text: str) -> None:
+        if step == "make":
+            self.setObsolete(True)  # QUndoStack drops it: nothing was done
+        else:
+            self._skip = True
+            writes.step_failed.emit(self, step)
+        writes.failed.emit(text)
+
+
+class StatementEdit(WindowEdit):
     """Any edit of statements: undo puts each row the edit changed back as it was, redo
-    puts back what the edit made. Rows are compared by version (id, values, modified
-    time): if another process changed one since, the step is refused, nothing changes,
-    and the command leaves the stack (it can no longer be undone or redone safely)."""
+    puts back what the edit made. What it changed is read inside its own transaction
+    (another writer's rows are never taken for its own). Rows are compared by version (id,
+    values, modified time): if another process changed one since, the step is refused,
+    nothing changes, and the command leaves the stack (it can no longer be undone or
+    redone safely)."""
 
     def __init__(self, text: str, own: OwnPortfolios, portfolio: str, days: list[dt.date],
                  edit: Callable[[], object], changed: Callable[[], None]) -> None:  # fmt: skip
-        super().__init__(text)
+        super().__init__(text, changed)
         self.edits = OwnEdits(own)
         self.own, self.portfolio, self.days = own, portfolio, sorted(set(days))
-        self.edit, self.changed = edit, changed
-        self.before: dict[dt.date, Statement] = self.edits.snapshot(portfolio, self.days)
+        self.edit = edit
+        self.before: dict[dt.date, Statement] | None = None
         self.after: dict[dt.date, Statement] | None = None
 
-    def redo(self) -> None:
-        if self.after is None:  # the first time: make the edit itself
-            self.edit()
-            self.after = self.edits.snapshot(self.portfolio, self.days)
-        else:
-            self._swap(self.before, self.after, "Not redone")
-        self.changed()
+    def make(self) -> None:
+        self.before, self.after = self.edits.record(self.portfolio, self.days, self.edit)
 
-    def undo(self) -> None:
-        assert self.after is not None
-        self._swap(self.after, self.before, "Not undone")
-        self.changed()
+    def revert(self) -> None:
+        assert self.before is not None and self.after is not None
+        self.edits.swap(self.portfolio, self.after, self.before)
 
-    def _swap(self, now: dict[dt.date, Statement], back: dict[dt.date, Statement],
-              verb: str) -> None:  # fmt: skip
-        try:
-            self.edits.swap(self.portfolio, now, back)
-        except EditConflict as exc:
-            self.setObsolete(True)
-            refusals.refused.emit(f"{verb} ({self.text()}): {exc}")
+    def remake(self) -> None:
+        assert self.before is not None and self.after is not None
+        self.edits.swap(self.portfolio, self.before, self.after)
 
 
-class CreatePortfolio(QUndoCommand):
+class CreatePortfolio(WindowEdit):
     def __init__(self, own: OwnPortfolios, name: str, changed: Callable[[], None]) -> None:
-        super().__init__(f"create portfolio {name}")
-        self.own, self.name, self.changed = own, name, changed
+        super().__init__(f"create portfolio {name}", changed)
+        self.own, self.name = own, name
 
-    def redo(self) -> None:
+    def make(self) -> None:
         self.own.create(self.name)
-        self.changed()
 
-    def undo(self) -> None:
+    def revert(self) -> None:
         self.own.delete(self.name)
-        self.changed()
 
 
-class RenamePortfolio(QUndoCommand):
+class RenamePortfolio(WindowEdit):
     def __init__(self, own: OwnPortfolios, old: str, new: str,
                  changed: Callable[[], None]) -> None:  # fmt: skip
-        super().__init__(f"rename portfolio {old} to {new}")
-        self.own, self.old, self.new, self.changed = own, old, new, changed
+        super().__init__(f"rename portfolio {old} to {new}", changed)
+        self.own, self.old, self.new = own, old, new
 
-    def redo(self) -> None:
+    def make(self) -> None:
         self.own.rename(self.old, self.new)
-        self.changed()
 
-    def undo(self) -> None:
+    def revert(self) -> None:
         self.own.rename(self.new, self.old)
-        self.changed()
 
 
-class DeletePortfolio(QUndoCommand):
+class DeletePortfolio(WindowEdit):
     def __init__(self, own: OwnPortfolios, name: str, changed: Callable[[], None]) -> None:
-        super().__init__(f"delete portfolio {name}")
-        self.own, self.name, self.changed = own, name, changed
+        super().__init__(f"delete portfolio {name}", changed)
+        self.own, self.name = own, name
         self.held: list[OwnHolding] = []
 
-    def redo(self) -> None:
+    def make(self) -> None:
         _portfolio, self.held = self.own.delete(self.name)
-        self.changed()
 
-    def undo(self) -> None:
+    def revert(self) -> None:
         self.own.restore(self.name, self.held)
-        self.changed()

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+import threading
 from collections.abc import Callable, Generator
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
@@ -48,6 +49,21 @@ class _Known:
     by_cusip: dict[str, str | None]
     by_ticker: dict[str, str]
     asked: dict[str, tuple[bool, str]]
+
+
+@dataclass(slots=True)
+class Recording:
+    """An edit's statements as they stood right before and right after its write, read
+    inside the write's own transaction (nobody else's rows slip in between)."""
+
+    portfolio: PortfolioRef
+    days: list[dt.date]
+    before: dict[dt.date, list[OwnHolding] | None] | None = None
+    after: dict[dt.date, list[OwnHolding] | None] | None = None
+
+    def read(self, store: OwnStore) -> dict[dt.date, list[OwnHolding] | None]:
+        dates = set(store.statement_dates(self.portfolio))
+        return {d: store.holdings(self.portfolio, d) if d in dates else None for d in self.days}
 
 
 @dataclass(frozen=True, slots=True)
@@ -121,6 +137,7 @@ class OwnPortfolios:
         self.queries = queries
         self.prices = prices
         self.online = online
+        self._recording = threading.local()  # this thread's open Recording, if any
 
     # -- portfolios -----------------------------------------------------------------------
     def _own(self, name: str) -> PortfolioRef:
@@ -257,7 +274,37 @@ class OwnPortfolios:
         p = self._own(portfolio)
         h = self.check(raw)
         # One transaction, run again on a PostgreSQL serialization failure or deadlock.
-        return self.db.transaction(lambda s: OwnStore(s).put(p, h)), h
+        return self._statement_write(p, lambda store: store.put(p, h)), h
+
+    def recording(self, recording: Recording) -> _Recorder:
+        """`with own.recording(r): own.add(...)`: the add's transaction also reads r's
+        statements before and after it writes (undo then knows exactly what it changed)."""
+        return _Recorder(self._recording, recording)
+
+    def _statement_write(self, p: PortfolioRef, write: Callable[[OwnStore], object]):
+        """One write transaction on p's statements, run again on a serialization failure;
+        recorded if a recording of p is open on this thread."""
+        recording: Recording | None = getattr(self._recording, "current", None)
+        if recording is not None and recording.portfolio.id != p.id:
+            recording = None
+
+        if recording is None:
+            return self.db.transaction(lambda s: write(OwnStore(s)))
+
+        def work(s):
+            store = OwnStore(s)
+            store.lock(p)  # nobody else writes p's statements until this commits
+            before = recording.read(store)
+            out = write(store)
+            s.flush()
+            s.expire_all()  # read back as stored, as a later read will see them
+            return out, before, recording.read(store)
+
+        out, before, after = self.db.transaction(work)  # a retried run counts once
+        if recording.before is None:  # an edit of several writes: before the first
+            recording.before = before
+        recording.after = after
+        return out
 
     def statement(self, portfolio: str, day: dt.date) -> list[OwnHolding] | None:
         """The holdings of one statement, or None if there is no statement that day."""
@@ -366,7 +413,7 @@ class OwnPortfolios:
         holdings = [ln.holding for ln in lines if ln.holding is not None]
         if len(holdings) != len(lines):
             raise InvalidRequestError("some lines are not valid; nothing imported")
-        self.db.transaction(lambda s: OwnStore(s).put_many(p, holdings))
+        self._statement_write(p, lambda store: store.put_many(p, holdings))
         return len(holdings)
 
     def import_csv(self, path: Path, portfolio: str) -> int:
@@ -482,3 +529,17 @@ def _run(gen: Generator[object, None, list[PreviewLine]]) -> list[PreviewLine]:
             next(gen)
         except StopIteration as stop:
             return stop.value
+
+
+class _Recorder:
+    """The context manager of OwnPortfolios.recording."""
+
+    def __init__(self, local: threading.local, recording: Recording) -> None:
+        self.local, self.recording = local, recording
+
+    def __enter__(self) -> Recording:
+        self.local.current = self.recording
+        return self.recording
+
+    def __exit__(self, *_exc) -> None:
+        self.local.current = None

@@ -5,10 +5,10 @@ someone else changed one of them since, nothing is done and the user is told."""
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 
 from core.domain.own import OwnHolding
-from core.services.own import OwnPortfolios
+from core.services.own import OwnPortfolios, Recording
 from core.services.queries import InvalidRequestError
 from core.storage.own_store import OwnStore
 
@@ -24,6 +24,10 @@ def _same(a: OwnHolding | None, b: OwnHolding | None) -> bool:
     return a == b  # frozen dataclasses: id, values and modified time all equal
 
 
+def _by_ticker(read: dict[dt.date, list[OwnHolding] | None]) -> dict[dt.date, Statement]:
+    return {d: None if held is None else {h.ticker: h for h in held} for d, held in read.items()}
+
+
 class OwnEdits:
     def __init__(self, own: OwnPortfolios) -> None:
         self.own = own
@@ -34,6 +38,18 @@ class OwnEdits:
             held = self.own.statement(portfolio, day)
             out[day] = None if held is None else {h.ticker: h for h in held}
         return out
+
+    def record(self, portfolio: str, days: Iterable[dt.date], edit: Callable[[], object]
+               ) -> tuple[dict[dt.date, Statement], dict[dt.date, Statement]]:  # fmt: skip
+        """Make the edit; its statements before and after, read inside its transaction, so
+        rows another writer added meanwhile are never taken for this edit's."""
+        recording = Recording(self.own.queries.portfolio(portfolio), sorted(set(days)))
+        with self.own.recording(recording):
+            edit()
+        if recording.before is None or recording.after is None:  # it wrote nothing
+            now = self.snapshot(portfolio, recording.days)
+            return now, now
+        return _by_ticker(recording.before), _by_ticker(recording.after)
 
     def swap(self, portfolio: str, now: dict[dt.date, Statement],
              back: dict[dt.date, Statement]) -> None:  # fmt: skip

@@ -6,7 +6,7 @@ from __future__ import annotations
 import datetime as dt
 
 from PySide6.QtCore import QSortFilterProxyModel, Qt, Signal
-from PySide6.QtGui import QAction, QGuiApplication, QKeySequence, QUndoCommand, QUndoStack
+from PySide6.QtGui import QAction, QGuiApplication, QKeySequence, QUndoStack
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
@@ -43,27 +43,26 @@ from gui.models.holdings_table_model import (
     HoldingsTableModel,
     TotalsModel,
 )
+from gui.own_commands import WindowEdit
 from gui.widgets.column_fit import ColumnFitter
 from gui.widgets.tables import sort_largest_first
 from gui.workers import TaskRunner
 
 
-class SetTickerCommand(QUndoCommand):
-    """Map a CUSIP to a ticker; undo restores the mapping it had."""
+class SetTickerCommand(WindowEdit):
+    """Map a CUSIP to a ticker; undo restores the mapping it had. The write waits for
+    another Stakewatch's without freezing the window (see WindowEdit)."""
 
     def __init__(self, companies: CompanyService, cusip: str, old: str | None, new: str,
                  on_change) -> None:  # fmt: skip
-        super().__init__(f"set ticker of {cusip} to {new}")
+        super().__init__(f"set ticker of {cusip} to {new}", on_change)
         self.companies, self.cusip, self.old, self.new = companies, cusip, old, new
-        self.on_change = on_change
 
-    def redo(self) -> None:
+    def make(self) -> None:
         self.companies.set_ticker(self.cusip, self.new)
-        self.on_change()
 
-    def undo(self) -> None:
+    def revert(self) -> None:
         self.companies.set_ticker(self.cusip, self.old)
-        self.on_change()
 
 
 class HoldingsPage(QWidget):
@@ -268,9 +267,13 @@ class HoldingsPage(QWidget):
         except InvalidRequestError as exc:
             QMessageBox.warning(self, "Ticker not saved", str(exc))
             return
-        if ticker is not None:
+        if ticker is None:
+            return
+        try:  # a refused edit leaves the undo stack (WindowEdit); say why
             self.undo_stack.push(SetTickerCommand(self.companies, cusip, old, ticker,
                                                   self._after_ticker_change))  # fmt: skip
+        except InvalidRequestError as exc:
+            QMessageBox.warning(self, "Ticker not saved", str(exc))
 
     def _after_ticker_change(self) -> None:
         self.reload()
