@@ -24,7 +24,8 @@ class OwnPortfolioActions:
         except InvalidRequestError as exc:
             QMessageBox.warning(self, "Not saved", str(exc))
             return False
-        return True
+        # A write that failed (busy past the timeout) was said in the window already.
+        return command.made
 
     def new_portfolio(self) -> None:
         from PySide6.QtWidgets import QInputDialog, QLineEdit

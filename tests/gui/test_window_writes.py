@@ -1,0 +1,206 @@
+"""Edits in the window wait for another process's write without freezing it, on SQLite and
+on PostgreSQL, with real processes: the edit lands once the lock is let go, the window kept
+handling events meanwhile (a timer ticked), it said it was waiting, and edits were off;
+undo the same; a write still blocked at the timeout is one message in the window and
+changes nothing (an undo that timed out can be tried again)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import subprocess
+import sys
+import textwrap
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import QTimer
+
+from core.domain.own import HoldingInput
+from tests.gui.conftest import idle
+
+pytestmark = pytest.mark.backends
+REPO_ROOT = Path(__file__).resolve().parents[2]
+WAITING = "waiting for another Stakewatch to finish writing..."
+DAY = dt.date(2025, 7, 1)
+
+# Holds Mine's write lock (SQLite: the file's; PostgreSQL: the portfolio's row) for argv[2]
+# seconds, what an edit of Mine holds while it runs; with argv[3], also adds that ticker to
+# the statement of DAY inside the same transaction.
+HOLD_LOCK = """
+    import datetime as dt, sys, time
+    from decimal import Decimal
+    from core.context import AppContext
+    from core.domain.own import CheckedHolding
+    from core.storage.own_store import OwnStore
+    ctx = AppContext.open(sys.argv[1], offline=True)
+    portfolio = ctx.queries.portfolio("Mine")
+    with ctx.db.session() as s:
+        store = OwnStore(s)
+        store.lock(portfolio)
+        if len(sys.argv) > 3:
+            store.put(portfolio, CheckedHolding(sys.argv[3], None, Decimal(5),
+                                                dt.date(2025, 7, 1), None, None, False))
+        print("locked", flush=True)
+        time.sleep(float(sys.argv[2]))
+    ctx.close()
+"""
+
+
+def hold_lock(db_url: str, seconds: float, add: str | None = None) -> subprocess.Popen:
+    env = {k: v for k, v in os.environ.items() if k != "STAKEWATCH_DB"}
+    argv = [sys.executable, "-c", textwrap.dedent(HOLD_LOCK), db_url, str(seconds)]
+    proc = subprocess.Popen(argv + ([add] if add else []), cwd=REPO_ROOT, env=env,
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)  # fmt: skip
+    assert proc.stdout.readline().strip() == "locked", proc.stderr.read()
+    return proc
+
+
+@pytest.fixture
+def wctx(db_url, memory_provider):
+    from core.context import AppContext
+
+    c = AppContext.open(db_url, provider=memory_provider, offline=True)
+    c.own.create("Mine")
+    yield c
+    c.close()
+
+
+class Watch:
+    """While an edit runs: how often a 50 ms timer ticked, what the status bar said, and
+    whether the edit actions were off."""
+
+    def __init__(self, window) -> None:
+        self.window = window
+        self.ticks = 0
+        self.actions_on: set[bool] = set()
+        self.said: list[str] = []
+        window.statusBar().messageChanged.connect(self.said.append)
+        self.timer = QTimer()
+        self.timer.setInterval(50)
+        self.timer.timeout.connect(self._tick)
+
+    def _tick(self) -> None:
+        self.ticks += 1
+        w = self.window
+        self.actions_on |= {w.add_holding_action.isEnabled(), w.undo_action.isEnabled(),
+                            w.new_portfolio_action.isEnabled()}  # fmt: skip
+
+    def __enter__(self) -> Watch:
+        self.timer.start()
+        return self
+
+    def __exit__(self, *_exc) -> None:
+        self.timer.stop()
+
+
+def put(window, raw: HoldingInput, day: dt.date) -> bool:
+    """Add or set a holding as the window's holding dialog does."""
+    return getattr(window, "own_actions", window).put_holding(raw, day)
+
+
+def _held(ctx) -> dict[str, int]:
+    return {h.ticker: h.shares for h in ctx.own.statement("Mine", DAY) or []}
+
+
+def test_an_add_behind_another_writer_waits_then_lands(qtbot, make_window, wctx, db_url,
+                                                       messages):  # fmt: skip
+    w = make_window(wctx)
+    w.reload_portfolios(select="Mine")
+    idle(qtbot, w)
+    holder = hold_lock(db_url, 3)
+    with Watch(w) as watch:
+        saved = put(w, HoldingInput("NVDA", "3", DAY.isoformat(), None, None), DAY)
+    assert holder.wait(30) == 0, holder.stderr.read()
+    assert saved
+    assert _held(wctx) == {"NVDA": 3}
+    assert watch.ticks >= 10  # ~2 s of waiting at 50 ms: the event loop ran throughout
+    assert WAITING in watch.said
+    assert watch.actions_on == {False}  # no edit could start inside this one
+    assert w.add_holding_action.isEnabled() and w.undo_action.isEnabled()
+    assert w.undo_stack.count() == 1
+    assert messages == []
+    idle(qtbot, w)
+
+
+def test_an_undo_behind_another_writer_waits_then_lands(qtbot, make_window, wctx, db_url,
+                                                        messages):  # fmt: skip
+    w = make_window(wctx)
+    w.reload_portfolios(select="Mine")
+    assert put(w, HoldingInput("NVDA", "3", DAY.isoformat(), None, None), DAY)
+    idle(qtbot, w)
+    holder = hold_lock(db_url, 3)
+    with Watch(w) as watch:
+        w.undo_stack.undo()
+    assert holder.wait(30) == 0, holder.stderr.read()
+    assert wctx.own.statement("Mine", DAY) is None  # the statement it made is gone
+    assert watch.ticks >= 10
+    assert WAITING in watch.said
+    assert watch.actions_on == {False}
+    assert w.undo_stack.index() == 0 and w.redo_action.isEnabled()
+    with Watch(w) as watch:  # and redo, behind another writer too
+        holder = hold_lock(db_url, 3)
+        w.undo_stack.redo()
+    assert holder.wait(30) == 0
+    assert _held(wctx) == {"NVDA": 3}
+    assert watch.ticks >= 10 and WAITING in watch.said
+    assert messages == []
+    idle(qtbot, w)
+
+
+def test_undo_takes_back_only_its_own_row_when_another_wrote_meanwhile(
+        qtbot, make_window, wctx, db_url):  # fmt: skip
+    """Another process adds MSFT to the same new statement while the window's add waits
+    for it: the add lands beside MSFT, and undo removes NVDA only."""
+    w = make_window(wctx)
+    w.reload_portfolios(select="Mine")
+    idle(qtbot, w)
+    holder = hold_lock(db_url, 2, add="MSFT")
+    assert put(w, HoldingInput("NVDA", "3", DAY.isoformat(), None, None), DAY)
+    assert holder.wait(30) == 0, holder.stderr.read()
+    assert _held(wctx) == {"MSFT": 5, "NVDA": 3}
+    w.undo_stack.undo()
+    assert _held(wctx) == {"MSFT": 5}
+    idle(qtbot, w)
+
+
+def test_a_write_blocked_past_the_timeout_is_one_message_and_changes_nothing(
+        qtbot, make_window, db_url, memory_provider, messages, monkeypatch):  # fmt: skip
+    from core.context import AppContext
+
+    monkeypatch.setenv("STAKEWATCH_BUSY_TIMEOUT", "1.5")
+    ctx = AppContext.open(db_url, provider=memory_provider, offline=True)
+    try:
+        ctx.own.create("Mine")
+        w = make_window(ctx)
+        w.reload_portfolios(select="Mine")
+        idle(qtbot, w)
+        holder = hold_lock(db_url, 4)
+        saved = put(w, HoldingInput("NVDA", "3", DAY.isoformat(), None, None), DAY)
+        assert not saved
+        assert w.undo_stack.count() == 0  # nothing done, nothing to undo
+        assert len(messages) == 1
+        kind, title, text = messages[0]
+        assert kind == "warning" and title == "Not saved"
+        assert text.startswith("Not saved (set NVDA in Mine as of 2025-07-01): another "
+                               "Stakewatch kept") and "busy" in text  # fmt: skip
+        assert "SELECT" not in text and "Traceback" not in text
+        assert w.statusBar().currentMessage() == text
+        assert w.add_holding_action.isEnabled()
+        assert holder.wait(30) == 0
+        assert _held(ctx) == {}
+
+        # An undo that times out stays on the stack, to be tried again.
+        assert put(w, HoldingInput("NVDA", "3", DAY.isoformat(), None, None), DAY)
+        holder = hold_lock(db_url, 4)
+        w.undo_stack.undo()
+        assert messages[-1][2].startswith("Not undone (set NVDA in Mine")
+        qtbot.waitUntil(lambda: w.undo_stack.index() == 1)  # stepped back
+        assert w.undo_stack.canUndo() and _held(ctx) == {"NVDA": 3}
+        assert holder.wait(30) == 0
+        w.undo_stack.undo()
+        assert ctx.own.statement("Mine", DAY) is None
+        idle(qtbot, w)
+        w.close()
+    finally:
+        ctx.close()
