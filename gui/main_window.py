@@ -28,7 +28,7 @@ from PySide6.QtWidgets import (
 from core.context import AppContext
 from core.domain import market
 from core.domain.positions import PortfolioRef
-from core.services.prices import ALWAYS, PriceNow, RefreshReport, utc_now
+from core.services.prices import ALWAYS, NOT_CACHED, PriceNow, RefreshReport, utc_now
 from core.services.settings import SettingsStore
 from gui import theme
 from gui.change_watcher import ChangeWatcher
@@ -375,8 +375,16 @@ class MainWindow(OwnPortfolioActions, SnapshotActions, QMainWindow):
         if self.live.state != "live":  # while streaming, the label says so
             self.last_refresh.setText(f"quotes {stamp}")
         failed = [f"{p.ticker}: {p.reason}" for p in shown if p.source != "live" and p.reason]
+        # A read-only database shows live quotes without keeping them: said once, not a failure.
+        note = ""
+        if any(p.detail == NOT_CACHED for p in shown) and not getattr(self, "_said_ro", False):
+            self._said_ro = True
+            note = "read-only database: quotes are shown but not cached"
         if failed:
-            self.statusBar().showMessage(f"Quotes at {stamp}; not live: " + "; ".join(failed))
+            text = f"Quotes at {stamp}; not live: " + "; ".join(failed)
+            self.statusBar().showMessage(f"{text}; {note}" if note else text)
+        elif note:
+            self.statusBar().showMessage(note, 10_000)
 
     def refresh_prices(self) -> None:
         """F5: missing daily bars for every held ticker, then quotes."""

@@ -6,12 +6,12 @@ from __future__ import annotations
 import datetime as dt
 import time
 from collections.abc import Callable, Generator, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from core.domain import market
 from core.domain.prices import DailyBar, IntradayResult, Quote, Split, normalize_ticker
 from core.prices.provider import PriceProvider
-from core.storage.database import Database
+from core.storage.database import Database, ReadOnlyDatabaseError
 from core.storage.price_store import PriceStore
 from core.storage.repositories import Repository
 
@@ -46,11 +46,15 @@ class RefreshReport:
     seconds: float
 
 
+NOT_CACHED = "not cached: read-only database"  # a live quote's detail then
+
+
 @dataclass(frozen=True, slots=True)
 class QuoteReport:
     quotes: dict[str, Quote]
     failed: dict[str, str]
     fetched_at: dt.datetime
+    cached: bool = True  # False: a read-only database; shown, not kept
 
 
 @dataclass(frozen=True, slots=True)
@@ -179,10 +183,14 @@ class PriceRefresher:
         tickers = [normalize_ticker(t) for t in tickers] if tickers else self.default_tickers()
         result = self.provider.quotes(tickers)
         fetched_at = self.clock()
-        if result.quotes:
-            with self.db.session() as s:
-                PriceStore(s).save_quotes(result.quotes.values(), fetched_at)
-        return QuoteReport(dict(result.quotes), dict(result.failed), fetched_at)
+        cached = not (result.quotes and self.db.read_only)  # read-only: shown, not kept
+        if result.quotes and cached:
+            try:
+                with self.db.session() as s:
+                    PriceStore(s).save_quotes(result.quotes.values(), fetched_at)
+            except ReadOnlyDatabaseError:  # a role found read-only only now: still shown
+                cached = False
+        return QuoteReport(dict(result.quotes), dict(result.failed), fetched_at, cached)
 
     def intraday(self, tickers: Sequence[str]) -> IntradayResult:
         """The latest session's 1-minute closes, straight from the provider (not stored:
@@ -204,7 +212,10 @@ class PriceRefresher:
                 reason = live_report.failed.get(t) if live_report else not_live
                 if live_report and t in live_report.quotes:
                     q = live_report.quotes[t]
-                    out.append(_from_quote(q, now, "live"))
+                    shown = _from_quote(q, now, "live")
+                    if not live_report.cached:
+                        shown = replace(shown, detail=NOT_CACHED)
+                    out.append(shown)
                     continue
                 if t in cached:
                     out.append(_from_quote(cached[t][0], now, "cache", reason))

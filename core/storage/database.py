@@ -37,6 +37,10 @@ class DatabaseError(Exception):
     """The database cannot be opened or upgraded; the message says why."""
 
 
+class ReadOnlyDatabaseError(DatabaseError):
+    """A write to a database this user may only read (a read-only file or role)."""
+
+
 T = TypeVar("T")
 # Read-only: a read-only server or session, or no INSERT on the tables (before the first
 # migration, no right to create them).
@@ -163,7 +167,7 @@ class Database:
                 yield s
         except DBAPIError as exc:
             if tx.is_read_only_error(exc):
-                raise DatabaseError(f"read-only database {self.url}: "
+                raise ReadOnlyDatabaseError(f"read-only database {self.url}: "
                                     "this user cannot change it") from None  # fmt: skip
             if "lock" in str(exc.orig).lower() and tx.sqlstate(exc) in (None, "55P03"):
                 raise DatabaseError(f"another Stakewatch kept {self.url} busy for more than "
