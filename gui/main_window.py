@@ -52,7 +52,7 @@ PAGES = ("dashboard", "holdings", "charts", "companies")
 IMPORT_FILTER = "13F filings (*.txt *.nc *.xml *.zip);;All files (*)"
 
 
-class MainWindow(OwnPortfolioActions, SnapshotActions, QMainWindow):
+class MainWindow(QMainWindow):
     def __init__(self, ctx: AppContext, settings: QSettings | None = None,
                  parent: QWidget | None = None) -> None:  # fmt: skip
         super().__init__(parent)
@@ -93,13 +93,15 @@ class MainWindow(OwnPortfolioActions, SnapshotActions, QMainWindow):
         self.portfolio_box.setMinimumWidth(200)
         self.portfolio_box.currentIndexChanged.connect(self._on_portfolio_selected)
         self.quotes = QuoteStrip(ALWAYS)
+        self.own_actions = OwnPortfolioActions(self)  # your portfolios: create, edit, import
+        self.snapshot_actions = SnapshotActions(self)  # export, open, compare snapshots
         self._build_actions()
         self._build_toolbar()
         self._build_status_bar()
         self.sync_actions = SyncActions(self)  # EDGAR: check, follow, map; the banner
         self._to_map: set[str] = set()  # imported CUSIPs without a ticker, mapped after
         self.holdings.tickers_changed.connect(self._reload_pages)
-        self.holdings.model.shares_edited.connect(self._on_shares_edited)
+        self.holdings.model.shares_edited.connect(self.own_actions._on_shares_edited)
         self.position_nav = PositionNavigator(self)  # one position in depth, and back
 
         self.quote_timer = QTimer(self)
@@ -129,12 +131,13 @@ class MainWindow(OwnPortfolioActions, SnapshotActions, QMainWindow):
     def _build_actions(self) -> None:
         self.import_action = self._action("&Import 13F filing...", "Ctrl+I", self.choose_import,
                                           "Import EDGAR 13F files (or drop them on the window)")
-        self.export_action = self._action("&Export snapshot...", "Ctrl+E", self.choose_export,
+        self.export_action = self._action("&Export snapshot...", "Ctrl+E",
+                                          self.snapshot_actions.choose_export,
                                           "Save this portfolio as JSON, CSV, XLSX, PDF, PNG or SVG")
         self.open_snapshot_action = self._action("&Open snapshot...", "Ctrl+O",
-                                                 self.choose_snapshot)  # fmt: skip
+                                                 self.snapshot_actions.choose_snapshot)
         self.diff_snapshots_action = self._action("Co&mpare two snapshots...", None,
-                                                  self.choose_snapshot_pair)  # fmt: skip
+                                                  self.snapshot_actions.choose_snapshot_pair)
         self.settings_action = self._action("&Settings...", "Ctrl+,", self.open_settings)
         self.quit_action = self._action("&Quit", "Ctrl+Q", self.close)
         self.undo_action = self.undo_stack.createUndoAction(self, "&Undo")
@@ -145,16 +148,18 @@ class MainWindow(OwnPortfolioActions, SnapshotActions, QMainWindow):
             self.addAction(a)
         self.find_action = self._action("&Filter holdings", "Ctrl+F", self._on_find)
         self.new_portfolio_action = self._action("&New portfolio...", "Ctrl+Shift+N",
-                                                 self.new_portfolio)  # fmt: skip
+                                                 self.own_actions.new_portfolio)
         self.rename_portfolio_action = self._action("&Rename portfolio...", None,
-                                                    self.rename_portfolio)  # fmt: skip
+                                                    self.own_actions.rename_portfolio)
         self.delete_portfolio_action = self._action("&Delete portfolio...", None,
-                                                    self.delete_portfolio)  # fmt: skip
-        self.add_holding_action = self._action("&Add holding...", "Ctrl+N", self.add_holding,
+                                                    self.own_actions.delete_portfolio)
+        self.add_holding_action = self._action("&Add holding...", "Ctrl+N",
+                                               self.own_actions.add_holding,
                                                "Enter a holding of your own portfolio")
         self.import_holdings_action = self._action("&Import holdings CSV...", None,
-                                                   self.choose_holdings_csv)  # fmt: skip
-        self.compare_action = self._action("&Compare with NVIDIA...", None, self.compare)
+                                                   self.own_actions.choose_holdings_csv)
+        self.compare_action = self._action("&Compare with NVIDIA...", None,
+                                           self.own_actions.compare)
         self.refresh_action = self._action("&Refresh prices", "F5", self.refresh_prices,
                                            "Fetch missing daily prices, then the latest quotes")
         self.page_actions = [

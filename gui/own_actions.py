@@ -1,5 +1,6 @@
-"""The window's actions on your own portfolios (a mixin of MainWindow): create, rename,
-delete, add or edit holdings, import a CSV, compare; each one undoable."""
+"""The window's actions on your own portfolios (a composed object the window owns, not a
+mixin): create, rename, delete, add or edit holdings, import a CSV, compare; each one
+undoable."""
 
 from __future__ import annotations
 
@@ -11,18 +12,21 @@ from PySide6.QtWidgets import QDialog, QFileDialog, QMessageBox
 class OwnPortfolioActions:
     """Needs the window's ctx, portfolio, undo_stack, holdings page and reload_portfolios."""
 
+    def __init__(self, window) -> None:
+        self.w = window
+
     def _own_changed(self, select: str | None = None) -> None:
-        name = select or (self.portfolio.name if self.portfolio else None)
-        self.reload_portfolios(select=name)
+        name = select or (self.w.portfolio.name if self.w.portfolio else None)
+        self.w.reload_portfolios(select=name)
 
     def _undoable(self, command) -> bool:
         """Push an edit; a refused one (bad input) leaves nothing on the undo stack."""
         from core.services.queries import InvalidRequestError
 
         try:
-            self.undo_stack.push(command)
+            self.w.undo_stack.push(command)
         except InvalidRequestError as exc:
-            QMessageBox.warning(self, "Not saved", str(exc))
+            QMessageBox.warning(self.w, "Not saved", str(exc))
             return False
         # A write that failed (busy past the timeout) was said in the window already.
         return command.made
@@ -36,67 +40,67 @@ class OwnPortfolioActions:
         # A bad name asks again, with the name as typed and why it was refused.
         label, name = "Name of your portfolio:", ""
         while True:
-            name, ok = QInputDialog.getText(self, "New portfolio", label,
+            name, ok = QInputDialog.getText(self.w, "New portfolio", label,
                                             QLineEdit.EchoMode.Normal, name)  # fmt: skip
             if not ok:
                 return
             name = name.strip()
             try:
-                self.ctx.own.check_name(name)
-                if any(p.name.lower() == name.lower() for p in self.ctx.queries.portfolios()):
+                self.w.ctx.own.check_name(name)
+                if any(p.name.lower() == name.lower() for p in self.w.ctx.queries.portfolios()):
                     raise HoldingError({"name": f"a portfolio named {name!r} exists"})
             except HoldingError as exc:
                 label = f"{exc}\n\nName of your portfolio:"
                 continue
             break
-        self._undoable(CreatePortfolio(self.ctx.own, name, lambda: self._own_changed(name)))
+        self._undoable(CreatePortfolio(self.w.ctx.own, name, lambda: self._own_changed(name)))
 
     def rename_portfolio(self) -> None:
         from PySide6.QtWidgets import QInputDialog
 
         from gui.own_commands import RenamePortfolio
 
-        if self.portfolio is None or self.portfolio.kind != "own":
+        if self.w.portfolio is None or self.w.portfolio.kind != "own":
             return
-        old = self.portfolio.name
-        new, ok = QInputDialog.getText(self, "Rename portfolio", "New name:", text=old)
+        old = self.w.portfolio.name
+        new, ok = QInputDialog.getText(self.w, "Rename portfolio", "New name:", text=old)
         if ok and new.strip() and new.strip() != old:
             new = new.strip()
-            self._undoable(RenamePortfolio(self.ctx.own, old, new,
+            self._undoable(RenamePortfolio(self.w.ctx.own, old, new,
                                            lambda: self._own_changed(new)))  # fmt: skip
 
     def delete_portfolio(self) -> None:
         from gui.own_commands import DeletePortfolio
 
-        if self.portfolio is None or self.portfolio.kind != "own":
+        if self.w.portfolio is None or self.w.portfolio.kind != "own":
             return
-        name = self.portfolio.name
+        name = self.w.portfolio.name
         answer = QMessageBox.question(
             self, "Delete portfolio",
             f"Delete '{name}' and all its holdings? (Edit > Undo brings it back.)",
         )  # fmt: skip
         if answer == QMessageBox.StandardButton.Yes:
-            self.portfolio = None
-            self._undoable(DeletePortfolio(self.ctx.own, name, self._own_changed))
+            self.w.portfolio = None
+            self._undoable(DeletePortfolio(self.w.ctx.own, name, self._own_changed))
 
     def add_holding(self) -> None:
         from gui.dialogs.holding_dialog import HoldingDialog
 
-        if self.portfolio is None or self.portfolio.kind != "own":
+        if self.w.portfolio is None or self.w.portfolio.kind != "own":
             return
-        dialog = HoldingDialog(self.ctx.own, self.portfolio.name, self)
+        dialog = HoldingDialog(self.w.ctx.own, self.w.portfolio.name, self.w)
         if dialog.exec() == QDialog.DialogCode.Accepted and dialog.checked is not None:
             self.put_holding(dialog.raw(), dialog.checked.date)
 
     def put_holding(self, raw, day) -> bool:
         from gui.own_commands import StatementEdit
 
-        assert self.portfolio is not None
-        own, name = self.ctx.own, self.portfolio.name
+        assert self.w.portfolio is not None
+        own, name = self.w.ctx.own, self.w.portfolio.name
 
         def changed(select: str | None = None) -> None:
             self._own_changed(select)
-            self.holdings.show_statement(day)  # the table shows the date just written
+            self.w.holdings.show_statement(day)  # the table shows the date just written
 
         return self._undoable(StatementEdit(
             f"set {raw.ticker.upper()} in {name} as of {day}", own, name, [day],
@@ -108,24 +112,24 @@ class OwnPortfolioActions:
         from core.domain.own import HoldingInput
         from core.services.own import HoldingError
 
-        day = self.holdings.period()
-        if self.portfolio is None or self.portfolio.kind != "own" or day is None:
+        day = self.w.holdings.period()
+        if self.w.portfolio is None or self.w.portfolio.kind != "own" or day is None:
             return
-        current = {h.ticker: h for h in self.ctx.own.statement(self.portfolio.name, day) or []}
+        current = {h.ticker: h for h in self.w.ctx.own.statement(self.w.portfolio.name, day) or []}
         old = current.get(ticker)
         raw = HoldingInput(ticker, text, day.isoformat(),
                            str(old.cost_per_share) if old and old.cost_per_share is not None
                            else None,
                            old.note if old else None)  # fmt: skip
         try:
-            self.ctx.own.check(raw, use_network=False)
+            self.w.ctx.own.check(raw, use_network=False)
         except HoldingError as exc:
-            QMessageBox.warning(self, "Shares not saved", str(exc))
+            QMessageBox.warning(self.w, "Shares not saved", str(exc))
             return
         self.put_holding(raw, day)
 
     def choose_holdings_csv(self) -> None:
-        path, _ = QFileDialog.getOpenFileName(self, "Import holdings", "", "CSV (*.csv)")
+        path, _ = QFileDialog.getOpenFileName(self.w, "Import holdings", "", "CSV (*.csv)")
         if path:
             self.import_holdings_csv(Path(path))
 
@@ -133,13 +137,13 @@ class OwnPortfolioActions:
         """Check every line on a worker (progress in the status bar), then show the
         preview; the lines it shows are what is stored, in one transaction, undoably.
         `confirm(dialog) -> bool` stands in for the dialog's own answer (tests)."""
-        if self.portfolio is None or self.portfolio.kind != "own":
+        if self.w.portfolio is None or self.w.portfolio.kind != "own":
             return
-        if self._task is not None:
-            self.statusBar().showMessage("Busy: wait for the running job or cancel it.")
+        if self.w._task is not None:
+            self.w.statusBar().showMessage("Busy: wait for the running job or cancel it.")
             return
-        own, name = self.ctx.own, self.portfolio.name
-        self._start_task("holdings-csv", lambda: own.preview_csv_steps(path),
+        own, name = self.w.ctx.own, self.w.portfolio.name
+        self.w._start_task("holdings-csv", lambda: own.preview_csv_steps(path),
                          f"Checking {path.name}",
                          lambda lines: self._on_csv_checked(path, name, lines, confirm))
 
@@ -148,27 +152,27 @@ class OwnPortfolioActions:
         from gui.own_commands import StatementEdit
 
         good = sum(1 for ln in lines if ln.holding)
-        self.statusBar().showMessage(f"{path.name}: {good:,} of {len(lines):,} lines valid.")
-        dialog = CsvPreviewDialog(path.name, lines, self)
+        self.w.statusBar().showMessage(f"{path.name}: {good:,} of {len(lines):,} lines valid.")
+        dialog = CsvPreviewDialog(path.name, lines, self.w)
         accepted = confirm(dialog) if confirm else dialog.exec() == QDialog.DialogCode.Accepted
         if not accepted:
             return
-        own = self.ctx.own
+        own = self.w.ctx.own
         days = [ln.holding.date for ln in lines if ln.holding]
         if self._undoable(StatementEdit(f"import {path.name}", own, name, days,
                                         lambda: own.store_lines(name, lines),
                                         self._own_changed)):  # fmt: skip
-            self.statusBar().showMessage(f"Imported {good:,} holding(s) from {path.name}.")
+            self.w.statusBar().showMessage(f"Imported {good:,} holding(s) from {path.name}.")
 
     def compare(self):
         from gui.dialogs.own_dialogs import CompareDialog
 
-        if self.portfolio is None or self.portfolio.kind != "own":
+        if self.w.portfolio is None or self.w.portfolio.kind != "own":
             return None
-        if not self.ctx.queries.periods(self.portfolio):
-            QMessageBox.information(self, "Compare", "Add holdings first.")
+        if not self.w.ctx.queries.periods(self.w.portfolio):
+            QMessageBox.information(self.w, "Compare", "Add holdings first.")
             return None
-        dialog = CompareDialog(self.ctx.own.compare(self.portfolio.name, None), self)
+        dialog = CompareDialog(self.w.ctx.own.compare(self.w.portfolio.name, None), self.w)
         dialog.show()
         return dialog
 

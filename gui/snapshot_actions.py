@@ -1,5 +1,5 @@
-"""The window's snapshot actions (a mixin of MainWindow): export in any format, re-open a
-JSON snapshot read-only, compare two."""
+"""The window's snapshot actions (a composed object the window owns, not a mixin): export
+in any format, re-open a JSON snapshot read-only, compare two."""
 
 from __future__ import annotations
 
@@ -11,16 +11,19 @@ from PySide6.QtWidgets import QFileDialog, QMessageBox
 class SnapshotActions:
     """Needs the window's ctx, portfolio, status bar and _start_task."""
 
+    def __init__(self, window) -> None:
+        self.w = window
+
     def choose_export(self) -> None:
         """The export dialog: portfolio or all, as-of date, format, chart; then write."""
         from PySide6.QtWidgets import QDialog
 
         from gui.dialogs.export_dialog import ExportDialog
 
-        if self.portfolio is None:
+        if self.w.portfolio is None:
             return
-        names = [p.name for p in self._portfolios]
-        dialog = ExportDialog(names, self.portfolio.name, Path.home(), self)
+        names = [p.name for p in self.w._portfolios]
+        dialog = ExportDialog(names, self.w.portfolio.name, Path.home(), self.w)
         if dialog.exec() != QDialog.DialogCode.Accepted:
             return
         c = dialog.choice()
@@ -35,14 +38,14 @@ class SnapshotActions:
         """Write the snapshot of `names` (default: the portfolio shown) as of a date
         (default: today at the latest prices). Asked before: an existing file is replaced."""
         fmt = path.suffix.lower().lstrip(".")
-        if fmt not in ("json", "csv", "xlsx", "pdf", "png", "svg") or self.portfolio is None:
-            QMessageBox.warning(self, "Export", "Choose a file ending in .json, .csv, .xlsx, "
+        if fmt not in ("json", "csv", "xlsx", "pdf", "png", "svg") or self.w.portfolio is None:
+            QMessageBox.warning(self.w, "Export", "Choose a file ending in .json, .csv, .xlsx, "
                                 f".pdf, .png or .svg (not '{path.name}').")  # fmt: skip
             return
-        by_name = {p.name: p for p in self._portfolios}
-        books = [by_name[n] for n in names if n in by_name] if names else [self.portfolio]
-        snapshots, prices = self.ctx.snapshots, self.ctx.prices
-        live = not self.ctx.settings.offline and as_of is None
+        by_name = {p.name: p for p in self.w._portfolios}
+        books = [by_name[n] for n in names if n in by_name] if names else [self.w.portfolio]
+        snapshots, prices = self.w.ctx.snapshots, self.w.ctx.prices
+        live = not self.w.ctx.settings.offline and as_of is None
 
         def build():
             from core.services import exporters
@@ -74,12 +77,12 @@ class SnapshotActions:
                     widget = export.chart_widget(app, chart, history[books[0].name], bars)
                     export.save_chart(widget, path, fmt, force=True)
                     widget.close()
-            self.statusBar().showMessage(f"Exported {path}")
+            self.w.statusBar().showMessage(f"Exported {path}")
 
-        self._start_task("export", build, f"Exporting {path.name}", done)
+        self.w._start_task("export", build, f"Exporting {path.name}", done)
 
     def choose_snapshot(self) -> None:
-        path, _ = QFileDialog.getOpenFileName(self, "Open snapshot", "", "Snapshots (*.json)")
+        path, _ = QFileDialog.getOpenFileName(self.w, "Open snapshot", "", "Snapshots (*.json)")
         if path:
             self.open_snapshot(Path(path))
 
@@ -90,17 +93,17 @@ class SnapshotActions:
         try:
             snap = load(path)
         except SnapshotError as exc:
-            QMessageBox.warning(self, "Cannot open snapshot", str(exc))
+            QMessageBox.warning(self.w, "Cannot open snapshot", str(exc))
             return None
-        dialog = SnapshotDialog(snap, str(path), self)
+        dialog = SnapshotDialog(snap, str(path), self.w)
         dialog.show()
         return dialog
 
     def choose_snapshot_pair(self) -> None:
-        first, _ = QFileDialog.getOpenFileName(self, "Earlier snapshot", "", "Snapshots (*.json)")
+        first, _ = QFileDialog.getOpenFileName(self.w, "Earlier snapshot", "", "Snapshots (*.json)")
         if not first:
             return
-        second, _ = QFileDialog.getOpenFileName(self, "Later snapshot", "", "Snapshots (*.json)")
+        second, _ = QFileDialog.getOpenFileName(self.w, "Later snapshot", "", "Snapshots (*.json)")
         if second:
             self.diff_snapshots(Path(first), Path(second))
 
@@ -111,9 +114,9 @@ class SnapshotActions:
         try:
             d = diff(load(before), load(after))
         except SnapshotError as exc:
-            QMessageBox.warning(self, "Cannot compare snapshots", str(exc))
+            QMessageBox.warning(self.w, "Cannot compare snapshots", str(exc))
             return None
-        dialog = SnapshotDiffDialog(d, self)
+        dialog = SnapshotDiffDialog(d, self.w)
         dialog.show()
         return dialog
 

@@ -69,7 +69,7 @@ def test_undo_refuses_after_another_process_changed_the_row(qtbot, make_window, 
     w = make_window(wctx)
     w.reload_portfolios(select="Mine")
     day = dt.date(2025, 7, 1)
-    assert w.put_holding(HoldingInput("AAPL", "10", day.isoformat(), None, None), day)
+    assert w.own_actions.put_holding(HoldingInput("AAPL", "10", day.isoformat(), None, None), day)
     seen: list[str] = []
     w.statusBar().messageChanged.connect(seen.append)
     stakewatch(db_url, "holding", "add", "--portfolio", "Mine", "--ticker", "AAPL", "--shares",

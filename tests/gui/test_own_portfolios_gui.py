@@ -50,8 +50,9 @@ def test_add_undo_redo(qtbot, make_window, gctx):
     w = make_window(gctx)
     w.portfolio_box.setCurrentText("Mine")
     assert w.add_holding_action.isEnabled()
-    assert w.put_holding(HoldingInput("CRWV", "100", "2025-05-01", "40"), dt.date(2025, 5, 1))
-    assert w.put_holding(HoldingInput("NVDA", "10", "2025-06-02"), dt.date(2025, 6, 2))
+    own = w.own_actions
+    assert own.put_holding(HoldingInput("CRWV", "100", "2025-05-01", "40"), dt.date(2025, 5, 1))
+    assert own.put_holding(HoldingInput("NVDA", "10", "2025-06-02"), dt.date(2025, 6, 2))
     assert held(gctx) == [("2025-05-01", "CRWV", "100"), ("2025-06-02", "CRWV", "100"),
                           ("2025-06-02", "NVDA", "10")]  # fmt: skip
     w.undo_action.trigger()
@@ -71,12 +72,12 @@ def test_create_and_delete_portfolio_are_undoable(qtbot, make_window, gctx, monk
 
     w = make_window(gctx)
     monkeypatch.setattr(QInputDialog, "getText", staticmethod(lambda *a, **k: ("Mine", True)))
-    w.new_portfolio()
+    w.own_actions.new_portfolio()
     assert "Mine" in names(w) and w.portfolio_box.currentText() == "Mine"
     gctx.own.add("Mine", HoldingInput("CRWV", "5", "2025-05-01"))
     monkeypatch.setattr(QMessageBox, "question",
                         staticmethod(lambda *a, **k: QMessageBox.StandardButton.Yes))
-    w.delete_portfolio()
+    w.own_actions.delete_portfolio()
     assert "Mine" not in names(w)
     w.undo_action.trigger()
     assert "Mine" in names(w) and held(gctx) == [("2025-05-01", "CRWV", "5")]
@@ -98,13 +99,13 @@ def test_csv_preview_then_import_and_undo(qtbot, make_window, gctx, tmp_path, me
                      model.index(0, 0).data(), model.index(0, 5).data()))  # fmt: skip
         return False
 
-    w.import_holdings_csv(bad, confirm=look)  # checked on a worker, then previewed
+    w.own_actions.import_holdings_csv(bad, confirm=look)  # checked on a worker, then previewed
     qtbot.waitUntil(lambda: bool(seen))
     assert seen == [(False, 2, "3", "shares: 'zero' is not a number")]  # bad lines first
     assert held(gctx) == []
     good = tmp_path / "good.csv"
     good.write_text("ticker,shares,date,cost\nCRWV,10,2025-05-01,40\nNVDA,3,2025-05-01,\n")
-    w.import_holdings_csv(good, confirm=lambda d: d.import_button.isEnabled())
+    w.own_actions.import_holdings_csv(good, confirm=lambda d: d.import_button.isEnabled())
     qtbot.waitUntil(lambda: held(gctx) != [])
     assert held(gctx) == [("2025-05-01", "CRWV", "10"), ("2025-05-01", "NVDA", "3")]
     assert "Imported 2 holding(s) from good.csv" in w.statusBar().currentMessage()
@@ -134,7 +135,7 @@ def test_a_long_csv_is_checked_with_progress(qtbot, make_window, gctx, tmp_path)
                       dialog.summary.text()))  # fmt: skip
         return False
 
-    w.import_holdings_csv(f, confirm=look)
+    w.own_actions.import_holdings_csv(f, confirm=look)
     qtbot.waitUntil(lambda: bool(shown), timeout=30_000)
     assert [p.rows for p in progress] == [2000, 4000]
     assert all(0 < p.fraction < 1 for p in progress) and progress[0].path == f
@@ -149,7 +150,7 @@ def test_compare_with_nvidia(qtbot, make_window, gctx):
     gctx.own.add("Mine", HoldingInput("CRWV", "100", "2025-05-01"))
     w = make_window(gctx)
     w.portfolio_box.setCurrentText("Mine")
-    dialog = w.compare()
+    dialog = w.own_actions.compare()
     qtbot.addWidget(dialog)
     assert "Overlap" in dialog.summary.text()
     tickers = [dialog.table.item(i, 0).text() for i in range(dialog.table.rowCount())]
@@ -186,7 +187,7 @@ def test_undo_keeps_ids_and_creation_times(qtbot, make_window, gctx):
     [(_, before)] = gctx.own.holdings("Mine")
     w = make_window(gctx)
     w.portfolio_box.setCurrentText("Mine")
-    assert w.put_holding(HoldingInput("CRWV", "200", "2025-05-01"), dt.date(2025, 5, 1))
+    assert w.own_actions.put_holding(HoldingInput("CRWV", "200", "2025-05-01"), dt.date(2025, 5, 1))
     w.undo_action.trigger()
     [(_, after)] = gctx.own.holdings("Mine")
     assert (after.id, after.created_at, after.shares) == (before.id, before.created_at,

@@ -35,7 +35,7 @@ def test_a_bad_new_name_asks_again_with_the_reason(qtbot, make_window, gctx, mon
         return next(answers)
 
     monkeypatch.setattr(QInputDialog, "getText", staticmethod(get_text))
-    w.new_portfolio()
+    w.own_actions.new_portfolio()
     assert len(asked) == 2
     label, text = asked[1]
     assert "exists" in label and text == "NVIDIA Corp"  # the name as typed, and why
@@ -48,7 +48,7 @@ def test_after_adding_a_holding_the_table_shows_its_date(qtbot, make_window, gct
     w = make_window(gctx)
     w.portfolio_box.setCurrentText("Mine")
     idle(qtbot, w)
-    assert w.put_holding(HoldingInput("NVDA", "3", "2025-04-01"), dt.date(2025, 4, 1))
+    assert w.own_actions.put_holding(HoldingInput("NVDA", "3", "2025-04-01"), dt.date(2025, 4, 1))
     idle(qtbot, w)
     assert w.holdings.period() == dt.date(2025, 4, 1)
 

@@ -68,11 +68,11 @@ def test_png_and_svg_charts(tmp_path, db_file):
 def test_export_and_reopen_in_the_window(qtbot, make_window, gctx, tmp_path, messages):
     w = make_window(gctx)
     target = tmp_path / "book.json"
-    w.export_snapshot(target)
+    w.snapshot_actions.export_snapshot(target)
     qtbot.waitUntil(lambda: w._task is None, timeout=20_000)
     snap = load(target)
     assert snap["portfolios"][0]["name"] == "NVIDIA Corp"
-    dialog = w.open_snapshot(target)
+    dialog = w.snapshot_actions.open_snapshot(target)
     qtbot.addWidget(dialog)
     assert "Read-only snapshot" in dialog.banner.text()
     assert dialog.tabs.count() == 1
@@ -83,7 +83,7 @@ def test_export_and_reopen_in_the_window(qtbot, make_window, gctx, tmp_path, mes
     assert table.rowCount() == len(positions) == 8
     assert table.item(0, 0).text() == positions[0]["ticker"]
     assert not table.editTriggers()  # read-only
-    w.export_snapshot(tmp_path / "book.pdf")
+    w.snapshot_actions.export_snapshot(tmp_path / "book.pdf")
     qtbot.waitUntil(lambda: w._task is None, timeout=20_000)
     idle(qtbot, w)
     assert (tmp_path / "book.pdf").stat().st_size > 10_000
@@ -93,7 +93,7 @@ def test_a_bad_snapshot_gets_one_message(make_window, gctx, tmp_path, messages):
     bad = tmp_path / "bad.json"
     bad.write_text('{"kind": "stakewatch-snapshot", "schema_version": 9}')
     w = make_window(gctx)
-    assert w.open_snapshot(bad) is None
+    assert w.snapshot_actions.open_snapshot(bad) is None
     assert messages[-1][1] == "Cannot open snapshot" and "version 9" in messages[-1][2]
 
 
@@ -105,12 +105,12 @@ def test_two_snapshots_compared_in_the_window(qtbot, make_window, gctx, tmp_path
     a, b = tmp_path / "a.json", tmp_path / "b.json"
     exporters.write_json(gctx.snapshots.build([p], dt.date(2025, 5, 20), live=False), a)
     exporters.write_json(gctx.snapshots.build([p], dt.date(2025, 9, 1), live=False), b)
-    dialog = w.diff_snapshots(a, b)
+    dialog = w.snapshot_actions.diff_snapshots(a, b)
     qtbot.addWidget(dialog)
     from PySide6.QtWidgets import QTableWidget
 
     table = dialog.tabs.widget(0).findChild(QTableWidget)
     rows = {table.item(i, 0).text(): table.item(i, 1).text() for i in range(table.rowCount())}
     assert rows["CRWV"] == "CHANGED"  # 24,182,460 -> 24,277,573 shares
-    assert w.diff_snapshots(a, tmp_path / "missing.json") is None
+    assert w.snapshot_actions.diff_snapshots(a, tmp_path / "missing.json") is None
     assert messages[-1][1] == "Cannot compare snapshots"
