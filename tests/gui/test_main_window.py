@@ -174,3 +174,14 @@ def test_crosshair_tooltip_reads_the_values(qtbot, make_window, gctx):
     x = chart.getPlotItem().vb.mapSceneToView(rect.center()).x()
     assert chart._cursor.value() == chart._x[chart.index_at(x)]
     assert chart.index_at(chart._x[5] + 1) == 5
+
+
+def test_the_window_composes_its_actions_instead_of_mixing_them_in():
+    from PySide6.QtWidgets import QMainWindow
+
+    from gui.main_window import MainWindow
+    from gui.own_actions import OwnPortfolioActions
+    from gui.snapshot_actions import SnapshotActions
+
+    assert MainWindow.__bases__ == (QMainWindow,)
+    assert not issubclass(MainWindow, OwnPortfolioActions | SnapshotActions)
