@@ -311,7 +311,7 @@ class MainWindow(QMainWindow):
             self.pages["charts"] = self._charts
             state = self.qsettings.value("charts-splitter")
             if isinstance(state, QByteArray):
-                self._charts.splitter.restoreState(state)
+                self._charts.restore_splitter(state)
             if self.portfolio is not None:
                 self._charts.show_portfolio(self.portfolio)
         return self._charts

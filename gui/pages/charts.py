@@ -1,5 +1,6 @@
 """Charts: position value (stacked or lines), concentration, and NVDA/CRWV prices, with
-range presets, a log scale switch and per-position toggles."""
+range presets, a log scale switch and per-position toggles. On a narrow window the list of
+positions starts narrow, and a button beside the tabs folds it away for the chart."""
 
 from __future__ import annotations
 
@@ -15,6 +16,7 @@ from PySide6.QtWidgets import (
     QPushButton,
     QSplitter,
     QTabWidget,
+    QToolButton,
     QVBoxLayout,
     QWidget,
 )
@@ -27,6 +29,9 @@ from gui.charts.price_chart import PriceChart
 from gui.charts.time_chart import PRESETS, TimeChart
 from gui.charts.value_chart import OTHER, ValueChart, position_names
 from gui.workers import TaskRunner
+
+NARROW = 900  # px of page width below which the positions list starts narrow
+LIST_WIDTH, LIST_NARROW = 220, 150  # the list's width (and cap), and on a narrow page
 
 
 class ChartsPage(QWidget):
@@ -49,7 +54,10 @@ class ChartsPage(QWidget):
         self.tabs.addTab(self.price, "NVDA and CRWV")
 
         self.positions = QListWidget()
-        self.positions.setMaximumWidth(220)
+        self.positions.setMaximumWidth(LIST_WIDTH)
+        # Names that do not fit end in "..." (full name on hover), never a sideways scroll.
+        self.positions.setTextElideMode(Qt.TextElideMode.ElideRight)
+        self.positions.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.positions.itemChanged.connect(self._on_position_toggled)
         self.lines = QCheckBox("Lines instead of stacked areas")
         self.lines.toggled.connect(self._on_lines_toggled)
@@ -82,12 +90,44 @@ class ChartsPage(QWidget):
         self.splitter.addWidget(self.tabs)
         self.splitter.addWidget(side)
         self.side = side
-        self.tabs.currentChanged.connect(lambda i: side.setVisible(i == 0))  # value tab only
         self.splitter.setStretchFactor(0, 1)
+        self._sized_by_user = False  # the user's (or a restored) split wins over ours
+        self.splitter.splitterMoved.connect(self._on_splitter_moved)
+        # Folds the list away (the chart takes its room) and back; on the value tab only.
+        self.side_button = QToolButton()
+        self.side_button.setText("Positions")
+        self.side_button.setCheckable(True)
+        self.side_button.setChecked(True)
+        self.side_button.setToolTip("Show or hide the list of positions beside the chart")
+        self.side_button.toggled.connect(lambda _on: self._show_side())
+        self.tabs.setCornerWidget(self.side_button, Qt.Corner.TopRightCorner)
+        self.tabs.currentChanged.connect(lambda _i: self._show_side())
         layout = QVBoxLayout(self)
         layout.addLayout(presets)
         layout.addWidget(self.splitter, 1)
         layout.addWidget(self.note)
+
+    def _show_side(self) -> None:
+        value_tab = self.tabs.currentIndex() == 0
+        self.side_button.setVisible(value_tab)
+        self.side.setVisible(value_tab and self.side_button.isChecked())
+
+    def _on_splitter_moved(self, _pos: int, _index: int) -> None:
+        self._sized_by_user = True
+        self.side_button.setChecked(self.splitter.sizes()[1] > 0)  # dragged shut: folded
+
+    def restore_splitter(self, state) -> bool:
+        """The split the user left last time (it then wins over the narrow default)."""
+        self._sized_by_user = self.splitter.restoreState(state)
+        return self._sized_by_user
+
+    def resizeEvent(self, event) -> None:
+        super().resizeEvent(event)
+        if not self._sized_by_user and self.side.isVisible():
+            side = LIST_NARROW if self.width() < NARROW else LIST_WIDTH
+            total = sum(self.splitter.sizes())
+            if total > side:
+                self.splitter.setSizes([total - side, side])
 
     def time_charts(self) -> list[TimeChart]:
         return [self.value, *self.concentration.charts(), self.price]
@@ -161,6 +201,7 @@ class ChartsPage(QWidget):
         rows = self.value.order() + ([OTHER] if self.value.rest() else [])
         for j in rows:
             item = QListWidgetItem(self.value.label(j))
+            item.setToolTip(self.value.label(j))
             swatch = QPixmap(12, 12)
             swatch.fill(self.value.colour(j))
             item.setIcon(QIcon(swatch))

@@ -185,3 +185,31 @@ def test_the_window_composes_its_actions_instead_of_mixing_them_in():
 
     assert MainWindow.__bases__ == (QMainWindow,)
     assert not issubclass(MainWindow, OwnPortfolioActions | SnapshotActions)
+
+
+def test_a_narrow_charts_page_gives_the_chart_the_room(qtbot, make_window, gctx, tmp_path):
+    from gui.pages.charts import LIST_NARROW, LIST_WIDTH
+
+    w = make_window(gctx)
+    w.resize(800, 600)
+    w.show()
+    w.show_page("charts")
+    qtbot.waitExposed(w)
+    idle(qtbot, w)
+    charts = w.charts
+    chart, side = charts.splitter.sizes()
+    assert side <= LIST_NARROW and chart >= 3 * side
+    assert not charts.positions.horizontalScrollBar().isVisible()  # long names end in "..."
+    folded = tmp_path / "folded.png"
+    charts.side_button.click()  # fold the list away: the chart takes its room
+    assert not charts.side.isVisible()
+    qtbot.waitUntil(lambda: charts.tabs.width() > chart + side // 2, timeout=2000)
+    assert w.grab().save(str(folded))
+    charts.side_button.click()
+    assert charts.side.isVisible()
+    charts.tabs.setCurrentIndex(1)  # the list and its button belong to the value tab
+    assert not charts.side.isVisible() and not charts.side_button.isVisible()
+    charts.tabs.setCurrentIndex(0)
+    w.resize(1600, 900)
+    idle(qtbot, w)
+    qtbot.waitUntil(lambda: charts.splitter.sizes()[1] == LIST_WIDTH, timeout=2000)
