@@ -12,11 +12,11 @@ from collections.abc import Callable
 from PySide6.QtCore import QObject, Signal
 from PySide6.QtGui import QUndoCommand
 
+from core.context import DatabaseError  # the GUI reaches storage only through core
 from core.domain.own import OwnHolding
 from core.services.own import OwnPortfolios
 from core.services.own_undo import EditConflict, OwnEdits, Statement
 from core.services.queries import InvalidRequestError
-from core.storage.database import DatabaseError
 from gui.write_runner import writes
 
 

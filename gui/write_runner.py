@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Any
 from PySide6.QtCore import QEventLoop, QObject, Qt, QThread, QTimer, Signal
 from PySide6.QtWidgets import QAbstractItemView, QApplication, QMessageBox
 
-from core.storage.database import DatabaseError
+from core.context import DatabaseError  # the GUI reaches storage only through core
 
 if TYPE_CHECKING:
     from PySide6.QtGui import QAction, QUndoCommand
