@@ -17,6 +17,8 @@ import tempfile
 import time
 from pathlib import Path
 
+from _common import compile_bytecode  # bench/ is on sys.path: scripts run from it
+
 ROOT = Path(__file__).resolve().parents[1]
 # The installed entry point's own code path: `python -m gui` is what `stakewatch` runs.
 STAKEWATCH = [sys.executable, "-m", "gui"]
@@ -34,14 +36,6 @@ def seconds(cmd: list[str], label: str = "") -> float:
     CPU.setdefault(label, []).append(after.ru_utime + after.ru_stime
                                      - before.ru_utime - before.ru_stime)  # fmt: skip
     return wall
-
-
-def compile_bytecode() -> None:
-    """Compile Stakewatch's modules to bytecode first, as installing it does: with
-    PYTHONDONTWRITEBYTECODE set (as on the team's machines) every run would otherwise
-    compile them from source, while the baseline's libraries are read as bytecode."""
-    subprocess.run([sys.executable, "-m", "compileall", "-q", "core", "gui"], cwd=ROOT,
-                   check=True, capture_output=True)  # fmt: skip
 
 
 def main() -> None:

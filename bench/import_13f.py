@@ -23,6 +23,8 @@ import tempfile
 import time
 from pathlib import Path
 
+from _common import compile_bytecode  # bench/ is on sys.path: scripts run from it
+
 ROOT = Path(__file__).resolve().parents[1]
 NS = "http://www.sec.gov/edgar/document/thirteenf/informationtable"
 
@@ -141,14 +143,6 @@ def case(label: str, table: Path, folder: Path, rows: int, repeat: int) -> bool:
     print(f"  in-process import / bare parse: {ratio:.2f}x  (CPU time: {imp_cpu * 1000:.0f} ms "
           f"/ {bare_cpu * 1000:.0f} ms = {imp_cpu / bare_cpu:.2f}x)")
     return rows / whole_s >= 50_000 and imp_rss < 200 and ratio <= 2.5
-
-
-def compile_bytecode() -> None:
-    """Compile Stakewatch's modules to bytecode first, as installing it does: with
-    PYTHONDONTWRITEBYTECODE set (as on the team's machines) every run would otherwise
-    compile them from source, while the baseline's libraries are read as bytecode."""
-    subprocess.run([sys.executable, "-m", "compileall", "-q", "core", "gui"], cwd=ROOT,
-                   check=True, capture_output=True)  # fmt: skip
 
 
 def main() -> None:
