@@ -21,7 +21,11 @@ class PositionKey(NamedTuple):
 
 
 def position_key(cusip: str, share_type: str | None, put_call: str | None) -> PositionKey:
-    return PositionKey(cusip, share_type, put_call)
+    """The key of a position. Every information table states SH or PRN; only a row whose
+    source did not keep it (the bundled data's "unverified") has none, and those are all
+    share counts: an unknown SH/PRN counts as SH, so one security is one position across
+    reports whether or not its source kept the field."""
+    return PositionKey(cusip, share_type or "SH", put_call)
 
 
 @dataclass(frozen=True, slots=True)
@@ -135,7 +139,7 @@ def aggregate(
             ticker=tickers.get(key.cusip),
             issuer=label.issuer,
             title_of_class=titles[0],
-            share_type=key.share_type,
+            share_type=label.share_type,  # as filed: None stays unknown on screen
             put_call=key.put_call,
             shares=acc.shares,
             value=acc.value,

@@ -116,3 +116,32 @@ def test_the_key_is_cusip_share_type_and_put_call():
         ("21873S108", "SH", "CALL"): (2, 20, "COM", ("COM",), "X"),
     }
     assert h.total_value == 450 and h.options_value == 20
+
+
+def test_an_unknown_share_type_is_shares_and_shown_as_unknown():
+    """The bundled data kept no SH/PRN for NVIDIA's older filings and "SH" for the newer:
+    CoreWeave stays one position across them."""
+    import datetime as dt
+
+    from core.domain.analytics import changes
+    from core.domain.positions import ReportRows
+
+    def report(period, share_type):
+        rows = [_row("COM CL A", 24_277_573, 3_958_701_053, share_type=share_type)]
+        return aggregate("P", period, [ReportRows(str(period), "13F-HR", None, period, rows)],
+                         {"21873S108": "CRWV"})  # fmt: skip
+
+    before, after = report(dt.date(2025, 12, 31), None), report(dt.date(2026, 3, 31), "SH")
+    assert before.positions[0].share_type is None  # not invented for display
+    assert before.positions[0].key == after.positions[0].key == ("21873S108", "SH", None)
+    (c,) = changes(before, after, {})
+    assert c.status == "UNCHANGED"
+
+
+def test_the_bundled_book_keeps_each_security_one_position(db_file):
+    """Across NVIDIA's shipped filings a security is never both SOLD OUT and NEW."""
+    periods = [f["period"] for f in _json(db_file, "filings")]
+    for period in periods:
+        c = _json(db_file, "changes", "--period", period)
+        keys = [(x["cusip"], x["put_call"]) for x in c["changes"]]
+        assert len(keys) == len(set(keys)), (period, c["changes"])
