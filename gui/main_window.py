@@ -30,7 +30,7 @@ from core.domain import market
 from core.domain.positions import PortfolioRef
 from core.services.prices import ALWAYS, NOT_CACHED, PriceNow, RefreshReport, utc_now
 from core.services.settings import SettingsStore
-from gui import theme
+from gui import theme, write_runner
 from gui.change_watcher import ChangeWatcher
 from gui.dialogs.import_details import ImportDetailsDialog
 from gui.dialogs.settings_dialog import SettingsDialog
@@ -542,8 +542,11 @@ class MainWindow(QMainWindow):
             return
         new, theme_name = dialog.values()
         store = SettingsStore(self.ctx.db)
-        store.set("offline", str(new.offline))
-        store.set("quote_interval", str(new.quote_interval))
+        # On a thread of its own: it waits for another Stakewatch's write, window live.
+        saved, _ = write_runner.save("settings", lambda: store.set_many(
+            {"offline": str(new.offline), "quote_interval": str(new.quote_interval)}))
+        if not saved:
+            return  # said in the window; nothing changed
         self.ctx.apply_settings(new)
         self.set_theme(theme_name)
         self._apply_settings()

@@ -17,6 +17,7 @@ from core.services.settings import SettingsStore
 from gui.dialogs.follow_dialog import FollowDialog
 from gui.dialogs.sec_contact_dialog import SecContactDialog
 from gui.widgets.filing_banner import FilingBanner, new_filing_text, short_name
+from gui.write_runner import save
 
 START_CHECK_DELAY_MS = 3000  # let the window settle before the first request
 
@@ -81,8 +82,12 @@ class SyncActions(QObject):
         if dialog.exec() != QDialog.DialogCode.Accepted:
             return False
         store = SettingsStore(self.ctx.db)
-        store.set("sec_contact", dialog.contact())
-        self.ctx.apply_settings(store.load())
+        contact = dialog.contact()
+        # Window writes wait for another Stakewatch on a thread of their own (window live).
+        saved, settings = save("contact for EDGAR", lambda: store.set("sec_contact", contact))
+        if not saved:
+            return False  # said in the window
+        self.ctx.apply_settings(settings)
         return True
 
     def follow(self) -> None:
@@ -91,11 +96,14 @@ class SyncActions(QObject):
         if dialog.exec() != QDialog.DialogCode.Accepted:
             return
         cik, name = dialog.values()
+        following = self.following()
         try:
-            result = self.following().follow(cik, name)
+            saved, result = save(f"follow {name or cik}", lambda: following.follow(cik, name))
         except ValueError as exc:
             QMessageBox.warning(self.w, "Follow", str(exc))
             return
+        if not saved:
+            return  # said in the window; nothing changed
         self.w.statusBar().showMessage(f"Following {result.portfolio.name}; checking EDGAR "
                                        "for its filings...")  # fmt: skip
         self.check_now()
@@ -104,7 +112,11 @@ class SyncActions(QObject):
         p = self.w.portfolio
         if p is None or p.kind != "filer":
             return
-        _, was = self.following().unfollow(p.cik or p.name)
+        following = self.following()
+        saved, result = save(f"unfollow {p.name}", lambda: following.unfollow(p.cik or p.name))
+        if not saved:
+            return  # said in the window; nothing changed
+        was = result[1]
         self.w.statusBar().showMessage(f"Stopped following {p.name}; its filings are kept."
                                        if was else f"{p.name} was not followed.")  # fmt: skip
 

@@ -74,6 +74,18 @@ class WindowWrites(QObject):
 writes = WindowWrites()
 
 
+def save(what: str, fn: Callable[[], Any]) -> tuple[bool, Any]:
+    """A window write outside the undo stack (settings, following a filer) through
+    `writes`: (True, fn's result) once it landed, or (False, None) when the database stayed
+    busy past the timeout or is read-only, said once in the window ("Not saved (what):
+    why"). Bad input (ValueError) is raised to the caller, which says why."""
+    try:
+        return True, writes.run(fn)
+    except DatabaseError as exc:
+        writes.failed.emit(f"Not saved ({what}): {exc}")
+        return False, None
+
+
 class WriteGuard(QObject):
     """One window's side of `writes`: its edits are disabled while a write runs (anything
     that enables one meanwhile is remembered and applied after), a failed write is one
@@ -95,9 +107,11 @@ class WriteGuard(QObject):
 
     def _actions(self) -> list[QAction]:
         w = self.window
+        sync = getattr(w, "sync_actions", None)  # follow and unfollow write too
         return [w.new_portfolio_action, w.rename_portfolio_action, w.delete_portfolio_action,
                 w.add_holding_action, w.import_holdings_action, w.undo_action,
-                w.redo_action]  # fmt: skip
+                w.redo_action, w.settings_action] + (
+                    [sync.follow_action, sync.unfollow_action] if sync else [])  # fmt: skip
 
     def _set(self, action: QAction, enabled: bool) -> None:
         self._setting = True

@@ -104,13 +104,21 @@ class SettingsStore:
         return settings
 
     def set(self, name: str, text: str) -> Settings:
-        if name not in {f.name for f in fields(Settings)}:
-            names = ", ".join(f.name for f in fields(Settings))
-            raise SettingsError(f"no setting {name!r} (there are: {names})")
-        value = parse_value(name, text)
+        return self.set_many({name: text})
+
+    def set_many(self, texts: dict[str, str]) -> Settings:
+        """Several settings saved as one user action: one transaction, all or none."""
+        values = {}
+        for name, text in texts.items():
+            if name not in {f.name for f in fields(Settings)}:
+                names = ", ".join(f.name for f in fields(Settings))
+                raise SettingsError(f"no setting {name!r} (there are: {names})")
+            value = parse_value(name, text)
+            values[name] = str(value).lower() if name == "offline" else str(value)
         from core.storage.repositories import Repository
 
         with self.db.session() as s:
-            Repository(s).set_meta(_PREFIX + name, str(value).lower() if name == "offline"
-                                   else str(value))  # fmt: skip
+            repo = Repository(s)
+            for name, value in values.items():
+                repo.set_meta(_PREFIX + name, value)
         return self.load()
