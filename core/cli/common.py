@@ -5,8 +5,9 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import json
-from collections.abc import Sequence
-from typing import TextIO
+import sys
+from collections.abc import Callable, Generator, Sequence
+from typing import Any, TextIO
 
 EXIT_OK, EXIT_FAILURE, EXIT_BAD_INPUT, EXIT_PARTIAL = 0, 1, 2, 3
 EXIT_INTERRUPTED = 130  # Ctrl-C: 128 + SIGINT, as shells report it
@@ -61,6 +62,22 @@ def money(v: int | None) -> str:
 
 def pct(w: float | None) -> str:
     return "" if w is None else f"{w * 100:.2f}%"
+
+
+def run_with_progress(gen: Generator[Any, None, Any], line: Callable[[Any], str] | None) -> Any:
+    """Drive a progress generator to its end and return what it returns. With `line` (a
+    terminal is watching), each progress is redrawn on one stderr line, ended at the end
+    whether the work finished or failed."""
+    try:
+        while True:
+            p = next(gen)
+            if line is not None:
+                print("\r" + line(p), end="", file=sys.stderr)
+    except StopIteration as stop:
+        return stop.value
+    finally:
+        if line is not None:
+            print(file=sys.stderr)
 
 
 def print_json(data, out: TextIO) -> None:

@@ -14,6 +14,7 @@ from core.cli.common import (
     money,
     pct,
     print_json,
+    run_with_progress,
     seconds_arg,
     table,
 )
@@ -101,22 +102,16 @@ def cmd_import(ctx, args, out: TextIO) -> int:
     show_progress = sys.stderr.isatty()
     failed = 0
     for path in args.paths:
-        gen = ctx.importer.import_path(path, options)
         try:
-            while True:
-                p = next(gen)
-                if show_progress:
-                    print(f"\r{path}: {p.fraction:6.1%}  {p.rows:,} rows", end="", file=sys.stderr)
-        except StopIteration as stop:
-            report = stop.value
+            report = run_with_progress(
+                ctx.importer.import_path(path, options),
+                (lambda p, path=path: f"{path}: {p.fraction:6.1%}  {p.rows:,} rows")
+                if show_progress else None,
+            )
         except (FilingFormatError, OSError) as exc:
-            if show_progress:
-                print(file=sys.stderr)
             print(f"error: {exc}", file=sys.stderr)
             failed += 1
             continue
-        if show_progress:
-            print(file=sys.stderr)
         mapping = None
         if not args.no_map and not report.already_present:
             mapping = _map_imported(ctx, report, show_progress)
@@ -138,15 +133,8 @@ def _map_imported(ctx, report, show_progress: bool):
 
     gen = map_after_import(ctx.mapper, report.unmapped_cusips, offline=ctx.settings.offline,
                            deadline=ctx.settings.deadline)  # fmt: skip
-    try:
-        while True:
-            p = next(gen)
-            if show_progress:
-                print(f"\rOpenFIGI: {p.done}/{p.total}", end="", file=sys.stderr)
-    except StopIteration as stop:
-        if show_progress:
-            print(file=sys.stderr)
-        return stop.value
+    return run_with_progress(
+        gen, (lambda p: f"OpenFIGI: {p.done}/{p.total}") if show_progress else None)
 
 
 def _print_import(r, out: TextIO) -> None:

@@ -15,6 +15,7 @@ from core.cli.common import (
     add_network_options,
     date_arg,
     print_json,
+    run_with_progress,
     table,
 )
 
@@ -52,17 +53,10 @@ def cmd_refresh(ctx, args, out: TextIO) -> int:
     if ctx.settings.offline:
         print("offline: nothing fetched; cached prices are unchanged", file=out)
         return EXIT_OK
-    gen = ctx.prices.refresh(tickers, since=args.since)
-    show = sys.stderr.isatty()
-    try:
-        while True:
-            p = next(gen)
-            if show:
-                print(f"\r[{p.done}/{p.total}] {p.message}".ljust(70), end="", file=sys.stderr)
-    except StopIteration as stop:
-        report = stop.value
-    if show:
-        print(file=sys.stderr)
+    report = run_with_progress(
+        ctx.prices.refresh(tickers, since=args.since),
+        (lambda p: f"[{p.done}/{p.total}] {p.message}".ljust(70)) if sys.stderr.isatty() else None,
+    )
     rows = [
         (u.ticker, f"{u.rows_added:,}", u.last_date or "",
          "history refetched after a split" if u.refetched_for_split else

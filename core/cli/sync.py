@@ -15,6 +15,7 @@ from core.cli.common import (
     date_arg,
     money,
     print_json,
+    run_with_progress,
     table,
 )
 
@@ -95,20 +96,14 @@ def cmd_sync(ctx, args, out: TextIO) -> int:
         print(table(["filer", "CIK", "followed", "latest period", "last synced", "next report"],
                     rows, set()), file=out)  # fmt: skip
         return EXIT_OK
+    show = sys.stderr.isatty() and not args.json
     try:
-        gen = sync.run(args.portfolio, since=args.since, deadline=args.deadline)
-        show = sys.stderr.isatty() and not args.json
-        while True:
-            p = next(gen)
-            if show:
-                print(f"\r[{p.done}/{p.total}] {p.message}"[:78].ljust(78), end="",
-                      file=sys.stderr)  # fmt: skip
-    except StopIteration as stop:
-        report = stop.value
+        report = run_with_progress(
+            sync.run(args.portfolio, since=args.since, deadline=args.deadline),
+            (lambda p: f"[{p.done}/{p.total}] {p.message}"[:78].ljust(78)) if show else None,
+        )
     except (MissingContactError, SyncUnavailable) as exc:
         raise _bad_input(exc) from None
-    if show:
-        print(file=sys.stderr)
     if args.json:
         print_json(sync_json(report), out)
     else:
@@ -200,15 +195,7 @@ def cmd_companies_map(ctx, args, out: TextIO) -> int:
     deadline = args.deadline if args.deadline is not None else max(ctx.settings.deadline, 120)
     gen = mapper.map_unmapped(ids, retry=True, deadline=Deadline(deadline))
     show = sys.stderr.isatty() and not args.json
-    try:
-        while True:
-            p = next(gen)
-            if show:
-                print(f"\rOpenFIGI: {p.done}/{p.total}", end="", file=sys.stderr)
-    except StopIteration as stop:
-        report = stop.value
-    if show:
-        print(file=sys.stderr)
+    report = run_with_progress(gen, (lambda p: f"OpenFIGI: {p.done}/{p.total}") if show else None)
     if args.json:
         print_json({"asked": report.asked, "mapped": report.mapped,
                     "unmapped": report.unmapped, "error": report.error,
