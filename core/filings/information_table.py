@@ -40,10 +40,11 @@ _REQUIRED = {
 _CONTAINERS = ("shrsOrPrnAmt", "votingAuthority")
 _INTS = ("value", "shares", "voting_sole", "voting_shared", "voting_none")
 _OPTIONAL = {"figi": "figi", "put_call": "putCall", "other_managers": "otherManager"}
+OPTIONAL_TAGS = tuple(_OPTIONAL.values())
 _ROW_END = re.compile(rb"</(?:[A-Za-z_][\w.-]*:)?infoTable\s*>")
 
 
-class _FastPathDeclined(Exception):
+class FastPathDeclined(Exception):
     """The batch needs the row-by-row reader (which reports any error precisely)."""
 
 
@@ -122,7 +123,7 @@ _tag = operator.attrgetter("tag")
 
 
 def read_rows_fast(root: etree._Element, optional_seen: set[str]) -> RowBatch:
-    """Every child of root, all complete <infoTable> rows, by column; or _FastPathDeclined.
+    """Every child of root, all complete <infoTable> rows, by column; or FastPathDeclined.
 
     One C-level walk collects the ten fields every row has, in document order; the schema
     fixes that order, and the checks below make sure each column holds one element per row
@@ -134,11 +135,11 @@ def read_rows_fast(root: etree._Element, optional_seen: set[str]) -> RowBatch:
     rows = list(root.iterchildren(ns + "infoTable"))
     k = len(rows)
     if k != len(root):
-        raise _FastPathDeclined  # something other than rows under the root
+        raise FastPathDeclined  # something other than rows under the root
     width = len(_FIELDS)
     found = list(root.iter(*(ns + f for f in _FIELDS)))
     if len(found) != width * k:
-        raise _FastPathDeclined
+        raise FastPathDeclined
     cols = [found[j::width] for j in range(width)]
     shrs = list(map(_getparent, cols[4]))
     votes = list(map(_getparent, cols[7]))
@@ -151,16 +152,16 @@ def read_rows_fast(root: etree._Element, optional_seen: set[str]) -> RowBatch:
         or {*map(_tag, cols[2])} != {ns + "cusip"}
         or {*map(_tag, cols[3])} != {ns + "value"}
     ):
-        raise _FastPathDeclined
+        raise FastPathDeclined
     out: dict[str, list] = {}
     for j, col in enumerate(_COLUMNS):
         texts = [e.text for e in cols[j]]
         if None in texts:
-            raise _FastPathDeclined
+            raise FastPathDeclined
         out[col] = texts
     for col in _INTS:
         if not "".join(out[col]).isdigit():  # signs, commas, blanks: the slow path decides
-            raise _FastPathDeclined
+            raise FastPathDeclined
         out[col] = list(map(int, out[col]))
     cusips = [c.strip().upper() for c in out["cusip"]]
     if (
@@ -168,7 +169,7 @@ def read_rows_fast(root: etree._Element, optional_seen: set[str]) -> RowBatch:
         or not set(out["share_type"]) <= {"SH", "PRN"}
         or not set(out["investment_discretion"]) <= _DISCRETION
     ):
-        raise _FastPathDeclined
+        raise FastPathDeclined
     out["cusip"] = cusips
     out["issuer"] = [s.strip() for s in out["issuer"]]
     out["title_of_class"] = [s.strip() for s in out["title_of_class"]]
@@ -177,7 +178,7 @@ def read_rows_fast(root: etree._Element, optional_seen: set[str]) -> RowBatch:
     if any(out["put_call"]):
         put_calls = [p.upper() if p else None for p in out["put_call"]]
         if not set(put_calls) <= {None, "PUT", "CALL"}:
-            raise _FastPathDeclined
+            raise FastPathDeclined
         out["put_call"] = put_calls
     out["provenance"] = [None] * k
     return RowBatch(**out)
@@ -193,14 +194,14 @@ def _optional_column(root: etree._Element, tag: str, rows: list[etree._Element])
     for el in found:
         i = index.get(el.getparent())
         if i is None:
-            raise _FastPathDeclined
+            raise FastPathDeclined
         text = (el.text or "").strip()
         if text:
             column[i] = text if column[i] is None else f"{column[i]},{text}"
     return column
 
 
-def _cut_after_last_row(data: bytes) -> int:
+def cut_after_last_row(data: bytes) -> int:
     """Where the last complete </infoTable> in data ends (0 if none)."""
     pos = data.rfind(b"infoTable")
     while pos >= 0:
@@ -232,12 +233,12 @@ class InformationTableReader:
 
     def feed(self, chunk: bytes) -> Iterator[RowBatch]:
         data = self._pending + chunk
-        cut = _cut_after_last_row(data)
+        cut = cut_after_last_row(data)
         if cut == 0 and len(data) > MAX_PENDING:
             cut = len(data)  # no row end in sight: feed anyway
         self._pending = data[cut:]
         if cut:
-            self._push(data[:cut], partial=cut == len(data) and cut != _cut_after_last_row(data))
+            self._push(data[:cut], partial=cut == len(data) and cut != cut_after_last_row(data))
             if self._root is not None and len(self._root) >= BATCH:
                 yield self._take()
 
@@ -252,6 +253,9 @@ class InformationTableReader:
             self._root = root
         if len(root):
             yield self._take()
+
+    def abort(self) -> None:
+        """Stopping early needs nothing here (PiecewiseTableReader's interface)."""
 
     def _push(self, data: bytes, partial: bool) -> None:
         self._feed.feed(data)
@@ -278,9 +282,9 @@ class InformationTableReader:
         with gc_paused():
             try:
                 if self._partial:
-                    raise _FastPathDeclined
+                    raise FastPathDeclined
                 batch = read_rows_fast(root, self._optional_seen)
-            except _FastPathDeclined:
+            except FastPathDeclined:
                 children = root[:n]
                 odd = next((el for el in children if local_name(el.tag) != "infoTable"), None)
                 if odd is not None:

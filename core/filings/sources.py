@@ -15,6 +15,7 @@ from core.domain.filings import RowBatch
 from core.filings.cover_page import MAX_COVER_BYTES, CoverPage, parse_cover_page, parse_edgar_date
 from core.filings.errors import FilingFormatError
 from core.filings.information_table import InformationTableReader
+from core.filings.table_pieces import PiecewiseTableReader, TableDeclined
 
 CHUNK = 1 << 20
 DEFAULT_MAX_BYTES = 512 * 2**20  # any one file, or all of a zip's members together
@@ -39,7 +40,39 @@ class Progress:
     total_bytes: int
 
 
-Event = SecHeader | CoverPage | RowBatch | Progress
+@dataclass(frozen=True, slots=True)
+class Restart:
+    """Forget the rows given so far: the table is being read again from its first row
+    (the piecewise reader declined it; the sequential reader now reads it)."""
+
+
+Event = SecHeader | CoverPage | RowBatch | Progress | Restart
+Reader = Callable[..., Iterator[Event]]
+TableReader = InformationTableReader | PiecewiseTableReader
+
+
+def read(reader: Reader, path: Path, max_bytes: int = DEFAULT_MAX_BYTES) -> Iterator[Event]:
+    """A filing's events from `reader` (read_submission, read_zip, ...): its table read
+    piecewise, on a second core; should that reader decline, a Restart, then the filing
+    read again sequentially (its header and cover page only if not given already)."""
+    given = {SecHeader: 0, CoverPage: 0}
+    events = reader(path, max_bytes, piecewise=True)
+    try:
+        for event in events:
+            if type(event) in given:
+                given[type(event)] += 1
+            yield event
+        return
+    except TableDeclined:
+        pass
+    finally:
+        events.close()
+    yield Restart()
+    for event in reader(path, max_bytes, piecewise=False):
+        if type(event) in given and given[type(event)]:
+            given[type(event)] -= 1
+            continue
+        yield event
 
 
 # -- the SEC header ---------------------------------------------------------------------
@@ -97,16 +130,24 @@ def _read_small(chunks: Iterable[bytes], what: str, cap: int) -> bytes:
     return bytes(data)
 
 
+def _table_reader(what: str, max_bytes: int, piecewise: bool) -> TableReader:
+    return (PiecewiseTableReader if piecewise else InformationTableReader)(what, max_bytes)
+
+
 def _table_rows(
-    chunks: Iterable[bytes], what: str, max_bytes: int, tick: Callable[[int], Progress | None]
-) -> Iterator[Event]:
-    reader = InformationTableReader(what, max_bytes)
-    for chunk in chunks:
-        yield from reader.feed(chunk)
-        p = tick(len(chunk))
-        if p is not None:
-            yield p
-    yield from reader.close()
+    chunks: Iterable[bytes], what: str, max_bytes: int, tick: Callable[[int], Progress | None],
+    piecewise: bool,
+) -> Iterator[Event]:  # fmt: skip
+    reader = _table_reader(what, max_bytes, piecewise)
+    try:
+        for chunk in chunks:
+            yield from reader.feed(chunk)
+            p = tick(len(chunk))
+            if p is not None:
+                yield p
+        yield from reader.close()
+    finally:
+        reader.abort()
 
 
 class _Ticker:
@@ -127,7 +168,8 @@ _XML_OPEN, _XML_CLOSE = b"<XML>", b"</XML>"
 _KEEP = len(_XML_CLOSE)
 
 
-def read_submission(path: Path, max_bytes: int = DEFAULT_MAX_BYTES) -> Iterator[Event]:
+def read_submission(path: Path, max_bytes: int = DEFAULT_MAX_BYTES,
+                    piecewise: bool = False) -> Iterator[Event]:  # fmt: skip
     """An EDGAR `<accession>.txt` (SEC-HEADER) or `.nc` (<SUBMISSION>) file, streamed."""
     what = path.name
     size = path.stat().st_size
@@ -137,61 +179,66 @@ def read_submission(path: Path, max_bytes: int = DEFAULT_MAX_BYTES) -> Iterator[
     doc_type = ""
     in_xml = False
     cover: bytearray | None = None
-    table: InformationTableReader | None = None
+    table: TableReader | None = None
     buf = b""
-    with path.open("rb") as stream:
-        head = stream.read(4096)
-        if not re.search(rb"<(SEC-DOCUMENT|SEC-HEADER|SUBMISSION|DOCUMENT)>", head):
-            raise FilingFormatError(f"{what} is not an EDGAR submission text file")
-        stream.seek(0)
-        for chunk in _chunks(stream, what, max_bytes):
-            buf += chunk
-            while True:
-                if not in_xml:
-                    i = buf.find(_XML_OPEN)
-                    if i < 0:
-                        keep = max(0, len(buf) - _KEEP)
-                        if len(outside) < (1 << 20):
-                            outside += buf[:keep]
-                        buf = buf[keep:]
-                        break
-                    outside += buf[:i]
-                    buf = buf[i + len(_XML_OPEN) :]
-                    if not header_seen:
-                        header_seen = True
-                        yield parse_sec_header(outside.decode("latin-1"))
-                    types = _TYPE.findall(outside)
-                    doc_type = types[-1].decode("latin-1").strip().upper() if types else ""
-                    outside = bytearray()
-                    in_xml = True
-                    if doc_type == "INFORMATION TABLE":
-                        table = InformationTableReader(f"{what}: the information table", max_bytes)
-                    elif doc_type.startswith("13F"):
-                        cover = bytearray()
-                else:
-                    j = buf.find(_XML_CLOSE)
-                    done = j >= 0
-                    if done:
-                        part, buf = buf[:j], buf[j + len(_XML_CLOSE) :]
-                    else:  # keep a tail in case the closing tag is split across chunks
-                        cut = max(0, len(buf) - _KEEP)
-                        part, buf = buf[:cut], buf[cut:]
-                    if table is not None:
-                        yield from table.feed(part)
-                    elif cover is not None:
-                        cover += part
-                        if len(cover) > MAX_COVER_BYTES:
-                            raise FilingFormatError(f"{what}: the cover page is too large")
-                    if not done:
-                        break
-                    if table is not None:
-                        yield from table.close()
-                        table = None
-                    elif cover is not None:
-                        yield parse_cover_page(bytes(cover), f"{what}: the cover page")
-                        cover = None
-                    in_xml = False
-            yield tick(len(chunk))
+    try:
+        with path.open("rb") as stream:
+            head = stream.read(4096)
+            if not re.search(rb"<(SEC-DOCUMENT|SEC-HEADER|SUBMISSION|DOCUMENT)>", head):
+                raise FilingFormatError(f"{what} is not an EDGAR submission text file")
+            stream.seek(0)
+            for chunk in _chunks(stream, what, max_bytes):
+                buf += chunk
+                while True:
+                    if not in_xml:
+                        i = buf.find(_XML_OPEN)
+                        if i < 0:
+                            keep = max(0, len(buf) - _KEEP)
+                            if len(outside) < (1 << 20):
+                                outside += buf[:keep]
+                            buf = buf[keep:]
+                            break
+                        outside += buf[:i]
+                        buf = buf[i + len(_XML_OPEN) :]
+                        if not header_seen:
+                            header_seen = True
+                            yield parse_sec_header(outside.decode("latin-1"))
+                        types = _TYPE.findall(outside)
+                        doc_type = types[-1].decode("latin-1").strip().upper() if types else ""
+                        outside = bytearray()
+                        in_xml = True
+                        if doc_type == "INFORMATION TABLE":
+                            table = _table_reader(f"{what}: the information table", max_bytes,
+                                                  piecewise)  # fmt: skip
+                        elif doc_type.startswith("13F"):
+                            cover = bytearray()
+                    else:
+                        j = buf.find(_XML_CLOSE)
+                        done = j >= 0
+                        if done:
+                            part, buf = buf[:j], buf[j + len(_XML_CLOSE) :]
+                        else:  # keep a tail in case the closing tag is split across chunks
+                            cut = max(0, len(buf) - _KEEP)
+                            part, buf = buf[:cut], buf[cut:]
+                        if table is not None:
+                            yield from table.feed(part)
+                        elif cover is not None:
+                            cover += part
+                            if len(cover) > MAX_COVER_BYTES:
+                                raise FilingFormatError(f"{what}: the cover page is too large")
+                        if not done:
+                            break
+                        if table is not None:
+                            yield from table.close()
+                            table = None
+                        elif cover is not None:
+                            yield parse_cover_page(bytes(cover), f"{what}: the cover page")
+                            cover = None
+                        in_xml = False
+                yield tick(len(chunk))
+    finally:
+        if table is not None:  # stopped early: the piecewise reader's worker stops too
+            table.abort()
     if in_xml:
         raise FilingFormatError(f"{what} ends inside an XML document (truncated?)")
     if not header_seen:
@@ -208,8 +255,9 @@ def _sniff_kind(head: bytes) -> str:
 
 
 def read_members(
-    members: list[tuple[str, int, Callable[[], BinaryIO]]], what: str, max_bytes: int
-) -> Iterator[Event]:
+    members: list[tuple[str, int, Callable[[], BinaryIO]]], what: str, max_bytes: int,
+    piecewise: bool = False,
+) -> Iterator[Event]:  # fmt: skip
     """Cover page first, then the information table, from named byte streams."""
     covers, tables = [], []
     for name, size, opener in members:
@@ -236,10 +284,12 @@ def read_members(
     if tables:
         name, _size, opener = tables[0]
         with opener() as f:
-            yield from _table_rows(_chunks(f, name, max_bytes), f"{what}: {name}", max_bytes, tick)
+            yield from _table_rows(_chunks(f, name, max_bytes), f"{what}: {name}", max_bytes, tick,
+                                   piecewise)  # fmt: skip
 
 
-def read_zip(path: Path, max_bytes: int = DEFAULT_MAX_BYTES) -> Iterator[Event]:
+def read_zip(path: Path, max_bytes: int = DEFAULT_MAX_BYTES,
+             piecewise: bool = False) -> Iterator[Event]:  # fmt: skip
     try:
         zf = zipfile.ZipFile(path)
     except (zipfile.BadZipFile, OSError) as exc:
@@ -258,20 +308,23 @@ def read_zip(path: Path, max_bytes: int = DEFAULT_MAX_BYTES) -> Iterator[Event]:
                     "refused as a zip bomb"
                 )
         members = [(i.filename, i.file_size, lambda i=i: zf.open(i)) for i in infos]
-        yield from read_members(members, path.name, max_bytes)
+        yield from read_members(members, path.name, max_bytes, piecewise)
 
 
-def read_folder(path: Path, max_bytes: int = DEFAULT_MAX_BYTES) -> Iterator[Event]:
+def read_folder(path: Path, max_bytes: int = DEFAULT_MAX_BYTES,
+                piecewise: bool = False) -> Iterator[Event]:  # fmt: skip
     files = sorted(p for p in path.iterdir() if p.is_file() and not p.is_symlink())
     members = [(p.name, p.stat().st_size, lambda p=p: p.open("rb")) for p in files]
-    yield from read_members(members, path.name, max_bytes)
+    yield from read_members(members, path.name, max_bytes, piecewise)
 
 
-def read_table_file(path: Path, max_bytes: int = DEFAULT_MAX_BYTES) -> Iterator[Event]:
+def read_table_file(path: Path, max_bytes: int = DEFAULT_MAX_BYTES,
+                    piecewise: bool = False) -> Iterator[Event]:  # fmt: skip
     """A lone information table; the caller supplies filer, period and dates."""
     tick = _Ticker(path.stat().st_size)
     with path.open("rb") as f:
-        yield from _table_rows(_chunks(f, path.name, max_bytes), path.name, max_bytes, tick)
+        yield from _table_rows(_chunks(f, path.name, max_bytes), path.name, max_bytes, tick,
+                               piecewise)  # fmt: skip
 
 
 def detect(path: Path) -> str:

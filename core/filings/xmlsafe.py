@@ -14,41 +14,27 @@ _FORBIDDEN = (b"<!DOCTYPE", b"<!ENTITY")
 _OVERLAP = max(len(m) for m in _FORBIDDEN) - 1
 
 
-class SecureFeed:
-    """Feed bytes in any chunking; read elements as they start or end (`event`).
+class ByteGuard:
+    """What every byte of a document passes before a parser sees it: white space before
+    the first markup dropped, the size cap, and no DTD or entity declaration anywhere
+    (however the bytes are chunked)."""
 
-    `tag` limits the reported elements (e.g. "{*}infoTable"; any namespace or none).
-    """
-
-    def __init__(
-        self, what: str, max_bytes: int, tag: str | tuple[str, ...] | None = None,
-        event: str = "end",
-    ) -> None:  # fmt: skip
+    def __init__(self, what: str, max_bytes: int) -> None:
         self.what = what
         self.max_bytes = max_bytes
         self.size = 0
-        self._started = False
+        self.started = False
         self._tail = b""
-        self._parser = etree.XMLPullParser(
-            events=(event,),
-            tag=tag,
-            resolve_entities=False,
-            no_network=True,
-            load_dtd=False,
-            dtd_validation=False,
-            huge_tree=False,
-            remove_comments=True,
-            remove_pis=True,
-        )
 
-    def feed(self, chunk: bytes) -> None:
-        if not self._started:
+    def check(self, chunk: bytes) -> bytes:
+        """The chunk as the parser should get it (empty while only white space came)."""
+        if not self.started:
             # EDGAR wraps documents with a newline before the XML declaration, which a
             # strict parser rejects: skip white space before the first markup.
             chunk = chunk.lstrip()
             if not chunk:
-                return
-            self._started = True
+                return b""
+            self.started = True
         self.size += len(chunk)
         if self.size > self.max_bytes:
             raise FilingFormatError(
@@ -62,6 +48,44 @@ class SecureFeed:
                     "refused for safety"
                 )
         self._tail = window[-_OVERLAP:]
+        return chunk
+
+
+_PARSER_OPTIONS = {
+    "resolve_entities": False,
+    "no_network": True,
+    "load_dtd": False,
+    "dtd_validation": False,
+    "huge_tree": False,
+    "remove_comments": True,
+    "remove_pis": True,
+}
+
+
+def parse_document(data: bytes) -> etree._Element:
+    """A whole document (already through a ByteGuard) parsed with the same safe options
+    as SecureFeed; raises lxml's XMLSyntaxError. lxml lets other threads run meanwhile."""
+    return etree.fromstring(data, etree.XMLParser(**_PARSER_OPTIONS))
+
+
+class SecureFeed:
+    """Feed bytes in any chunking; read elements as they start or end (`event`).
+
+    `tag` limits the reported elements (e.g. "{*}infoTable"; any namespace or none).
+    """
+
+    def __init__(
+        self, what: str, max_bytes: int, tag: str | tuple[str, ...] | None = None,
+        event: str = "end",
+    ) -> None:  # fmt: skip
+        self.what = what
+        self._guard = ByteGuard(what, max_bytes)
+        self._parser = etree.XMLPullParser(events=(event,), tag=tag, **_PARSER_OPTIONS)
+
+    def feed(self, chunk: bytes) -> None:
+        chunk = self._guard.check(chunk)
+        if not chunk:
+            return
         try:
             self._parser.feed(chunk)
         except etree.XMLSyntaxError as exc:
@@ -75,7 +99,7 @@ class SecureFeed:
             raise FilingFormatError(f"{self.what} is not well-formed XML: {exc}") from exc
 
     def close(self) -> etree._Element:
-        if not self._started:
+        if not self._guard.started:
             raise FilingFormatError(f"{self.what} is empty")
         try:
             return self._parser.close()

@@ -124,7 +124,7 @@ class Importer:
             "folder": src.read_folder,
             "table": src.read_table_file,
         }
-        events = readers[kind](path, self.max_bytes)
+        events = src.read(readers[kind], path, self.max_bytes)
         return (yield from self._store(path, kind, events, options))
 
     # -- the one transaction --------------------------------------------------------------
@@ -146,6 +146,8 @@ class Importer:
                 early.append(event)
                 if kind != "submission":
                     break
+            elif isinstance(event, src.Restart):
+                early.clear()
         header = self._header(path, kind, sec, cover, options, warnings)
         tally = _Tally()
         with self.db.session() as s:
@@ -176,6 +178,9 @@ class Importer:
             for event in events:
                 if isinstance(event, RowBatch):
                     store(event)
+                elif isinstance(event, src.Restart):  # read again, sequentially, from row 1
+                    repo.delete_rows(filing_id)
+                    tally = _Tally()
                 elif isinstance(event, src.Progress) and event.total_bytes:
                     yield ImportProgress(path, event.done_bytes / event.total_bytes, tally.rows)
                 elif isinstance(event, CoverPage):

@@ -6,7 +6,7 @@ import datetime as dt
 from collections.abc import Iterable, Mapping
 from itertools import repeat
 
-from sqlalchemy import func, insert, select
+from sqlalchemy import delete, func, insert, select
 from sqlalchemy.orm import Session
 
 from core.domain import cusip as cusip_rules
@@ -217,6 +217,11 @@ class Repository:
         for p in params:
             del p["value"]
         self.s.execute(insert(t.FilingRow.__table__), params)
+
+    def delete_rows(self, filing_id: int) -> None:
+        """Drop a filing's rows (the import reads its table again from the first row)."""
+        self.s.execute(delete(t.FilingRow.__table__).where(
+            t.FilingRow.__table__.c.filing_id == filing_id))  # fmt: skip
 
     def filings(self, portfolio: PortfolioRef | None = None) -> list[fd.FilingSummary]:
         agg = (

@@ -51,7 +51,7 @@ def parse_slowly(data: bytes) -> list:
     original = it.read_rows_fast
 
     def decline(*_args):
-        raise it._FastPathDeclined
+        raise it.FastPathDeclined
 
     it.read_rows_fast = decline
     try:
