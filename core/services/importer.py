@@ -70,6 +70,8 @@ class _Tally:
     rows: int = 0
     value_as_filed: int = 0
     issuers: dict[str, str] = field(default_factory=dict)  # cusip -> first issuer name seen
+    invalid: list[str] = field(default_factory=list)  # CUSIPs failing the check digit
+    new_companies: int = 0  # made for this filing (kept when the table is read again)
 
 
 def _listing(items: list[str]) -> str:
@@ -148,11 +150,10 @@ class Importer:
                     break
             elif isinstance(event, src.Restart):
                 early.clear()
-        header = self._header(path, kind, sec, cover, options, warnings)
+        header, legacy = self._header(path, kind, sec, cover, options, warnings)
         tally = _Tally()
         with self.db.session() as s:
             repo = Repository(s)
-            legacy = _legacy_local_id(path) if header.accession.startswith("local-") else None
             if repo.filing_exists(header.accession) or (
                 legacy is not None and repo.filing_exists(legacy, header.cik)
             ):
@@ -165,13 +166,20 @@ class Importer:
             multiplier = header.value_unit.multiplier
 
             def store(batch: RowBatch) -> None:
+                """The batch's rows, and a company for each valid CUSIP first seen in it
+                (batch by batch: while this waits for the database, the next piece of
+                the table is parsed)."""
                 with gc_paused():
                     repo.add_rows(filing_id, tally.rows + 1, batch, multiplier)
                 tally.rows += len(batch)
                 tally.value_as_filed += sum(batch.value)
                 names = dict(zip(batch.cusip, batch.issuer, strict=True))
-                for cusip in names.keys() - tally.issuers.keys():
-                    tally.issuers[cusip] = names[cusip]
+                fresh = {c: names[c] for c in sorted(names.keys() - tally.issuers.keys())}
+                tally.issuers.update(fresh)
+                valid = set(cusips.valid_only(fresh))
+                tally.invalid.extend(c for c in fresh if c not in valid)
+                tally.new_companies += repo.add_filing_companies(
+                    {c: n for c, n in fresh.items() if c in valid})  # fmt: skip
 
             for batch in early:
                 store(batch)
@@ -180,7 +188,7 @@ class Importer:
                     store(event)
                 elif isinstance(event, src.Restart):  # read again, sequentially, from row 1
                     repo.delete_rows(filing_id)
-                    tally = _Tally()
+                    tally = _Tally(new_companies=tally.new_companies)
                 elif isinstance(event, src.Progress) and event.total_bytes:
                     yield ImportProgress(path, event.done_bytes / event.total_bytes, tally.rows)
                 elif isinstance(event, CoverPage):
@@ -188,18 +196,16 @@ class Importer:
             if tally.rows == 0:
                 raise FilingFormatError(f"{path.name} has no information-table rows")
             self._check_totals(header, tally, warnings)
-            valid = {c: tally.issuers[c] for c in cusips.valid_only(tally.issuers)}
-            invalid = sorted(set(tally.issuers) - set(valid))
-            if invalid:
+            if tally.invalid:
                 warnings.append(
-                    f"{len(invalid)} CUSIP(s) fail the check digit (rows kept): "
-                    + _listing(invalid)
+                    f"{len(tally.invalid)} CUSIP(s) fail the check digit (rows kept): "
+                    + _listing(sorted(tally.invalid))
                 )
-            new_companies = repo.add_filing_companies(valid)
             mapped = repo.tickers(tally.issuers)
             unmapped = tuple(sorted(c for c in tally.issuers if c not in mapped))
         yield ImportProgress(path, 1.0, tally.rows)
-        return self._report(path, header, tally, warnings, unmapped=unmapped, new=new_companies)
+        return self._report(path, header, tally, warnings, unmapped=unmapped,
+                            new=tally.new_companies)  # fmt: skip
 
     # -- helpers --------------------------------------------------------------------------
     @staticmethod
@@ -220,7 +226,9 @@ class Importer:
         cover: CoverPage | None,
         o: ImportOptions,
         warnings: list[str],
-    ) -> FilingHeader:
+    ) -> tuple[FilingHeader, str | None]:
+        """The filing's header, and the id it had before the filer was part of a local id
+        (None when it has an accession number)."""
         form = (cover.submission_type if cover else None) or (sec.form_type if sec else None)
         form = form or FormType.HOLDINGS.value
         self._check_form(form, path)
@@ -248,7 +256,7 @@ class Importer:
         cik = cik.strip().zfill(10)
         name = o.name or (cover.filer_name if cover else None) or (sec.name if sec else None)
         name = (name or f"CIK {cik}").strip()
-        accession = self._accession(path, kind, sec, o, cik)
+        accession, legacy = self._accession(path, sec, o, cik)
         return FilingHeader(
             accession=accession,
             cik=cik,
@@ -260,31 +268,25 @@ class Importer:
             entry_total=cover.entry_total if cover else None,
             value_total=cover.value_total if cover else None,
             source=path.name,
-        )
+        ), legacy
 
     @staticmethod
-    def _accession(path: Path, kind: str, sec: src.SecHeader | None, o: ImportOptions,
-                   cik: str) -> str:  # fmt: skip
+    def _accession(path: Path, sec: src.SecHeader | None, o: ImportOptions,
+                   cik: str) -> tuple[str, str | None]:  # fmt: skip
         if o.accession:
             acc = normalize_accession(o.accession)
             if acc is None:
                 raise FilingFormatError(
                     f"accession {o.accession!r} is not of the form 0001045810-24-000021"
                 )
-            return acc
+            return acc, None
         for candidate in ((sec.accession if sec else None), path.stem, path.name):
             acc = normalize_accession(candidate or "")
             if acc:
-                return acc
+                return acc, None
         # No accession anywhere: key the filing by its filer and content, so a re-import is
         # a no-op and the same table imported for a second filer is that filer's filing.
-        h = hashlib.sha256(f"cik:{cik}\n".encode())
-        files = sorted(p for p in path.iterdir() if p.is_file()) if path.is_dir() else [path]
-        for p in files:
-            with p.open("rb") as f:
-                while chunk := f.read(1 << 20):
-                    h.update(chunk)
-        return "local-" + h.hexdigest()[:14]
+        return _local_ids(path, cik)
 
     @staticmethod
     def _check_totals(h: FilingHeader, tally: _Tally, warnings: list[str]) -> None:
@@ -328,16 +330,21 @@ class Importer:
         )
 
 
-def _legacy_local_id(path: Path) -> str | None:
-    """The id a file without accession had before the filer was part of it: a table that
-    filer imported then is still "already imported"."""
-    if path.is_dir():
-        return None
-    h = hashlib.sha256()
-    with path.open("rb") as f:
-        while chunk := f.read(1 << 20):
-            h.update(chunk)
-    return "local-" + h.hexdigest()[:14]
+def _local_ids(path: Path, cik: str) -> tuple[str, str | None]:
+    """The id of a filing without accession (its filer and content), and the id a file had
+    before the filer was part of it (content only; folders had none), which still means
+    "already imported" for that filer. One read of the files for both."""
+    with_filer = hashlib.sha256(f"cik:{cik}\n".encode())
+    content = None if path.is_dir() else hashlib.sha256()
+    files = sorted(p for p in path.iterdir() if p.is_file()) if path.is_dir() else [path]
+    for p in files:
+        with p.open("rb") as f:
+            while chunk := f.read(1 << 20):
+                with_filer.update(chunk)
+                if content is not None:
+                    content.update(chunk)
+    legacy = "local-" + content.hexdigest()[:14] if content is not None else None
+    return "local-" + with_filer.hexdigest()[:14], legacy
 
 
 def run(gen: Generator[object, None, ImportReport]) -> ImportReport:
