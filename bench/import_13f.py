@@ -58,6 +58,44 @@ print(json.dumps({"seconds": elapsed, "cpu": cpu, "rows": n, "rss_mb": rss}))
 """
 
 
+# The least any Python process storing this table through SQLAlchemy's SQLite could take: start,
+# import sqlalchemy (which the storage layer needs), parse the file whole (lxml, no checks),
+# then the bare sqlite3 inserts of the rows and of one company per CUSIP into an empty
+# Stakewatch database (the same schema and pragmas), and commit. No validation, no ORM.
+FLOOR = """
+import sqlite3, sys, time, json
+import sqlalchemy
+from lxml import etree
+root = etree.parse(sys.argv[1]).getroot()
+ns = root.tag[: root.tag.index("}") + 1]
+F = ("nameOfIssuer", "titleOfClass", "cusip", "value", "sshPrnamt", "sshPrnamtType",
+     "investmentDiscretion", "Sole", "Shared", "None")
+texts = [e.text for e in root.iter(*(ns + f for f in F))]
+cols = [texts[j::10] for j in range(10)]
+del root
+c = sqlite3.connect(sys.argv[2], isolation_level=None)
+c.execute("PRAGMA foreign_keys = ON"); c.execute("PRAGMA synchronous = NORMAL")
+c.execute("BEGIN IMMEDIATE")
+c.execute("INSERT INTO portfolios (name, kind, cik, created_at) VALUES "
+          "('Floor', 'filer', '0000000999', '2025-01-01')")
+fid = c.execute("INSERT INTO filings (portfolio_id, accession, form_type, period_of_report, "
+                "filed_date, value_unit, source, imported_at) VALUES (last_insert_rowid(), "
+                "'floor', '13F-HR', '2025-06-30', '2025-08-14', 'dollars', 'f', '2025')").lastrowid
+n = len(cols[0])
+ints = [list(map(int, cols[j])) for j in (3, 4, 7, 8, 9)]
+c.executemany("INSERT INTO filing_rows (filing_id, row_number, issuer, title_of_class, cusip, "
+              "value_as_filed, value_usd, shares, share_type, investment_discretion, "
+              "voting_sole, voting_shared, voting_none) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)",
+              zip([fid] * n, range(1, n + 1), cols[0], cols[1], cols[2], ints[0], ints[0],
+                  ints[1], cols[5], cols[6], ints[2], ints[3], ints[4]))
+names = dict(zip(cols[2], cols[0]))
+c.executemany("INSERT INTO companies (cusip, name, origin, updated_at) VALUES (?, ?, 'filing', "
+              "'2025') ON CONFLICT (cusip) DO NOTHING", sorted(names.items()))
+c.execute("COMMIT")
+print(json.dumps({"rows": n}))
+"""
+
+
 def cusip(rng: random.Random) -> str:
     from core.domain.cusip import check_digit
 
@@ -116,12 +154,22 @@ def whole_process(table: Path, db: Path) -> tuple[float, float]:
     return wall, (after.ru_utime + after.ru_stime) - (before.ru_utime + before.ru_stime)
 
 
+def floor_process(table: Path, db: Path) -> float:
+    """Wall-clock seconds of the FLOOR process on a freshly initialised database."""
+    subprocess.run([sys.executable, "-m", "gui", "--db", str(db), "init"], cwd=ROOT, check=True,
+                   capture_output=True)  # fmt: skip
+    t = time.perf_counter()
+    measure(FLOOR, str(table), str(db))
+    return time.perf_counter() - t
+
+
 def case(label: str, table: Path, folder: Path, rows: int, repeat: int) -> bool:
-    imports, bares, wholes = [], [], []
+    imports, bares, wholes, floors = [], [], [], []
     for i in range(repeat):
         bares.append(measure(BARE, str(table)))
         imports.append(measure(IMPORT, str(table), str(folder / f"{label}-{i}.sqlite3")))
         wholes.append(whole_process(table, folder / f"{label}-cli-{i}.sqlite3"))
+        floors.append(floor_process(table, folder / f"{label}-floor-{i}.sqlite3"))
     assert all(m["rows"] == rows for m in imports + bares)
     imp_s = statistics.median(m["seconds"] for m in imports)
     bare_s = statistics.median(m["seconds"] for m in bares)
@@ -129,6 +177,7 @@ def case(label: str, table: Path, folder: Path, rows: int, repeat: int) -> bool:
     imp_cpu = statistics.median(m["cpu"] for m in imports)
     bare_cpu = statistics.median(m["cpu"] for m in bares)
     whole_cpu = statistics.median(c for _, c in wholes)
+    floor_s = statistics.median(floors)
     imp_rss = max(m["rss_mb"] for m in imports)
     bare_rss = max(m["rss_mb"] for m in bares)
     ratio = imp_s / bare_s
@@ -136,6 +185,8 @@ def case(label: str, table: Path, folder: Path, rows: int, repeat: int) -> bool:
     print(f"  whole process (stakewatch import-13f --no-map): {whole_s * 1000:8.0f} ms  "
           f"{rows / whole_s:>10,.0f} rows/s  (CPU {whole_cpu * 1000:.0f} ms: "
           f"{rows / whole_cpu:,.0f} rows/s)")
+    print(f"  floor: python + import sqlalchemy + bare parse + bare sqlite3 inserts: "
+          f"{floor_s * 1000:.0f} ms  {rows / floor_s:,.0f} rows/s")
     print(f"  in-process import (parse+validate+store):       {imp_s * 1000:8.0f} ms  "
           f"{rows / imp_s:>10,.0f} rows/s  peak RSS {imp_rss:6.1f} MB")
     print(f"  baseline: bare lxml iterparse:                  {bare_s * 1000:8.0f} ms  "
