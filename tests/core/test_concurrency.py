@@ -127,13 +127,19 @@ def big_filing(tmp_path: Path, rows: int = 50_000) -> Path:
     return path
 
 
+# A long import however fast the machine: at its first progress inside the transaction it
+# says "writing" and dawdles for argv[3] seconds (as a slow progress display would), so the
+# other writer surely arrives while the import holds the write lock.
 LONG_IMPORT = """
     import sys, time
     from core.context import AppContext
     ctx = AppContext.open(sys.argv[1])
+    said = False
     for progress in ctx.importer.import_path(sys.argv[2]):
-        if progress.rows and not progress.fraction >= 1.0:
+        if progress.rows and not progress.fraction >= 1.0 and not said:
             print("writing", flush=True)  # inside the import's one transaction
+            said = True
+            time.sleep(float(sys.argv[3]) if len(sys.argv) > 3 else 0)
     print("done", time.monotonic(), flush=True)
     ctx.close()
 """
@@ -146,10 +152,11 @@ def test_a_writer_during_a_long_import_waits_and_succeeds(db_url, backend, tmp_p
         ctx.own.create("Mine")
     path = big_filing(tmp_path)
     importer = subprocess.Popen([sys.executable, "-c", textwrap.dedent(LONG_IMPORT), db_url,
-                                 str(path)], cwd=REPO_ROOT, env=env(), stdout=subprocess.PIPE,
-                                stderr=subprocess.PIPE, text=True)  # fmt: skip
+                                 str(path), "3"], cwd=REPO_ROOT, env=env(),
+                                stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                                text=True)  # fmt: skip
     assert importer.stdout.readline().strip() == "writing", importer.stderr.read()
-    # The notice comes after 0.2 s here, so it shows however fast this machine imports.
+    # The import holds the lock 3 s more; the notice comes after 0.2 s of waiting.
     adder = stakewatch(db_url, "holding", "add", "--portfolio", "Mine", "--ticker", "NVDA",
                        "--shares", "3", "--date", "2025-07-01", "--offline",
                        STAKEWATCH_WAIT_NOTICE="0.2")  # fmt: skip
