@@ -41,6 +41,7 @@ _CONTAINERS = ("shrsOrPrnAmt", "votingAuthority")
 _INTS = ("value", "shares", "voting_sole", "voting_shared", "voting_none")
 _OPTIONAL = {"figi": "figi", "put_call": "putCall", "other_managers": "otherManager"}
 OPTIONAL_TAGS = tuple(_OPTIONAL.values())
+MAX_INT = 2**63 - 1  # the largest number a database column holds
 _ROW_END = re.compile(rb"</(?:[A-Za-z_][\w.-]*:)?infoTable\s*>")
 
 
@@ -55,14 +56,16 @@ def _int(text: str | None, field: str, row: int, *, required: bool) -> int | Non
             raise FilingFormatError(f"row {row}: <{field}> is missing or empty")
         return None
     s = text.strip()
-    if s.isdigit():
-        return int(s)
     cleaned = s.replace(",", "")
     if cleaned.endswith(".0") or cleaned.endswith(".00"):
         cleaned = cleaned.split(".")[0]
-    if cleaned.isdigit():
-        return int(cleaned)
-    raise FilingFormatError(f"row {row}: <{field}> is {s!r}, not a whole non-negative number")
+    if not (cleaned.isascii() and cleaned.isdigit()):  # int() would take '٣', not '²'
+        raise FilingFormatError(f"row {row}: <{field}> is {s!r}, not a whole non-negative number")
+    # (A long digit string is refused unread: int() itself refuses 4,300 digits and more.)
+    if len(cleaned.lstrip("0")) > len(str(MAX_INT)) or int(cleaned) > MAX_INT:
+        shown = s if len(s) <= 40 else s[:20] + "..."
+        raise FilingFormatError(f"row {row}: <{field}> is {shown}, larger than any holding can be")
+    return int(cleaned)
 
 
 def _row_values(el: etree._Element, number: int) -> tuple:
@@ -160,9 +163,14 @@ def read_rows_fast(root: etree._Element, optional_seen: set[str]) -> RowBatch:
             raise FastPathDeclined
         out[col] = texts
     for col in _INTS:
-        if not "".join(out[col]).isdigit():  # signs, commas, blanks: the slow path decides
+        digits = "".join(out[col])
+        if not (digits.isascii() and digits.isdigit()):  # signs, commas, blanks: slow path
+            raise FastPathDeclined
+        if max(map(len, out[col])) > len(str(MAX_INT)):  # maybe too large: the slow path says
             raise FastPathDeclined
         out[col] = list(map(int, out[col]))
+        if max(out[col]) > MAX_INT:  # the row-by-row reader names the row
+            raise FastPathDeclined
     cusips = [c.strip().upper() for c in out["cusip"]]
     if (
         not all(cusips)

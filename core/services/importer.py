@@ -21,6 +21,7 @@ from core.files import InputFileError, check_input
 from core.filings import FilingFormatError
 from core.filings import sources as src
 from core.filings.cover_page import CoverPage, parse_cover_page
+from core.filings.information_table import MAX_INT
 from core.perf import gc_paused
 from core.storage.database import Database
 from core.storage.repositories import Repository
@@ -169,6 +170,11 @@ class Importer:
                 """The batch's rows, and a company for each valid CUSIP first seen in it
                 (batch by batch: while this waits for the database, the next piece of
                 the table is parsed)."""
+                if multiplier != 1 and max(batch.value) * multiplier > MAX_INT:
+                    i = next(i for i, v in enumerate(batch.value) if v * multiplier > MAX_INT)
+                    raise FilingFormatError(
+                        f"row {tally.rows + i + 1}: <value> is {batch.value[i]:,} thousand "
+                        "dollars, larger than any holding can be")  # fmt: skip
                 with gc_paused():
                     repo.add_rows(filing_id, tally.rows + 1, batch, multiplier)
                 tally.rows += len(batch)

@@ -8,6 +8,7 @@ import hashlib
 import io
 import json
 import os
+import re
 import resource
 import shutil
 import signal
@@ -107,6 +108,16 @@ def files(tmp_path: Path) -> dict[str, Path]:
         p = tmp_path / f"{name}.csv"
         p.write_text(f"date,open,high,low,close,volume\n{row}\n")
         out[name] = p
+    # 13F numbers no database column holds, or int() cannot read
+    table = TABLE.read_text()
+    first_value = re.search(r"<(\w+:)?value>(\d+)<", table)
+    assert first_value is not None
+    for name, number in {"value_2_64": str(2**64), "value_5000_digits": "9" * 5000,
+                         "value_superscript": "1²"}.items():  # fmt: skip
+        p = tmp_path / f"{name}.xml"
+        p.write_text(table.replace(first_value.group(0),
+                                   first_value.group(0).replace(first_value.group(2), number), 1))
+        out[name] = p
     folder = tmp_path / "folder"
     folder.mkdir()
     out["folder"] = folder
@@ -144,6 +155,12 @@ CASES = [
     ("import-13f", "{bad_zip}"),
     ("import-13f", "{folder}"),
     ("import-13f", "/nonexistent/file.xml"),
+    ("import-13f", "{value_2_64}", "--cik", "1", "--period", "2025-06-30", "--filed",
+     "2025-08-14", "--no-map"),
+    ("import-13f", "{value_5000_digits}", "--cik", "1", "--period", "2025-06-30", "--filed",
+     "2025-08-14", "--no-map"),
+    ("import-13f", "{value_superscript}", "--cik", "1", "--period", "2025-06-30", "--filed",
+     "2025-08-14", "--no-map"),
     # prices
     ("prices", "import", "{huge_close}", "--ticker", "NVDA"),
     ("prices", "import", "{huge_volume}", "--ticker", "NVDA"),
