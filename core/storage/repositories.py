@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import json
-import sqlite3
 from collections.abc import Iterable, Mapping
 from itertools import repeat
 
@@ -25,21 +23,6 @@ _SQLITE_INSERT = (
     "(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?7 * {multiplier}, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16)"
 )
 
-# The same from one JSON text of the batch's rows (lists in RowBatch.COLUMNS order): SQLite
-# unpacks and stores them all inside one step, with Python's lock released, so the worker
-# parsing the table's next piece runs meanwhile (executemany takes the lock back for every
-# row). ?1 filing_id, ?2 the first row's number, ?3 the value multiplier, ?4 the JSON.
-_JSON_FIELDS = [f"json_extract(value, '$[{j}]')" for j in range(len(fd.RowBatch.COLUMNS))]
-_VALUE_FIELD = _JSON_FIELDS[fd.RowBatch.COLUMNS.index("value")]
-_SQLITE_INSERT_JSON = (
-    "INSERT INTO filing_rows (filing_id, row_number, issuer, title_of_class, cusip, figi, "
-    "value_as_filed, value_usd, shares, share_type, put_call, investment_discretion, "
-    "other_managers, voting_sole, voting_shared, voting_none, provenance) SELECT ?1, ?2 + key, "
-    + ", ".join(_JSON_FIELDS[:5]) + f", {_VALUE_FIELD} * ?3, " + ", ".join(_JSON_FIELDS[5:])
-    + " FROM json_each(?4)"
-)
-_SQLITE_HAS_JSON = sqlite3.sqlite_version_info >= (3, 38, 0)  # JSON built in from 3.38
-_MAX_INT = 2**63 - 1
 
 # COPY columns: filing_id, row_number, then RowBatch.COLUMNS with value as value_as_filed,
 # then value_usd (computed here: COPY takes values, not expressions).
@@ -156,13 +139,6 @@ class Repository:
         stamp = column_type.bind_processor(conn.dialect)
         now = t.utcnow()
         when = stamp(now) if stamp else now
-        if _SQLITE_HAS_JSON:  # one step, Python's lock released (see _SQLITE_INSERT_JSON)
-            added = conn.exec_driver_sql(
-                "INSERT INTO companies (cusip, name, origin, updated_at) SELECT "
-                "json_extract(value, '$[0]'), json_extract(value, '$[1]'), 'filing', ?1 "
-                "FROM json_each(?2) WHERE true ON CONFLICT (cusip) DO NOTHING",
-                (when, json.dumps([(c, n or c) for c, n in names.items()])))  # fmt: skip
-            return added.rowcount
         added = conn.exec_driver_sql(
             "INSERT INTO companies (cusip, name, origin, updated_at) VALUES (?, ?, 'filing', ?) "
             "ON CONFLICT (cusip) DO NOTHING",
@@ -224,11 +200,6 @@ class Repository:
         head = (repeat(filing_id, n), range(first_number, first_number + n))
         conn = self.s.connection()
         if conn.dialect.name == "sqlite":
-            if _SQLITE_HAS_JSON and _fits(batch, multiplier):
-                rows = json.dumps(list(zip(*columns, strict=True)), separators=(",", ":"))
-                conn.exec_driver_sql(_SQLITE_INSERT_JSON,
-                                     (filing_id, first_number, int(multiplier), rows))  # fmt: skip
-                return
             # One C-level executemany over zipped columns; value_usd is computed by SQLite
             # from the value parameter (?7), so no per-row Python work is needed.
             conn.exec_driver_sql(_SQLITE_INSERT.format(multiplier=int(multiplier)),
@@ -445,14 +416,3 @@ class Repository:
             self.s.add(t.Meta(key=key, value=value))
         else:
             row.value = value
-
-
-def _fits(batch: fd.RowBatch, multiplier: int) -> bool:
-    """Every number of the batch (value in dollars too) is a whole number an SQLite
-    INTEGER holds: JSON would turn a larger one into a float, where executemany refuses."""
-    for name in ("value", "shares", "voting_sole", "voting_shared", "voting_none"):
-        column = [v for v in getattr(batch, name) if v is not None]
-        if column and (not all(type(v) is int for v in column) or min(column) < -_MAX_INT
-                       or max(column) * (multiplier if name == "value" else 1) > _MAX_INT):
-            return False
-    return True

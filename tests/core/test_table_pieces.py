@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import datetime as dt
 import threading
-from pathlib import Path
 
 import pytest
 from hypothesis import given, settings
@@ -19,7 +18,6 @@ from core.filings import table_pieces as tp
 from core.filings.information_table import InformationTableReader
 from core.filings.table_pieces import PiecewiseTableReader, TableDeclined
 from core.services.importer import ImportOptions, run
-from core.storage import repositories
 from tests.builders import Row, info_table
 from tests.conftest import F13
 
@@ -189,41 +187,6 @@ def test_stopping_early_stops_the_worker(small_pieces, tmp_path):
     assert not no_table_threads()
     events.close()
     assert no_table_threads()
-
-
-def stored_rows(db_path: Path, table: Path, filed: dt.date) -> list[tuple]:
-    ctx = AppContext.open(str(db_path), seed_data=False)
-    try:
-        opts = ImportOptions(cik="999", period=dt.date(2022, 6, 30), filed=filed)
-        run(ctx.importer.import_path(table, opts))
-        with ctx.db.session(write=False) as s:
-            rows = s.execute(text(
-                "SELECT r.*, typeof(value_usd), typeof(shares), typeof(figi) FROM filing_rows r "
-                "ORDER BY row_number")).all()  # fmt: skip
-            companies = s.execute(text(
-                "SELECT cusip, name, origin, typeof(updated_at) FROM companies "
-                "ORDER BY cusip")).all()  # fmt: skip
-        return [tuple(r) for r in rows] + [tuple(c) for c in companies]
-    finally:
-        ctx.db.dispose()
-
-
-@pytest.mark.parametrize("filed", [dt.date(2022, 8, 1), dt.date(2025, 8, 14)],
-                         ids=["thousands", "dollars"])  # fmt: skip
-def test_sqlite_stores_the_same_rows_from_json_as_from_executemany(tmp_path, monkeypatch, filed):
-    """Rows and companies go to SQLite as one JSON text per batch (one step, the GIL
-    released); they read back exactly, value for value and type for type, as rows bound
-    one by one."""
-    path = tmp_path / "t.xml"
-    path.write_text(info_table(
-        [Row(cusip="21873S108", issuer="CORE &amp; WEAVE \"Ä\"", value=2**40, shares=7,
-             put_call="Put", other_manager="2,7", sole=1, shared=2, none=3), *rows(30)]),
-        encoding="utf-8")  # fmt: skip
-    by_json = stored_rows(tmp_path / "json.sqlite3", path, filed)
-    monkeypatch.setattr(repositories, "_SQLITE_HAS_JSON", False)
-    by_rows = stored_rows(tmp_path / "rows.sqlite3", path, filed)
-    assert by_json == by_rows
-    assert len(by_json) > 31 + 1  # all 31 rows, and the companies of the valid CUSIPs
 
 
 def test_a_value_in_thousands_too_large_in_dollars_is_refused_by_row(tmp_path):
