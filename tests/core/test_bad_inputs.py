@@ -12,6 +12,7 @@ import re
 import resource
 import shutil
 import signal
+import sqlite3
 import subprocess
 import sys
 import time
@@ -335,6 +336,45 @@ def test_ctrl_c_at_any_moment_is_one_line_and_130(db, delay):
     if proc.returncode == 0:
         pytest.skip("the command finished before the interrupt")  # a fast machine
     assert proc.returncode == 130 and err == "error: interrupted\n", (proc.returncode, err)
+
+
+def test_ctrl_c_during_an_import_leaves_the_database_as_it_was(db, tmp_path):
+    """Interrupted while the table's pieces are parsed on the worker thread and stored:
+    "interrupted", 130, no filing, no stray rows, and the process does not hang on its
+    worker."""
+    from tests.builders import Row, info_table
+
+    table = tmp_path / "big.xml"
+    table.write_text(info_table([Row(value=i, shares=i + 1, issuer=f"ISSUER {i}")
+                                 for i in range(150_000)]))  # fmt: skip
+    before = contents(db)
+    argv = [sys.executable, "-m", "gui", "--db", str(db), "import-13f", str(table), "--cik",
+            "999", "--period", "2025-06-30", "--filed", "2025-08-14", "--no-map"]
+    proc = subprocess.Popen(argv, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                            text=True)  # fmt: skip
+    # Interrupt once rows are being stored: the progress line says how far it got.
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline and proc.poll() is None:
+        if db.with_name(db.name + "-wal").exists() and os.path.getsize(
+                db.with_name(db.name + "-wal")) > 2**20:  # fmt: skip
+            break
+        time.sleep(0.02)
+    proc.send_signal(signal.SIGINT)
+    _, err = proc.communicate(timeout=60)
+    if proc.returncode == 0:
+        pytest.skip("the import finished before the interrupt")
+    assert proc.returncode == 130 and err == "error: interrupted\n", (proc.returncode, err)
+    # (The WAL may hold pages the cut transaction spilled, never committed: compare what
+    # the database holds, not its bytes.)
+    assert contents(db) == before
+
+
+def contents(db: Path) -> list[str]:
+    conn = sqlite3.connect(db)
+    try:
+        return list(conn.iterdump())
+    finally:
+        conn.close()
 
 
 def test_price_rows_from_the_recorded_data_still_load(db):
