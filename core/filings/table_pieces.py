@@ -29,7 +29,11 @@ from core.filings.errors import FilingFormatError
 from core.filings.xmlsafe import ByteGuard, local_name, parse_document
 from core.perf import gc_paused
 
-PIECE_BYTES = 2 * 2**20  # a piece is cut once this much is pending (about 3,000 rows)
+# A piece is cut once this much is pending (about 2,000 rows). Smaller pieces keep each
+# call that holds Python's lock short (reading a piece's columns, freeing its tree): in the
+# window, the longest event-loop stall during a 40,000-row import fell from 55-85 ms with
+# 2 MiB pieces to 30-36 ms, at the same import speed.
+PIECE_BYTES = 2**20
 MAX_HEAD = 64 * 2**10  # the prolog and root start tag must fit in this
 AHEAD = 2  # pieces parsed ahead of the caller (each ~10x its bytes in memory)
 
