@@ -123,6 +123,7 @@ _DIRECT = (0, 1, 2, 3, 6)
 _DISCRETION = {"SOLE", "DFND", "OTR"}
 _getparent = etree._Element.getparent
 _tag = operator.attrgetter("tag")
+_text = operator.attrgetter("text")
 
 
 def read_rows_fast(root: etree._Element, optional_seen: set[str]) -> RowBatch:
@@ -158,7 +159,7 @@ def read_rows_fast(root: etree._Element, optional_seen: set[str]) -> RowBatch:
         raise FastPathDeclined
     out: dict[str, list] = {}
     for j, col in enumerate(_COLUMNS):
-        texts = [e.text for e in cols[j]]
+        texts = list(map(_text, cols[j]))
         if None in texts:
             raise FastPathDeclined
         out[col] = texts
@@ -171,7 +172,7 @@ def read_rows_fast(root: etree._Element, optional_seen: set[str]) -> RowBatch:
         out[col] = list(map(int, out[col]))
         if max(out[col]) > MAX_INT:  # the row-by-row reader names the row
             raise FastPathDeclined
-    cusips = [c.strip().upper() for c in out["cusip"]]
+    cusips = list(map(str.upper, map(str.strip, out["cusip"])))
     if (
         not all(cusips)
         or not set(out["share_type"]) <= {"SH", "PRN"}
@@ -179,8 +180,8 @@ def read_rows_fast(root: etree._Element, optional_seen: set[str]) -> RowBatch:
     ):
         raise FastPathDeclined
     out["cusip"] = cusips
-    out["issuer"] = [s.strip() for s in out["issuer"]]
-    out["title_of_class"] = [s.strip() for s in out["title_of_class"]]
+    out["issuer"] = list(map(str.strip, out["issuer"]))
+    out["title_of_class"] = list(map(str.strip, out["title_of_class"]))
     for col, name in _OPTIONAL.items():
         out[col] = _optional_column(root, ns + name, rows) if name in optional_seen else [None] * k
     if any(out["put_call"]):
