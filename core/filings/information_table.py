@@ -210,12 +210,13 @@ def _optional_column(root: etree._Element, tag: str, rows: list[etree._Element])
     return column
 
 
-def cut_after_last_row(data: bytes) -> int:
-    """Where the last complete </infoTable> in data ends (0 if none)."""
-    pos = data.rfind(b"infoTable")
+def cut_after_last_row(data: bytes, end: int | None = None) -> int:
+    """Where the last complete </infoTable> in data[:end] ends (0 if none)."""
+    end = len(data) if end is None else min(end, len(data))
+    pos = data.rfind(b"infoTable", 0, end)
     while pos >= 0:
         m = None
-        for m in _ROW_END.finditer(data, max(0, pos - 64), min(len(data), pos + 32)):  # noqa: B007
+        for m in _ROW_END.finditer(data, max(0, pos - 64), min(end, pos + 32)):  # noqa: B007
             pass
         if m:
             return m.end()

@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Mapping
-from itertools import repeat
+import functools
+import operator
+import sqlite3
+from collections.abc import Iterable, Mapping, Sequence
+from itertools import chain, repeat
 
 from sqlalchemy import delete, func, insert, select
 from sqlalchemy.orm import Session
@@ -15,13 +18,47 @@ from core.domain.companies import Company, Holding
 from core.domain.positions import PortfolioRef, ReportRows, RowInDollars
 from core.storage import schema as t
 
-# Parameters ?1..?16 are filing_id, row_number, then RowBatch.COLUMNS in order.
-_SQLITE_INSERT = (
+# filing_id, row_number, then RowBatch.COLUMNS (value as value_as_filed), then value_usd.
+_SQLITE_ROWS = (
     "INSERT INTO filing_rows (filing_id, row_number, issuer, title_of_class, cusip, figi, "
-    "value_as_filed, value_usd, shares, share_type, put_call, investment_discretion, "
-    "other_managers, voting_sole, voting_shared, voting_none, provenance) VALUES "
-    "(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?7 * {multiplier}, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16)"
+    "value_as_filed, shares, share_type, put_call, investment_discretion, other_managers, "
+    "voting_sole, voting_shared, voting_none, provenance, value_usd)"
 )
+_SQLITE_FILING_COMPANIES = "INSERT INTO companies (cusip, name, origin, updated_at)"
+
+# SQLite takes many rows as multi-row INSERT ... VALUES statements, one sqlite3_step each.
+# executemany steps once per row and lets the GIL go every time; while another thread runs
+# Python (the import's parser reading the next piece of the table), taking the GIL back
+# costs up to the 5 ms switch interval, so each row waited that long (the convoy effect:
+# 50,000 rows beside a busy thread took minutes, not 0.3 s). Statements hold 2**k rows (at
+# most _VALUES_ROWS), so the distinct SQL texts are few and sqlite3's statement cache
+# compiles each once.
+_VALUES_ROWS = 1024
+
+
+@functools.cache
+def _values_sql(head: str, width: int, rows: int, tail: str) -> str:
+    one = "(" + ", ".join("?" * width) + ")"
+    return f"{head} VALUES {', '.join([one] * rows)}{tail}"
+
+
+def _insert_values(conn, head: str, rows: Sequence[tuple], tail: str = "") -> int:
+    """SQLite: `head VALUES (...), (...) tail` for every row, in statements of at most
+    _VALUES_ROWS rows and the server's variable limit. Returns the rows inserted."""
+    if not rows:
+        return 0
+    width = len(rows[0])
+    limit = conn.connection.dbapi_connection.getlimit(sqlite3.SQLITE_LIMIT_VARIABLE_NUMBER)
+    most = min(_VALUES_ROWS, 1 << max(0, (limit // width).bit_length() - 1))
+    inserted = done = 0
+    while done < len(rows):
+        n = most
+        while n > len(rows) - done:
+            n >>= 1
+        params = tuple(chain.from_iterable(rows[done : done + n]))
+        inserted += conn.exec_driver_sql(_values_sql(head, width, n, tail), params).rowcount
+        done += n
+    return inserted
 
 
 # COPY columns: filing_id, row_number, then RowBatch.COLUMNS with value as value_as_filed,
@@ -48,6 +85,13 @@ def _copy_rows(conn, head, columns, multiplier: int) -> None:
                 copy.write_row(row)
     finally:
         cursor.close()
+
+
+def _sqlite_stamp(conn, when: dt.datetime):
+    """A time as SQLAlchemy's SQLite DateTime stores it (for rows written without it)."""
+    column_type = t.Company.__table__.c.updated_at.type.dialect_impl(conn.dialect)
+    stamp = column_type.bind_processor(conn.dialect)
+    return stamp(when) if stamp else when
 
 
 def _portfolio_ref(p: t.Portfolio) -> PortfolioRef:
@@ -110,14 +154,11 @@ class Repository:
         keys = list(new[0])
         conn = self.s.connection()
         if conn.dialect.name == "sqlite" and all(list(c) == keys for c in new):
-            # Tens of thousands of new CUSIPs in one import: one C-level executemany of
-            # tuples, not one parameter dict per company through the ORM.
-            column_type = t.Company.__table__.c.updated_at.type.dialect_impl(conn.dialect)
-            stamp = column_type.bind_processor(conn.dialect)
-            when = stamp(now) if stamp else now
-            sql = (f"INSERT INTO companies ({', '.join(keys)}, updated_at) "
-                   f"VALUES ({', '.join('?' * (len(keys) + 1))})")  # fmt: skip
-            conn.exec_driver_sql(sql, [(*c.values(), when) for c in new])
+            # Tens of thousands of new CUSIPs in one import: tuples in multi-row
+            # statements, not one parameter dict per company through the ORM.
+            when = _sqlite_stamp(conn, now)
+            _insert_values(conn, f"INSERT INTO companies ({', '.join(keys)}, updated_at)",
+                           [(*c.values(), when) for c in new])  # fmt: skip
         else:
             self.s.execute(insert(t.Company.__table__), [{"updated_at": now, **c} for c in new])
         return len(new)
@@ -133,17 +174,12 @@ class Repository:
             return self.add_companies_if_absent(
                 ({"cusip": c, "name": n or c, "origin": "filing"} for c, n in names.items()),
                 checked=True)  # fmt: skip
-        # Tens of thousands of new CUSIPs in one import: one C-level executemany of tuples,
+        # Tens of thousands of new CUSIPs in one import: multi-row statements of tuples,
         # the unique index deciding what is new (no read of the known CUSIPs first).
-        column_type = t.Company.__table__.c.updated_at.type.dialect_impl(conn.dialect)
-        stamp = column_type.bind_processor(conn.dialect)
-        now = t.utcnow()
-        when = stamp(now) if stamp else now
-        added = conn.exec_driver_sql(
-            "INSERT INTO companies (cusip, name, origin, updated_at) VALUES (?, ?, 'filing', ?) "
-            "ON CONFLICT (cusip) DO NOTHING",
-            [(c, n or c, when) for c, n in names.items()])  # fmt: skip
-        return added.rowcount
+        when = _sqlite_stamp(conn, t.utcnow())
+        return _insert_values(conn, _SQLITE_FILING_COMPANIES,
+                              [(c, n or c, "filing", when) for c, n in names.items()],
+                              " ON CONFLICT (cusip) DO NOTHING")  # fmt: skip
 
     def _known_cusips(self, cusips: Iterable[str]) -> set[str]:
         """Which of `cusips` are companies already: for many, one scan of the (indexed)
@@ -200,10 +236,9 @@ class Repository:
         head = (repeat(filing_id, n), range(first_number, first_number + n))
         conn = self.s.connection()
         if conn.dialect.name == "sqlite":
-            # One C-level executemany over zipped columns; value_usd is computed by SQLite
-            # from the value parameter (?7), so no per-row Python work is needed.
-            conn.exec_driver_sql(_SQLITE_INSERT.format(multiplier=int(multiplier)),
-                                 list(zip(*head, *columns, strict=True)))  # fmt: skip
+            values = columns[fd.RowBatch.COLUMNS.index("value")]
+            usd = values if multiplier == 1 else list(map(operator.mul, values, repeat(multiplier)))
+            _insert_values(conn, _SQLITE_ROWS, list(zip(*head, *columns, usd, strict=True)))
             return
         if conn.dialect.name == "postgresql":
             _copy_rows(conn, head, columns, multiplier)

@@ -13,6 +13,7 @@ from sqlalchemy import text
 
 from core.context import AppContext
 from core.filings import FilingFormatError
+from core.filings import information_table as it
 from core.filings import sources as src
 from core.filings import table_pieces as tp
 from core.filings.information_table import InformationTableReader
@@ -52,6 +53,7 @@ def rows(n: int, **kw) -> list[Row]:
 def small_pieces(monkeypatch):
     """Pieces of a few rows each, so a short table spans many of them."""
     monkeypatch.setattr(tp, "PIECE_BYTES", 700)
+    monkeypatch.setattr(tp, "FIRST_PIECE_BYTES", 700)
 
 
 def no_table_threads() -> bool:
@@ -64,14 +66,15 @@ forms = st.sampled_from([("ns1", False), ("n1", False), (None, True), (None, Fal
 @settings(max_examples=40, deadline=None)
 @given(st.integers(1, 60), forms, st.integers(50, 5000), st.booleans())
 def test_pieces_read_what_the_sequential_reader_reads(n, form, chunk, options):
-    tp_bytes = tp.PIECE_BYTES
-    tp.PIECE_BYTES = 900  # many pieces (hypothesis cannot take a function-scoped fixture)
+    sizes = tp.FIRST_PIECE_BYTES, tp.PIECE_BYTES
+    # many pieces, the first smaller (hypothesis cannot take a function-scoped fixture)
+    tp.FIRST_PIECE_BYTES, tp.PIECE_BYTES = 400, 900
     try:
         extra = {"put_call": "Call", "other_manager": "2,7"} if options else {}
         data = info_table(rows(n, **extra), form[0], default_ns=form[1]).encode()
         assert piecewise(data, chunk) == sequential(data)
     finally:
-        tp.PIECE_BYTES = tp_bytes
+        tp.FIRST_PIECE_BYTES, tp.PIECE_BYTES = sizes
 
 
 def test_real_edgar_tables_read_alike(small_pieces):
@@ -199,3 +202,27 @@ def test_a_value_in_thousands_too_large_in_dollars_is_refused_by_row(tmp_path):
             run(ctx.importer.import_path(path, opts))
     finally:
         ctx.db.dispose()
+
+
+def test_a_cut_is_made_after_the_last_row_ending_before_the_limit():
+    data = b"<r><infoTable>a</infoTable><infoTable>b</infoTable ><infoTable>c</infoTable></r>"
+    first = data.index(b"</infoTable>") + len(b"</infoTable>")
+    second = data.index(b"</infoTable >") + len(b"</infoTable >")
+    assert it.cut_after_last_row(data) == data.rindex(b"</r>")
+    assert it.cut_after_last_row(data, second) == second
+    assert it.cut_after_last_row(data, second - 1) == first  # the second end tag not whole
+    assert it.cut_after_last_row(data, first - 1) == 0
+    assert it.cut_after_last_row(data, 10**9) == data.rindex(b"</r>")
+
+
+def test_the_first_piece_is_small_and_the_rest_full_size(monkeypatch):
+    monkeypatch.setattr(tp, "FIRST_PIECE_BYTES", 600)
+    monkeypatch.setattr(tp, "PIECE_BYTES", 3000)
+    sizes = []
+    real = PiecewiseTableReader._submit
+    monkeypatch.setattr(PiecewiseTableReader, "_submit",
+                        lambda self, piece: sizes.append(len(piece)) or real(self, piece))
+    data = info_table(rows(60)).encode()
+    assert piecewise(data, 1000) == sequential(data)
+    assert sizes[0] <= 600 < sizes[1]
+    assert all(2000 < s <= 3000 + 100 for s in sizes[1:-1])
