@@ -26,38 +26,39 @@ _SQLITE_ROWS = (
 )
 _SQLITE_FILING_COMPANIES = "INSERT INTO companies (cusip, name, origin, updated_at)"
 
-# SQLite takes many rows as multi-row INSERT ... VALUES statements, one sqlite3_step each.
-# executemany steps once per row and lets the GIL go every time; while another thread runs
-# Python (the import's parser reading the next piece of the table), taking the GIL back
-# costs up to the 5 ms switch interval, so each row waited that long (the convoy effect:
-# 50,000 rows beside a busy thread took minutes, not 0.3 s). Statements hold 2**k rows (at
-# most _VALUES_ROWS), so the distinct SQL texts are few and sqlite3's statement cache
-# compiles each once.
+# SQLite takes many rows as multi-row INSERT statements, one sqlite3_step each. executemany
+# steps once per row and lets the GIL go every time; while another thread runs Python (the
+# import's parser reading the next piece of the table), taking the GIL back costs up to the
+# 5 ms switch interval, so each row waited that long (the convoy effect: 50,000 rows beside
+# a busy thread took minutes, not 0.3 s). A statement holds 2**k rows, at most _VALUES_ROWS
+# (padded with rows of NULLs that its WHERE drops), so the distinct SQL texts are few,
+# sqlite3's statement cache compiles each once, and a batch of rows takes two or three.
 _VALUES_ROWS = 1024
+_LEAST_ROWS = 16
 
 
 @functools.cache
 def _values_sql(head: str, width: int, rows: int, tail: str) -> str:
     one = "(" + ", ".join("?" * width) + ")"
-    return f"{head} VALUES {', '.join([one] * rows)}{tail}"
+    return (f"{head} SELECT * FROM (VALUES {', '.join([one] * rows)}) "
+            f"WHERE column1 IS NOT NULL{tail}")  # fmt: skip
 
 
 def _insert_values(conn, head: str, rows: Sequence[tuple], tail: str = "") -> int:
-    """SQLite: `head VALUES (...), (...) tail` for every row, in statements of at most
-    _VALUES_ROWS rows and the server's variable limit. Returns the rows inserted."""
+    """SQLite: insert every row (whose first value is never NULL) through `head SELECT *
+    FROM (VALUES ...) ... tail`, in statements within _VALUES_ROWS rows and the variable
+    limit. Returns the rows inserted."""
     if not rows:
         return 0
     width = len(rows[0])
     limit = conn.connection.dbapi_connection.getlimit(sqlite3.SQLITE_LIMIT_VARIABLE_NUMBER)
     most = min(_VALUES_ROWS, 1 << max(0, (limit // width).bit_length() - 1))
-    inserted = done = 0
-    while done < len(rows):
-        n = most
-        while n > len(rows) - done:
-            n >>= 1
-        params = tuple(chain.from_iterable(rows[done : done + n]))
+    inserted = 0
+    for start in range(0, len(rows), most):
+        part = rows[start : start + most]
+        n = min(most, max(_LEAST_ROWS, 1 << (len(part) - 1).bit_length()))
+        params = (*chain.from_iterable(part), *repeat(None, (n - len(part)) * width))
         inserted += conn.exec_driver_sql(_values_sql(head, width, n, tail), params).rowcount
-        done += n
     return inserted
 
 
