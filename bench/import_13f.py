@@ -182,8 +182,9 @@ def case(label: str, table: Path, folder: Path, rows: int, repeat: int) -> bool:
     bare_rss = max(m["rss_mb"] for m in bares)
     # The machine's speed drifts by up to 1.8x over minutes (a bare parse: 400 to 750 ms), so
     # the ratio is taken per pair of runs made one after the other, then the median.
-    ratio = statistics.median(m["seconds"] / b["seconds"] for m, b in zip(imports, bares, strict=True))
-    cpu_ratio = statistics.median(m["cpu"] / b["cpu"] for m, b in zip(imports, bares, strict=True))
+    pairs = list(zip(imports, bares, strict=True))
+    ratio = statistics.median(m["seconds"] / b["seconds"] for m, b in pairs)
+    cpu_ratio = statistics.median(m["cpu"] / b["cpu"] for m, b in pairs)
     print(f"case {label}: {rows:,} rows, {table.stat().st_size / 2**20:.1f} MB")
     print(f"  whole process (stakewatch import-13f --no-map): {whole_s * 1000:8.0f} ms  "
           f"{rows / whole_s:>10,.0f} rows/s  (CPU {whole_cpu * 1000:.0f} ms: "

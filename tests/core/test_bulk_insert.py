@@ -1,8 +1,9 @@
 """Many rows into SQLite: multi-row statements, each row stored once, few statements.
 
 Rows go in as INSERT statements of up to 1,024 rows each (2**k, padded with rows of NULLs
-that the statement drops), not one statement per row: per-row statements let the GIL go per row, and beside a busy thread
-(the import's parser) each row then waited up to 5 ms for it back.
+that the statement drops), not one statement per row: per-row statements let the GIL go
+per row, and beside a busy thread (the import's parser) each row then waited up to 5 ms
+for it back.
 """
 
 from __future__ import annotations
