@@ -50,6 +50,8 @@ def _insert_values(conn, head: str, rows: Sequence[tuple], tail: str = "") -> in
     limit. Returns the rows inserted."""
     if not rows:
         return 0
+    if None in map(operator.itemgetter(0), rows):  # the WHERE would drop that row
+        raise ValueError("a row to insert starts with NULL")
     width = len(rows[0])
     limit = conn.connection.dbapi_connection.getlimit(sqlite3.SQLITE_LIMIT_VARIABLE_NUMBER)
     most = min(_VALUES_ROWS, 1 << max(0, (limit // width).bit_length() - 1))
@@ -152,14 +154,15 @@ class Repository:
         if not new:
             return len(new)
         now = t.utcnow()
-        keys = list(new[0])
+        keys = ["cusip", *(k for k in new[0] if k != "cusip")]  # never NULL: first
         conn = self.s.connection()
-        if conn.dialect.name == "sqlite" and all(list(c) == keys for c in new):
+        if (conn.dialect.name == "sqlite" and "origin" in keys  # else the schema's default
+                and all(c.keys() == new[0].keys() for c in new)):  # fmt: skip
             # Tens of thousands of new CUSIPs in one import: tuples in multi-row
             # statements, not one parameter dict per company through the ORM.
             when = _sqlite_stamp(conn, now)
             _insert_values(conn, f"INSERT INTO companies ({', '.join(keys)}, updated_at)",
-                           [(*c.values(), when) for c in new])  # fmt: skip
+                           [(*(c[k] for k in keys), when) for c in new])  # fmt: skip
         else:
             self.s.execute(insert(t.Company.__table__), [{"updated_at": now, **c} for c in new])
         return len(new)

@@ -114,3 +114,30 @@ class _Conn:
 
     def __exit__(self, *exc):
         self._con.commit()
+
+
+def test_a_row_the_padding_filter_would_drop_is_refused(tmp_path):
+    con = sqlite3.connect(tmp_path / "t.sqlite3")
+    try:
+        con.execute("CREATE TABLE t (a INTEGER, b TEXT)")
+        with pytest.raises(ValueError, match="starts with NULL"), _Conn(con) as conn:
+            rp._insert_values(conn, "INSERT INTO t (a, b)", [(1, "x"), (None, "y")])
+        assert con.execute("SELECT count(*) FROM t").fetchone() == (0,)
+    finally:
+        con.close()
+
+
+def test_companies_given_with_any_key_order_are_all_added(empty_ctx):
+    cusips = [f"{i:08d}{check_digit(f'{i:08d}')}" for i in range(40)]
+    given = [{"ticker": None, "name": f"CO {i}", "origin": "user", "cusip": c}
+             for i, c in enumerate(cusips[:20])]  # fmt: skip
+    bare = [{"name": f"CO {i}", "cusip": c} for i, c in enumerate(cusips[20:], 20)]
+    with empty_ctx.db.session() as s:
+        assert Repository(s).add_companies_if_absent(given) == 20
+        assert Repository(s).add_companies_if_absent(bare) == 20  # the default origin
+    with empty_ctx.db.session() as s:
+        got = s.connection().exec_driver_sql(
+            "SELECT cusip, name, ticker, origin FROM companies").all()  # fmt: skip
+    assert sorted(map(tuple, got)) == [
+        (c, f"CO {i}", None, "user" if i < 20 else "bundled") for i, c in enumerate(cusips)
+    ]
