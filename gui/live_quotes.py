@@ -1,9 +1,10 @@
 """The window's live ticks: core's QuoteStream started and stopped with the settings, its
 ticks carried to the GUI thread by a signal and shown in the quote tiles at most FLUSH_MS
-apart (nothing else repaints), its state in the status bar; when the stream gives up the
-window's quote timer polls again. Each tile's line starts from the session's 1-minute
-closes, fetched once through core's provider (in its worker process, under its deadline)
-unless offline. A composed object the window owns, not a mixin."""
+apart, its state in the status bar; when the stream gives up the window's quote timer polls
+again. The ticks also reprice Holdings (value now and an own book's gain: only those cells
+repaint) and the dashboard's cards (at most once a second). Each tile's line starts from
+the session's 1-minute closes, fetched once through core's provider (in its worker process,
+under its deadline) unless offline. A composed object the window owns, not a mixin."""
 
 from __future__ import annotations
 
@@ -40,6 +41,10 @@ class LiveQuotes:
         self.flush_timer.setInterval(FLUSH_MS)
         self.flush_timer.timeout.connect(self.flush)
         window.holdings.model.modelReset.connect(self._subscribe_on_screen)
+        # Reloaded rows carry cached prices: the newer ticks go back in once they are shown.
+        window.holdings.model.modelReset.connect(
+            lambda: QTimer.singleShot(0, window.holdings, self._follow_all))
+        window.dashboard.loaded.connect(self._follow_all)
 
     # -- start, stop ----------------------------------------------------------------------
     def follow_settings(self) -> None:
@@ -116,7 +121,18 @@ class LiveQuotes:
             q = self.latest[ticker]
             tile.set_price(self.price_now(q), now, offline=False)
             tile.spark.add(q.quote_time.timestamp(), q.price, q.previous_close)
+        self._follow({t: self.latest[t] for t in self._dirty})
         self._dirty.clear()
+
+    def _follow_all(self) -> None:
+        if self.latest:
+            self._follow(self.latest)
+
+    def _follow(self, quotes: dict[str, Quote]) -> None:
+        """The pages that value a book at prices now: Holdings and the dashboard."""
+        prices = {t: self.price_now(q) for t, q in quotes.items()}
+        self.w.holdings.follow_quotes(prices)
+        self.w.dashboard.follow_quotes(prices)
 
     def merge(self, shown: list[PriceNow]) -> list[PriceNow]:
         """A polled or cached answer, with any newer streamed tick in its place."""

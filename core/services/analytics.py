@@ -4,7 +4,7 @@ for any portfolio, from the stored filings and the price cache."""
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 
@@ -44,6 +44,7 @@ class PositionNow:
     value_now: float
     weight_now: float | None
     priced: bool  # False: no price known; counted at its reported value
+    split_factor: float = 1.0  # the ticker's splits since the report's period
 
 
 @dataclass(frozen=True, slots=True)
@@ -66,6 +67,53 @@ class Summary:
     def change_pct(self) -> float:
         return (self.total_now / self.reported_total - 1) * 100 if self.reported_total else 0.0
 
+    def at(self, prices: dict[str, PriceNow]) -> Summary:
+        """The book at streamed prices newer than its own: values, weights and
+        concentration computed as `summary` computes them. Itself if none is newer."""
+        moved = False
+        positions = []
+        for pn in self.positions:
+            price = prices.get(pn.position.ticker or "")
+            if price is not None and price.newer_than(pn.price if pn.priced else None):
+                pn = _position_now(pn.position, price, pn.split_factor)
+                moved = True
+            positions.append(pn)
+        if not moved:
+            return self
+        quotes = [prices[q.ticker] if q.ticker in prices and prices[q.ticker].newer_than(q)
+                  else q for q in self.quotes]  # fmt: skip
+        return _book(self.portfolio, self.report, positions, self.as_of, quotes)
+
+
+def _position_now(p: Position, price: PriceNow | None, factor: float) -> PositionNow:
+    """A position valued now; without a market price it counts at its reported value."""
+    value = market_value(p, price, factor)
+    if value is not None:
+        return PositionNow(p, p.shares * factor, price, value, None, True, factor)  # type: ignore[arg-type]
+    fallback = price or PriceNow(p.ticker or p.cusip, None,
+                                 reason="no ticker known for this CUSIP")  # fmt: skip
+    return PositionNow(p, p.shares * factor, fallback, float(p.value), None, False, factor)
+
+
+def _book(portfolio: PortfolioRef, report: an.Report, rows: list[PositionNow],
+          as_of: dt.datetime, quotes: list[PriceNow]) -> Summary:  # fmt: skip
+    """The summary of positions valued now: their weights, total and concentration."""
+    total = sum(r.value_now for r in rows)
+    weights = np.array([[r.value_now / total if total else 0.0 for r in rows]])
+    top1, top5, hhi, eff = (float(x[0]) for x in an.concentration(weights))
+    return Summary(
+        portfolio=portfolio,
+        report=report,
+        positions=[replace(r, weight_now=r.value_now / total if total else None) for r in rows],
+        reported_total=report.holdings.total_value,
+        total_now=total,
+        top1_now=top1, top5_now=top5, hhi_now=hhi, effective_n_now=eff,
+        as_of=as_of,
+        days_since_period=(as_of.date() - report.period).days,
+        days_since_filed=(as_of.date() - report.filed).days,
+        quotes=quotes,
+    )  # fmt: skip
+
 
 @dataclass(frozen=True, slots=True)
 class HoldingRow:
@@ -77,6 +125,22 @@ class HoldingRow:
     price: PriceNow | None  # the best price known now (None: no ticker)
     value_now: float | None  # shares (split-adjusted since the period) x price now
     stake: PositionStake | None = None  # of the issuer (13F books), or why it is unknown
+    split_factor: float = 1.0  # the ticker's splits since the report's period
+
+    def at(self, price: PriceNow) -> HoldingRow:
+        """This row at a newer price (a streamed tick); a sold-out row stays at zero."""
+        if self.status == "SOLD OUT":
+            return self
+        return replace(self, price=price,
+                       value_now=market_value(self.position, price, self.split_factor))
+
+
+def market_value(p: Position, price: PriceNow | None, split_factor: float) -> float | None:
+    """Shares, split-adjusted since the period, times a market price now. An option is not
+    valued at its share price, and a filing's implied price is not a market price."""
+    if price is None or price.price is None or p.put_call is not None or price.source == "filing":
+        return None
+    return p.shares * split_factor * price.price
 
 
 class Analytics:
@@ -180,16 +244,12 @@ class Analytics:
         for p in h.positions:
             c = by_key.get(p.key)
             price = now.get(p.ticker) if p.ticker else None
-            value_now = None
-            # "Now" means a market price: a filing's implied price is not one.
-            if (price is not None and price.price is not None and p.put_call is None
-                    and price.source != "filing"):  # fmt: skip
-                factor = an.split_factor(splits.get(p.ticker or "", []), period)
-                value_now = p.shares * factor * price.price
+            factor = an.split_factor(splits.get(p.ticker, []), period) if p.ticker else 1.0
             stake = None if facts is None else stake_of(
                 p.shares, facts.get(p.cusip), put_call=p.put_call, share_type=p.share_type)
             rows.append(HoldingRow(p, c.status if c else "NEW",
-                                   c.shares_change if c else p.shares, price, value_now, stake))
+                                   c.shares_change if c else p.shares, price,
+                                   market_value(p, price, factor), stake, factor))  # fmt: skip
         for c in cs.changes:
             if c.status == "SOLD OUT":
                 gone = Position(c.cusip, c.ticker, c.issuer, "", c.share_type, c.put_call, 0, 0,
@@ -206,34 +266,11 @@ class Analytics:
         now_prices = {p.ticker: p for p in self.prices.prices_now(tickers, live=live)}
         with self.db.session() as s:
             splits = PriceStore(s).splits(tickers)
-        rows = []
-        for p in positions:
-            price = now_prices.get(p.ticker) if p.ticker else None
-            factor = an.split_factor(splits.get(p.ticker or "", []), report.period)
-            shares_now = p.shares * factor
-            if price is not None and price.price is not None and price.source != "filing":
-                rows.append((p, shares_now, price, shares_now * price.price, True))
-            else:
-                fallback = price or PriceNow(p.ticker or p.cusip, None,
-                                             reason="no ticker known for this CUSIP")
-                rows.append((p, shares_now, fallback, float(p.value), False))
-        total = sum(r[3] for r in rows)
-        weights = np.array([[r[3] / total if total else 0.0 for r in rows]])
-        top1, top5, hhi, eff = (float(x[0]) for x in an.concentration(weights))
-        now = self.prices.clock()
-        return Summary(
-            portfolio=portfolio,
-            report=report,
-            positions=[PositionNow(p, sh, pr, v, v / total if total else None, ok)
-                       for p, sh, pr, v, ok in rows],
-            reported_total=report.holdings.total_value,
-            total_now=total,
-            top1_now=top1, top5_now=top5, hhi_now=hhi, effective_n_now=eff,
-            as_of=now,
-            days_since_period=(now.date() - report.period).days,
-            days_since_filed=(now.date() - report.filed).days,
-            quotes=[now_prices[t] for t in ALWAYS],
-        )  # fmt: skip
+        rows = [_position_now(p, now_prices.get(p.ticker) if p.ticker else None,
+                              an.split_factor(splits.get(p.ticker or "", []), report.period))
+                for p in positions]  # fmt: skip
+        return _book(portfolio, report, rows, self.prices.clock(),
+                     [now_prices[t] for t in ALWAYS])  # fmt: skip
 
 
 def _select(series: an.Series, keep: np.ndarray) -> an.Series:

@@ -16,7 +16,7 @@ from core.domain.own import CheckedHolding, HoldingInput, OwnHolding
 from core.domain.positions import PortfolioRef
 from core.files import InputFileError, read_input
 from core.services.companies import TICKER
-from core.services.prices import PriceRefresher, utc_now
+from core.services.prices import PriceNow, PriceRefresher, utc_now
 from core.services.queries import InvalidRequestError, NotFoundError, PortfolioQueries
 from core.storage.database import Database
 from core.storage.own_store import OwnStore
@@ -95,6 +95,34 @@ class Pnl:
     pnl_pct: float | None
     day_change: float | None = None  # shares x (price - previous close), where both known
     quote_time: dt.datetime | None = None  # when the price was printed
+
+    def at(self, quote: PriceNow | None) -> Pnl:
+        """This line at another price (a streamed tick): the same rule as `pnl`."""
+        return pnl_line(self.ticker, self.shares, self.cost_per_share, quote)
+
+
+def pnl_at(lines: list[Pnl], prices: dict[str, PriceNow]) -> list[Pnl]:
+    """The lines at the streamed prices newer than their own, by `pnl`'s rule."""
+    return [line.at(prices[line.ticker]) if line.ticker in prices
+            and prices[line.ticker].newer_than(line.quote_time) else line
+            for line in lines]  # fmt: skip
+
+
+def pnl_line(ticker: str, shares: Decimal, cost_per_share: Decimal | None,
+             quote: PriceNow | None) -> Pnl:  # fmt: skip
+    """One holding's P&L at a quote: a market price only (live or cached, never a filing's
+    implied one), against cost where given; the day's change where the quote has a
+    previous close."""
+    q = quote
+    price = q.price if q is not None and q.source in ("live", "cache") else None
+    value = float(shares) * price if price is not None else None
+    cost = float(shares * cost_per_share) if cost_per_share is not None else None
+    pnl = value - cost if value is not None and cost is not None else None
+    day_change = (float(shares) * (price - q.previous_close)
+                  if price is not None and q and q.previous_close else None)  # fmt: skip
+    return Pnl(ticker, shares, cost_per_share, price, value, cost, pnl,
+               pnl / cost * 100 if pnl is not None and cost else None, day_change,
+               q.quote_time if price is not None and q is not None else None)
 
 
 @dataclass(frozen=True, slots=True)
@@ -441,19 +469,8 @@ class OwnPortfolios:
             latest = OwnStore(s).holdings(p, day) if day is not None and day in dates else []
         now = {x.ticker: x for x in self.prices.prices_now([h.ticker for h in latest],
                                                            live=False)}  # fmt: skip
-        out = []
-        for h in latest:
-            q = now.get(h.ticker)
-            price = q.price if q and q.source in ("live", "cache") else None
-            value = float(h.shares) * price if price is not None else None
-            cost = float(h.shares * h.cost_per_share) if h.cost_per_share is not None else None
-            pnl = value - cost if value is not None and cost is not None else None
-            day_change = (float(h.shares) * (price - q.previous_close)
-                          if price is not None and q and q.previous_close else None)  # fmt: skip
-            out.append(Pnl(h.ticker, h.shares, h.cost_per_share, price, value, cost, pnl,
-                           pnl / cost * 100 if pnl is not None and cost else None,
-                           day_change, q.quote_time if price is not None and q else None))
-        return out
+        return [pnl_line(h.ticker, h.shares, h.cost_per_share, now.get(h.ticker))
+                for h in latest]
 
     def compare(self, mine: str, other: str | None) -> dict:
         """Weights side by side (latest report of each) and the overlap, sum of min weights."""

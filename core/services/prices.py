@@ -77,6 +77,18 @@ class PriceNow:
             return None
         return (self.price / self.previous_close - 1.0) * 100.0
 
+    def newer_than(self, shown: PriceNow | dt.datetime | None) -> bool:
+        """A market price printed after the price (or at the time) shown: a streamed tick
+        replaces it. A filing's implied price is older than any quote; a price without a
+        time is never taken for newer."""
+        if self.price is None or self.quote_time is None or self.source == "filing":
+            return False
+        if isinstance(shown, PriceNow):
+            if shown.price is None or shown.source == "filing":
+                return True
+            shown = shown.quote_time
+        return shown is None or self.quote_time > shown
+
 
 @dataclass
 class _Plan:

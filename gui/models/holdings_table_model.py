@@ -11,7 +11,8 @@ from PySide6.QtGui import QColor, QFont
 from core.domain.filings import issuer_label
 from core.domain.following import PositionStake
 from core.services.analytics import HoldingRow
-from core.services.own import Pnl, PnlTotals
+from core.services.own import Pnl, PnlTotals, pnl_at
+from core.services.prices import PriceNow
 from gui import theme
 from gui.formatting import money_long, money_short, percent, signed_money
 
@@ -40,13 +41,38 @@ class HoldingsTableModel(QAbstractTableModel):
         super().__init__(parent)
         self._rows: list[HoldingRow] = []
         self._pnl: dict[str, Pnl] = {}
+        self._by_ticker: dict[str, list[int]] = {}  # rows to reprice when a ticker ticks
         self.shares_editable = False  # an own portfolio's shares are edited in place
 
     def set_rows(self, rows: list[HoldingRow], pnl: list[Pnl] | None = None) -> None:
         self.beginResetModel()
         self._rows = list(rows)
         self._pnl = {p.ticker: p for p in pnl or []}
+        self._by_ticker: dict[str, list[int]] = {}
+        for i, r in enumerate(self._rows):
+            if r.position.ticker and r.status != "SOLD OUT":
+                self._by_ticker.setdefault(r.position.ticker, []).append(i)
         self.endResetModel()
+
+    def pnl_rows(self) -> list[Pnl]:
+        return list(self._pnl.values())
+
+    def follow(self, prices: dict[str, PriceNow]) -> bool:
+        """Value now (and an own book's gain and day's change) at streamed prices newer
+        than the rows': core recomputes each row; only those cells repaint. True if any
+        row changed."""
+        changed = False
+        for ticker, price in prices.items():
+            rows = self._by_ticker.get(ticker, [])
+            if not rows or not price.newer_than(self._rows[rows[0]].price):
+                continue
+            for i in rows:
+                self._rows[i] = self._rows[i].at(price)
+                self.dataChanged.emit(self.index(i, COL_VALUE_NOW), self.index(i, COL_DAY))
+            changed = True
+        if changed and self._pnl:
+            self._pnl = {line.ticker: line for line in pnl_at(list(self._pnl.values()), prices)}
+        return changed
 
     def pnl_of(self, r: HoldingRow) -> Pnl | None:
         return self._pnl.get(r.position.ticker or "") if r.status != "SOLD OUT" else None

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from PySide6.QtCore import Qt, QTimer
+from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtWidgets import (
     QFrame,
     QGridLayout,
@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
 from core.domain.filings import issuer_label
 from core.domain.positions import PortfolioRef
 from core.services.analytics import Analytics, ChangeSet, History, Summary
+from core.services.own import pnl_at, pnl_totals
 from core.services.prices import PriceNow, utc_now
 from core.services.queries import InvalidRequestError, NotFoundError
 from gui import theme
@@ -33,6 +34,7 @@ from gui.workers import TaskRunner
 
 YEAR = dt.timedelta(days=365)
 MAX_CHANGE_ROWS = 200  # the Holdings page lists them all
+TICK_MS = 1000  # streamed prices reach the cards and the allocation at most once a second
 
 
 class Card(QFrame):
@@ -70,6 +72,8 @@ class Card(QFrame):
 
 
 class DashboardPage(QWidget):
+    loaded = Signal()  # a book's figures are shown (at cached prices)
+
     def __init__(self, analytics: Analytics, runner: TaskRunner, own=None,
                  parent: QWidget | None = None) -> None:  # fmt: skip
         super().__init__(parent)
@@ -77,6 +81,14 @@ class DashboardPage(QWidget):
         self.own = own  # OwnPortfolios: the P&L of own books (None: filers only)
         self.runner = runner
         self._generation = 0
+        # What the cards show, repriced by streamed ticks (core's Summary.at and pnl_at).
+        self.summary: Summary | None = None
+        self.pnl = None  # an own book's (lines, totals)
+        self._ticks: dict[str, PriceNow] = {}
+        self.tick_timer = QTimer(self)
+        self.tick_timer.setSingleShot(True)
+        self.tick_timer.setInterval(TICK_MS)
+        self.tick_timer.timeout.connect(self._apply_ticks)
         self.portfolio: PortfolioRef | None = None
         self.offline = False
         self.banner: QWidget | None = None
@@ -170,8 +182,6 @@ class DashboardPage(QWidget):
             changes = analytics.changes(portfolio)
             pnl = None
             if portfolio.kind == "own" and own is not None:
-                from core.services.own import pnl_totals
-
                 rows = own.pnl(portfolio.name)
                 pnl = (rows, pnl_totals(rows, summary.report.period))
             try:
@@ -188,6 +198,7 @@ class DashboardPage(QWidget):
         """No reports (a new own portfolio): clear the cards, never keep another book's."""
         if generation != self._generation:
             return
+        self.summary, self.pnl = None, None
         for card in (self.value_card, self.gain_card, self.concentration_card,
                      self.report_card):  # fmt: skip
             card.clear()
@@ -205,6 +216,7 @@ class DashboardPage(QWidget):
         if generation != self._generation:
             return
         own = summary.portfolio.kind == "own"
+        self.summary, self.pnl = summary, pnl
         self._show_book(summary, own)
         if own and pnl is not None:
             self._show_pnl(*pnl)
@@ -212,6 +224,33 @@ class DashboardPage(QWidget):
         self._show_changes(changes, own)
         # The chart after this paint: the figures are up first.
         QTimer.singleShot(0, lambda: self._show_history(generation, history))
+        self.loaded.emit()
+
+    # -- streamed prices ------------------------------------------------------------------
+    def follow_quotes(self, prices: dict[str, PriceNow]) -> None:
+        """Streamed prices: the value, gain and concentration cards and the allocation
+        follow them, at most once a second (the tiles show every tick)."""
+        if self.summary is None:
+            return
+        self._ticks.update(prices)
+        if not self.tick_timer.isActive():
+            self.tick_timer.start()
+
+    def _apply_ticks(self) -> None:
+        prices, self._ticks = self._ticks, {}
+        s = self.summary
+        if s is None or not prices:
+            return
+        own = s.portfolio.kind == "own"
+        repriced = s.at(prices)
+        if repriced is not s:
+            self.summary = repriced
+            self._show_book(repriced, own)
+        if own and self.pnl is not None:
+            lines = pnl_at(self.pnl[0], prices)
+            if any(a is not b for a, b in zip(lines, self.pnl[0], strict=True)):
+                self.pnl = (lines, pnl_totals(lines, self.pnl[1].statement))
+                self._show_pnl(*self.pnl)
 
     # -- figures --------------------------------------------------------------------------
     def _show_book(self, s: Summary, own: bool) -> None:

@@ -24,6 +24,7 @@ from core.domain.positions import PortfolioRef
 from core.services.analytics import Analytics, HoldingRow
 from core.services.companies import CompanyService, clean_ticker
 from core.services.own import Pnl, pnl_totals
+from core.services.prices import PriceNow
 from core.services.queries import InvalidRequestError, PortfolioQueries
 from gui import theme
 from gui.formatting import money_long, money_short, percent
@@ -82,6 +83,7 @@ class HoldingsPage(QWidget):
         self.runner = runner
         self.own = own
         self._generation = 0
+        self._shown_period: dt.date | None = None  # the report the rows are of
         self.queries = queries
         self.analytics = analytics
         self.companies = companies
@@ -132,9 +134,10 @@ class HoldingsPage(QWidget):
             lambda col, _old, new: self.totals.setColumnWidth(col, new))
         self.fitter.fitted.connect(self._sync_totals)
         self.footnote = QLabel("<i>Italic</i> issuer: a label from the bundled data; the name "
-                               "as filed was not seen. Value now: shares at the latest cached "
-                               "price (hover for its time and source). Stake: shares held / "
-                               "the company's shares outstanding as last reported to EDGAR "
+                               "as filed was not seen. Value now: shares at the latest price, "
+                               "live ticks included (hover for its time and source). "
+                               "Stake: shares held / the company's shares outstanding as "
+                               "last reported to EDGAR "
                                "(hover for the date; blank when unknown: hover for why)."
                                )  # fmt: skip
         self.footnote.setWordWrap(True)
@@ -231,6 +234,22 @@ class HoldingsPage(QWidget):
         self.totals_model.set_totals(pnl_totals(pnl, period) if pnl is not None else None)
         self.totals.setVisible(pnl is not None)
         self._sync_totals()
+        self._shown_period = period
+        self._show_summary()
+
+    def follow_quotes(self, prices: dict[str, PriceNow]) -> None:
+        """Streamed prices: the rows' value now, an own book's gain and totals, and the
+        summary line follow them (core's figures, with the quote's time and source)."""
+        if not self.model.follow(prices):
+            return
+        totals = self.totals_model.totals
+        if totals is not None:
+            self.totals_model.set_totals(pnl_totals(self.model.pnl_rows(), totals.statement))
+        self._show_summary()
+
+    def _show_summary(self) -> None:
+        period = self._shown_period
+        rows = [self.model.row_at(i) for i in range(self.model.rowCount())]
         h = [r.position for r in rows if r.status != "SOLD OUT"]
         equity = [p for p in h if not p.is_option]
         total = sum(p.value for p in equity)

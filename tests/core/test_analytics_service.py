@@ -126,3 +126,49 @@ def test_bad_input(db_file, provider, capsys, argv, message):
     rc, _ = cli(db_file, *argv)
     err = capsys.readouterr().err
     assert rc == 2 and err.startswith("error: ") and message in err, err
+
+
+def test_a_row_at_a_newer_price_follows_the_one_valuation_rule():
+    """HoldingRow.at (the window's ticks) values as holdings_view does: shares x split
+    factor x a market price; an option or a filing's implied price has no value now, and
+    a sold-out row stays at zero."""
+    from core.domain.positions import Position
+    from core.services.analytics import HoldingRow
+    from core.services.prices import PriceNow
+
+    when = dt.datetime(2026, 1, 5, 15, 0, tzinfo=dt.UTC)
+    tick = PriceNow("CRWV", 120.0, 110.0, "USD", when, 0.0, "live")
+    share = Position("21873S108", "CRWV", "COREWEAVE", "CL A", "SH", None, 1000, 9, 1.0)
+    row = HoldingRow(share, "NEW", 1000, None, None, None, 2.0).at(tick)
+    assert row.value_now == 1000 * 2.0 * 120.0 and row.price is tick
+    call = Position("21873S108", "CRWV", "COREWEAVE", "CALL", "SH", "CALL", 1000, 9, None)
+    assert HoldingRow(call, "NEW", 1000, None, None).at(tick).value_now is None
+    filed = PriceNow("CRWV", 95.0, source="filing")
+    assert HoldingRow(share, "NEW", 1000, None, None).at(filed).value_now is None
+    gone = HoldingRow(share, "SOLD OUT", -1000, None, 0.0)
+    assert gone.at(tick) is gone
+
+
+def test_the_summary_at_a_newer_price_is_the_summary_of_that_price(db_file, provider):
+    """Summary.at (the dashboard's ticks) gives the figures `summary` gives once the price
+    is cached: the same total, weights and concentration; an older tick changes nothing."""
+    from core.services.prices import PriceNow
+
+    ctx = core.context.AppContext.open(str(db_file), provider=provider)
+    try:
+        nvidia = next(p for p in ctx.queries.portfolios() if p.kind == "filer")
+        before = ctx.analytics.summary(nvidia, live=False)
+        crwv = next(p for p in before.positions if p.position.ticker == "CRWV")
+        when = dt.datetime(2030, 1, 2, 15, 0, tzinfo=dt.UTC)
+        tick = PriceNow("CRWV", 250.0, 240.0, "USD", when, 0.0, "live")
+        after = before.at({"CRWV": tick})
+        assert after.total_now == pytest.approx(
+            before.total_now - crwv.value_now + crwv.shares_now * 250.0)
+        assert sum(p.weight_now for p in after.positions) == pytest.approx(1.0)
+        assert after.top1_now == pytest.approx(max(p.weight_now for p in after.positions))
+        assert [q.price for q in after.quotes if q.ticker == "CRWV"] == [250.0]
+        old = PriceNow("CRWV", 1.0, 1.0, "USD", when.replace(year=2000), 0.0, "live")
+        assert after.at({"CRWV": old}) is after
+        assert before.at({}) is before
+    finally:
+        ctx.close()
