@@ -114,3 +114,18 @@ def gctx(db_file, memory_provider):
 def idle(qtbot, window, timeout: int = 10_000) -> None:
     """Wait until the window's background loads and jobs are all done."""
     qtbot.waitUntil(lambda: not window.runner.running(), timeout=timeout)
+
+
+def own_book_window(qtbot, make_window, ctx, page: str):
+    """A window on an own portfolio "Mine" (100 CRWV at a cost of 40, 3 NVDA without a
+    cost), showing `page` with its rows loaded."""
+    from core.domain.own import HoldingInput
+
+    ctx.own.create("Mine")
+    ctx.own.add("Mine", HoldingInput("CRWV", "100", "2025-04-01", cost="40"))
+    ctx.own.add("Mine", HoldingInput("NVDA", "3", "2025-04-01"))
+    w = make_window(ctx)
+    w.portfolio_box.setCurrentText("Mine")
+    w.show_page(page)
+    idle(qtbot, w)
+    return w

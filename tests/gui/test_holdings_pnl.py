@@ -3,7 +3,6 @@ row, the numbers core's `pnl` computes; a filer's holdings have no such columns.
 
 from __future__ import annotations
 
-from core.domain.own import HoldingInput
 from core.services.own import pnl_totals
 from gui.formatting import money_short, signed_money
 from gui.models.holdings_table_model import (
@@ -14,7 +13,7 @@ from gui.models.holdings_table_model import (
     COL_VALUE_NOW,
     PNL_COLUMNS,
 )
-from tests.gui.conftest import idle
+from tests.gui.conftest import idle, own_book_window
 
 
 def cell(model, row, col):
@@ -22,13 +21,7 @@ def cell(model, row, col):
 
 
 def test_own_holdings_show_pnl_and_totals(qtbot, make_window, gctx):
-    gctx.own.create("Mine")
-    gctx.own.add("Mine", HoldingInput("CRWV", "100", "2025-04-01", cost="40"))
-    gctx.own.add("Mine", HoldingInput("NVDA", "3", "2025-04-01"))
-    w = make_window(gctx)
-    w.portfolio_box.setCurrentText("Mine")
-    w.show_page("holdings")
-    idle(qtbot, w)
+    w = own_book_window(qtbot, make_window, gctx, "holdings")
     page = w.holdings
     rows = {r.ticker: r for r in gctx.own.pnl("Mine")}
     by_ticker = {cell(page.model, i, COL_TICKER): i for i in range(page.model.rowCount())}

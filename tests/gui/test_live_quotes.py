@@ -101,18 +101,11 @@ def test_holdings_value_gain_and_totals_follow_the_ticks(qtbot, make_window, gct
     prices) keeps the newer tick."""
     import datetime as dt
 
-    from core.domain.own import HoldingInput
     from gui.formatting import money_short, signed_money
     from gui.models.holdings_table_model import COL_DAY, COL_GAIN, COL_TICKER, COL_VALUE_NOW
-    from tests.gui.conftest import idle
+    from tests.gui.conftest import idle, own_book_window
 
-    gctx.own.create("Mine")
-    gctx.own.add("Mine", HoldingInput("CRWV", "100", "2025-04-01", cost="40"))
-    gctx.own.add("Mine", HoldingInput("NVDA", "3", "2025-04-01"))
-    w = make_window(gctx)
-    w.portfolio_box.setCurrentText("Mine")
-    w.show_page("holdings")
-    idle(qtbot, w)
+    w = own_book_window(qtbot, make_window, gctx, "holdings")
     page, model = w.holdings, w.holdings.model
     rows = {model.index(i, COL_TICKER).data(): i for i in range(model.rowCount())}
     crwv, nvda = rows["CRWV"], rows["NVDA"]
