@@ -139,8 +139,8 @@ class LiveQuotes:
         out = []
         for p in shown:
             q = self.latest.get(p.ticker)
-            newer = q is not None and (p.quote_time is None or q.quote_time > p.quote_time)
-            out.append(self.price_now(q) if newer else p)
+            live = self.price_now(q) if q is not None else None
+            out.append(live if live is not None and live.newer_than(p) else p)
         return out
 
     # -- state ----------------------------------------------------------------------------

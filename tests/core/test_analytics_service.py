@@ -172,3 +172,25 @@ def test_the_summary_at_a_newer_price_is_the_summary_of_that_price(db_file, prov
         assert before.at({}) is before
     finally:
         ctx.close()
+
+
+def test_which_price_is_newer():
+    """One rule for every page a tick reprices: a market price with a time, printed after
+    the one shown; any quote beats a filing's implied price; no time, no price: never."""
+    from core.services.prices import PriceNow
+
+    t = dt.datetime(2026, 1, 5, 15, 0, tzinfo=dt.UTC)
+    tick = PriceNow("CRWV", 120.0, quote_time=t, source="live")
+    assert tick.newer_than(None) and tick.newer_than(t - dt.timedelta(seconds=1))
+    assert not tick.newer_than(t) and not tick.newer_than(replace_time(tick, t))
+    assert tick.newer_than(PriceNow("CRWV", 95.0, quote_time=t, source="filing"))
+    assert tick.newer_than(PriceNow("CRWV", None, reason="no price"))
+    assert not PriceNow("CRWV", 120.0, source="live").newer_than(None)  # no time
+    assert not PriceNow("CRWV", None, quote_time=t, source="live").newer_than(None)
+    assert not PriceNow("CRWV", 1.0, quote_time=t, source="filing").newer_than(None)
+
+
+def replace_time(p, when):
+    from dataclasses import replace
+
+    return replace(p, quote_time=when)
