@@ -111,6 +111,7 @@ class DashboardPage(QWidget):
         self.chart_layout.addWidget(self.chart_title)
         self.chart_note = QLabel("Loading…")
         self.chart_note.setWordWrap(True)
+        self.chart_note.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.chart_layout.addWidget(self.chart_note, 1)
         self.allocation = AllocationDonut()
         alloc_box = QWidget()
@@ -351,11 +352,17 @@ class DashboardPage(QWidget):
     def _show_history(self, generation: int, history: History | str) -> None:
         if generation != self._generation:
             return
-        if isinstance(history, str):
-            self.chart_note.setText(history)
+        if isinstance(history, str) or not len(history.series.dates):
+            # Empty axes say nothing: say why instead.
+            self.chart_note.setText(history if isinstance(history, str) else
+                                    "No daily prices for this book in the last year: "
+                                    "Prices > Refresh prices (F5) fetches them.")  # fmt: skip
             self.chart_note.show()
+            if self.year_chart is not None:
+                self.year_chart.hide()
             return
         chart = self._chart()
+        chart.show()
         chart.set_series(history.series, stacked=True)
         marks = []
         for r in history.reports:

@@ -126,3 +126,19 @@ def test_no_filing_banner_over_an_own_portfolio(qtbot, make_window, gctx):
     w.portfolio_box.setCurrentText("NVIDIA Corp")
     idle(qtbot, w)
     assert banner.isVisibleTo(w) and banner.text.text().startswith("NVIDIA's latest report")
+
+
+def test_a_year_without_prices_says_so_instead_of_empty_axes(qtbot, make_window, gctx):
+    """An own book whose last year has no daily bar: the chart's place says why and how to
+    fetch prices; a book with prices afterwards shows its chart again."""
+    from tests.gui.conftest import own_book_window
+
+    w = own_book_window(qtbot, make_window, gctx, "dashboard")
+    d = w.dashboard
+    qtbot.waitUntil(lambda: "No daily prices" in d.chart_note.text(), timeout=10_000)
+    assert d.chart_note.isVisibleTo(d) and "F5" in d.chart_note.text()
+    assert d.year_chart is None or not d.year_chart.isVisibleTo(d)
+    w.portfolio_box.setCurrentText("NVIDIA Corp")
+    qtbot.waitUntil(lambda: d.year_chart is not None and d.year_chart.isVisibleTo(d)
+                    and d.year_chart.series is not None, timeout=10_000)  # fmt: skip
+    assert not d.chart_note.isVisibleTo(d)
