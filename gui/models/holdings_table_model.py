@@ -48,7 +48,7 @@ class HoldingsTableModel(QAbstractTableModel):
         self.beginResetModel()
         self._rows = list(rows)
         self._pnl = {p.ticker: p for p in pnl or []}
-        self._by_ticker: dict[str, list[int]] = {}
+        self._by_ticker = {}
         for i, r in enumerate(self._rows):
             if r.position.ticker and r.status != "SOLD OUT":
                 self._by_ticker.setdefault(r.position.ticker, []).append(i)
