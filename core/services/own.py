@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+import io
 import threading
 from collections.abc import Callable, Generator
 from dataclasses import dataclass
@@ -381,7 +382,16 @@ class OwnPortfolios:
         except UnicodeDecodeError as exc:
             raise InvalidRequestError(f"{path}: not UTF-8 text ({exc.reason})") from None
         total = max(1, text.count("\n"))
-        reader = csv.DictReader(text.splitlines())
+        # Lines as an editor counts them (str.splitlines also breaks at \x0c, U+2028 ...), and
+        # counted as fed: csv's line_num lags one line behind when a field breaks its limit.
+        fed = [0]
+
+        def physical_lines() -> Generator[str, None, None]:
+            for line in io.StringIO(text, newline=""):
+                fed[0] += 1
+                yield line
+
+        reader = csv.DictReader(physical_lines())
         lines = []
         known = self.known()
         today = utc_now().date()
@@ -397,7 +407,7 @@ class OwnPortfolios:
                 if any(v.strip() for v in raw.values()):
                     raws.append((reader.line_num, raw))
         except csv.Error as exc:  # a field past csv's own limit (128 KiB), a stray quote
-            raise InvalidRequestError(f"{path.name} line {reader.line_num}: {exc} "
+            raise InvalidRequestError(f"{path.name} line {fed[0]}: {exc} "
                                       f"(notes are limited to {NOTE_LIMIT:,} characters)") from None
         self._ask_provider({raw["ticker"] for _, raw in raws}, known)
         for i, (number, raw) in enumerate(raws, 1):

@@ -382,3 +382,17 @@ def test_price_rows_from_the_recorded_data_still_load(db):
     rc = main(["--db", str(db), "prices", "import", str(DATA / "prices" / "CRWV_head.csv"),
                "--ticker", "NVDA"], out=io.StringIO())  # fmt: skip
     assert rc == 0
+
+
+@pytest.mark.parametrize("quoted", [False, True])
+def test_an_oversized_csv_field_names_its_own_line(db, tmp_path, capsys, quoted):
+    """The note past csv's field limit is on line 4 (a form feed in line 2's note is no line
+    break): the error names line 4, not the line before it."""
+    big = "x" * 200_000
+    note = f'"{big}"' if quoted else big
+    f = tmp_path / "holdings.csv"
+    f.write_text("ticker,shares,date,note\nNVDA,1,2025-01-02,a\x0cb\u2028c\n"
+                 f"NVDA,2,2025-01-03,ok\nNVDA,3,2025-01-06,{note}\nNVDA,4,2025-01-07,ok\n")
+    err = run_bad(db, capsys, "holding", "import-csv", str(f), "--portfolio", "Mine",
+                  "--offline")  # fmt: skip
+    assert "holdings.csv line 4:" in err, err
