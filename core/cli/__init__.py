@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import TextIO
 
 from core import paths
-from core.cli import analytics, filings, own, prices, snapshots, sync
+from core.cli import analytics, filings, own, prices, snapshots, sync, universe
 from core.cli.common import (
     EXIT_BAD_INPUT,
     EXIT_FAILURE,
@@ -85,6 +85,7 @@ def build_parser() -> argparse.ArgumentParser:
     snapshots.register(sub)
     own.register(sub)
     sync.register(sub)
+    universe.register(sub)
     _register_screenshot(sub)
     return parser
 

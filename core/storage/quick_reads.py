@@ -15,7 +15,8 @@ _OVERVIEW = text(
     "(SELECT max(f.period_of_report) FROM filings f WHERE f.portfolio_id = p.id) AS period, "
     "(SELECT count(*) FROM own_statements s WHERE s.portfolio_id = p.id) AS statements, "
     "(SELECT max(s.as_of) FROM own_statements s WHERE s.portfolio_id = p.id) AS statement "
-    "FROM portfolios p ORDER BY p.kind, p.name"
+    "FROM portfolios p WHERE p.followed OR NOT EXISTS "  # a data set's filers: not listed
+    "(SELECT 1 FROM universe_filers u WHERE u.portfolio_id = p.id) ORDER BY p.kind, p.name"
 ).columns(
     column("id", Integer), column("name", String), column("kind", String),
     column("cik", String), column("followed", Boolean),

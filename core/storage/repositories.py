@@ -109,7 +109,13 @@ class Repository:
 
     # -- portfolios -----------------------------------------------------------------------
     def portfolios(self) -> list[PortfolioRef]:
-        rows = self.s.scalars(select(t.Portfolio).order_by(t.Portfolio.kind, t.Portfolio.name))
+        """Own books, and filers other than those only a data set brought (thousands: they
+        open from search or a holders list, and join this list once followed)."""
+        universe_only = (select(t.UniverseFiler.portfolio_id)
+                         .where(t.UniverseFiler.portfolio_id == t.Portfolio.id).exists())
+        rows = self.s.scalars(select(t.Portfolio)
+                              .where(t.Portfolio.followed | ~universe_only)
+                              .order_by(t.Portfolio.kind, t.Portfolio.name))  # fmt: skip
         return [_portfolio_ref(p) for p in rows]
 
     def find_portfolio(self, key: str) -> PortfolioRef | None:

@@ -1,0 +1,260 @@
+"""The 13F universe's writes (a data set's filers, filings, rows, totals) and its reads
+(holders of a security, filers by name), in bulk and backend-aware."""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+from collections.abc import Iterable, Sequence
+
+from sqlalchemy import String, and_, bindparam, func, insert, literal, or_, select
+from sqlalchemy.orm import Session
+
+from core.storage import schema as t
+from core.storage.repositories import _COPY_ROWS, _COPY_TYPES, _SQLITE_ROWS, _insert_values
+
+_CHUNK = 5000  # keys per IN list (SQLite's variable limit, PostgreSQL's plan size)
+
+# Columns of a universe row tuple, in the order _SQLITE_ROWS and _COPY_ROWS take them.
+ROW_COLUMNS = ("filing_id", "row_number", "issuer", "title_of_class", "cusip", "figi",
+               "value_as_filed", "shares", "share_type", "put_call", "investment_discretion",
+               "other_managers", "voting_sole", "voting_shared", "voting_none", "provenance",
+               "value_usd")  # fmt: skip
+
+
+def _chunks(items: Sequence, n: int = _CHUNK):
+    for i in range(0, len(items), n):
+        yield items[i : i + n]
+
+
+class UniverseStore:
+    """Bulk access for one session (one unit of work)."""
+
+    def __init__(self, session: Session) -> None:
+        self.s = session
+        self.dialect = session.connection().dialect.name
+
+    # -- loading ----------------------------------------------------------------------------
+    def set_digest(self, label: str) -> str | None:
+        return self.s.scalar(select(t.UniverseSet.sha256).where(t.UniverseSet.label == label))
+
+    def known_filings(self, accessions: Sequence[str]) -> dict[str, tuple[int, str]]:
+        """accession -> (filing id, filer CIK) for those already stored."""
+        out: dict[str, tuple[int, str]] = {}
+        for part in _chunks(list(accessions)):
+            q = (select(t.Filing.accession, t.Filing.id, t.Portfolio.cik)
+                 .join(t.Portfolio, t.Portfolio.id == t.Filing.portfolio_id)
+                 .where(t.Filing.accession.in_(part)))  # fmt: skip
+            out.update({a: (i, c or "") for a, i, c in self.s.execute(q)})
+        return out
+
+    def filers(self, names: dict[str, str], label: str) -> dict[str, int]:
+        """CIK -> portfolio id for every CIK of `names` (CIK -> name as filed); filers not
+        seen before get a portfolio (a name already taken gets its CIK added) and are
+        marked as universe filers."""
+        known = dict(self.s.execute(select(t.Portfolio.cik, t.Portfolio.id)
+                                    .where(t.Portfolio.cik.is_not(None))).all())  # fmt: skip
+        new = [c for c in names if c not in known]
+        if new:
+            taken = set(self.s.scalars(select(t.Portfolio.name)))
+            rows = []
+            now = t.utcnow()
+            for cik in sorted(new):
+                name = names[cik][:180]
+                if name in taken:
+                    name = f"{name} (CIK {cik})"
+                taken.add(name)
+                rows.append({"name": name, "kind": "filer", "cik": cik, "followed": False,
+                             "created_at": now})  # fmt: skip
+            self.s.execute(insert(t.Portfolio.__table__), rows)
+            for part in _chunks(new):
+                made = dict(self.s.execute(select(t.Portfolio.cik, t.Portfolio.id)
+                                           .where(t.Portfolio.cik.in_(part))).all())
+                known.update(made)
+                self.s.execute(insert(t.UniverseFiler.__table__),
+                               [{"portfolio_id": i, "first_set": label} for i in made.values()])
+        return {c: known[c] for c in names}
+
+    def add_filings(self, rows: list[dict]) -> dict[str, int]:
+        """Insert filings (dicts of the filings table's columns); accession -> id."""
+        if not rows:
+            return {}
+        self.s.execute(insert(t.Filing.__table__), rows)
+        out: dict[str, int] = {}
+        for part in _chunks([r["accession"] for r in rows]):
+            out.update(self.s.execute(select(t.Filing.accession, t.Filing.id)
+                                      .where(t.Filing.accession.in_(part))).all())
+        return out
+
+    def add_rows(self, rows: list[tuple]) -> None:
+        """Rows as tuples in ROW_COLUMNS order: COPY on PostgreSQL, multi-row VALUES
+        statements on SQLite (the importer's paths)."""
+        if not rows:
+            return
+        conn = self.s.connection()
+        if self.dialect == "postgresql":
+            cursor = conn.connection.dbapi_connection.cursor()
+            try:
+                with cursor.copy(_COPY_ROWS) as copy:
+                    copy.set_types(_COPY_TYPES)
+                    for row in rows:
+                        copy.write_row(row)
+            finally:
+                cursor.close()
+        elif self.dialect == "sqlite":
+            _insert_values(conn, _SQLITE_ROWS, rows)
+        else:
+            self.s.execute(insert(t.FilingRow.__table__),
+                           [dict(zip(ROW_COLUMNS, r, strict=True)) for r in rows])
+
+    def add_totals(self, totals: dict[int, tuple[int, int, int]]) -> None:
+        """filing id -> (equity dollars, option dollars, rows)."""
+        if totals:
+            self.s.execute(insert(t.FilingTotal.__table__), [
+                {"filing_id": f, "equity_usd": e, "options_usd": o, "rows": n}
+                for f, (e, o, n) in totals.items()])  # fmt: skip
+
+    def row_sums(self, filing_ids: Iterable[int]) -> dict[int, tuple[int, int, int]]:
+        """filing id -> (rows, shares, dollars) as stored: a known filing's check."""
+        out: dict[int, tuple[int, int, int]] = {}
+        fr = t.FilingRow
+        for part in _chunks(list(filing_ids)):
+            q = (select(fr.filing_id, func.count(), func.sum(fr.shares), func.sum(fr.value_usd))
+                 .where(fr.filing_id.in_(part)).group_by(fr.filing_id))  # fmt: skip
+            out.update({f: (n, int(s or 0), int(v or 0)) for f, n, s, v in self.s.execute(q)})
+        return out
+
+    def record_set(self, label: str, source: str, sha256: str, filings: int, notices: int,
+                   rows: int, new_filings: int) -> None:  # fmt: skip
+        row = self.s.scalar(select(t.UniverseSet).where(t.UniverseSet.label == label))
+        if row is None:
+            row = t.UniverseSet(label=label)
+            self.s.add(row)
+        row.source, row.sha256, row.filings, row.notices = source, sha256, filings, notices
+        row.rows, row.new_filings, row.loaded_at = rows, new_filings, t.utcnow()
+
+    def sets(self) -> list[tuple]:
+        """(label, source, filings, notices, rows, new filings, loaded at) per set."""
+        u = t.UniverseSet
+        q = select(u.label, u.source, u.filings, u.notices, u.rows, u.new_filings, u.loaded_at)
+        out = []
+        for row in self.s.execute(q.order_by(u.label)):
+            when = row[6]
+            if when is not None and when.tzinfo is None:  # SQLite: written in UTC
+                when = when.replace(tzinfo=dt.UTC)
+            out.append((*row[:6], when))
+        return out
+
+    # -- holders ----------------------------------------------------------------------------
+    def cusip_rows(self, cusips: Sequence[str]) -> list[tuple]:
+        """Every filed row of the CUSIPs summed per filing and (SH/PRN, put/call): (filing
+        id, share type, put/call, shares, dollars). Read from ix_filing_rows_cusip alone."""
+        fr = t.FilingRow
+        q = (select(fr.filing_id, fr.share_type, fr.put_call, func.sum(fr.shares),
+                    func.sum(fr.value_usd))
+             .where(fr.cusip.in_(list(cusips)))
+             .group_by(fr.filing_id, fr.share_type, fr.put_call))  # fmt: skip
+        return [tuple(r) for r in self.s.execute(q)]
+
+    def filings_of_holders(self, cusips: Sequence[str]) -> list[tuple]:
+        """Every filing of each filer that ever reported the CUSIPs: (filing id, portfolio
+        id, period, filed, accession, form, amendment type, equity dollars or None)."""
+        fr, f = t.FilingRow, t.Filing
+        holders = (select(f.portfolio_id).join(fr, fr.filing_id == f.id)
+                   .where(fr.cusip.in_(list(cusips))).distinct())  # fmt: skip
+        q = (select(f.id, f.portfolio_id, f.period_of_report, f.filed_date, f.accession,
+                    f.form_type, f.amendment_type, t.FilingTotal.equity_usd)
+             .outerjoin(t.FilingTotal, t.FilingTotal.filing_id == f.id)
+             .where(f.portfolio_id.in_(holders)))  # fmt: skip
+        return [tuple(r) for r in self.s.execute(q)]
+
+    def equity_totals(self, filing_ids: Sequence[int]) -> dict[int, int]:
+        """Equity dollars of filings without a stored total (imported one by one)."""
+        fr = t.FilingRow
+        out: dict[int, int] = {}
+        for part in _chunks(list(filing_ids)):
+            q = (select(fr.filing_id, func.sum(fr.value_usd))
+                 .where(fr.filing_id.in_(part), fr.put_call.is_(None))
+                 .group_by(fr.filing_id))  # fmt: skip
+            out.update({i: int(v or 0) for i, v in self.s.execute(q)})
+        return out
+
+    def portfolios(self, ids: Iterable[int]) -> dict[int, tuple[str, str, bool]]:
+        """portfolio id -> (name, CIK, followed)."""
+        p = t.Portfolio
+        out: dict[int, tuple[str, str, bool]] = {}
+        for part in _chunks(list(ids)):
+            q = select(p.id, p.name, p.cik, p.followed).where(p.id.in_(part))
+            out.update({i: (n, c or "", bool(fw)) for i, n, c, fw in self.s.execute(q)})
+        return out
+
+    def security(self, cusip: str) -> tuple[str | None, str | None, int | None]:
+        """(ticker, name, shares outstanding) from the security master, or Nones."""
+        c = t.Company
+        row = self.s.execute(select(c.ticker, c.name, c.shares_outstanding)
+                             .where(c.cusip == cusip)).first()  # fmt: skip
+        return tuple(row) if row else (None, None, None)  # type: ignore[return-value]
+
+    def cusips_for_ticker(self, ticker: str) -> list[str]:
+        c = t.Company
+        return list(self.s.scalars(select(c.cusip).where(func.upper(c.ticker) == ticker.upper())
+                                   .order_by(c.cusip)))
+
+    def issuer(self, cusip: str) -> str | None:
+        fr = t.FilingRow
+        return self.s.scalar(select(fr.issuer).where(fr.cusip == cusip).limit(1))
+
+    # -- filers by name ---------------------------------------------------------------------
+    def search_filers(self, words: Sequence[str], cik: str | None, limit: int) -> list[tuple]:
+        """Filers whose name holds every word (any order, any case), or whose CIK is `cik`:
+        (portfolio id, name, CIK, followed, universe filer)."""
+        p = t.Portfolio
+        name = func.lower(p.name)
+        match = and_(*(name.like(bindparam(f"w{i}", f"%{_escape(w.lower())}%", String),
+                                 escape="\\") for i, w in enumerate(words)))  # fmt: skip
+        cond = or_(match, p.cik == cik) if cik else match
+        universe = select(literal(1)).where(t.UniverseFiler.portfolio_id == p.id).exists()
+        q = (select(p.id, p.name, p.cik, p.followed, universe)
+             .where(p.kind == "filer", cond)
+             .order_by(p.followed.desc(), func.length(p.name), p.name).limit(limit))  # fmt: skip
+        return [(i, n, c or "", bool(fw), bool(u)) for i, n, c, fw, u in self.s.execute(q)]
+
+    def latest_reports(self, portfolio_ids: Sequence[int]) -> list[tuple]:
+        """Each filing of the portfolios' latest period: (portfolio id, period, filed,
+        accession, form, amendment type, filing id, equity dollars or None)."""
+        f = t.Filing
+        latest = (select(f.portfolio_id, func.max(f.period_of_report).label("period"))
+                  .where(f.portfolio_id.in_(list(portfolio_ids)))
+                  .group_by(f.portfolio_id).subquery())  # fmt: skip
+        q = (select(f.portfolio_id, f.period_of_report, f.filed_date, f.accession, f.form_type,
+                    f.amendment_type, f.id, t.FilingTotal.equity_usd)
+             .join(latest, and_(latest.c.portfolio_id == f.portfolio_id,
+                                latest.c.period == f.period_of_report))
+             .outerjoin(t.FilingTotal, t.FilingTotal.filing_id == f.id))  # fmt: skip
+        return [tuple(r) for r in self.s.execute(q)]
+
+
+def _escape(text: str) -> str:
+    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+
+
+class bulk_cache:
+    """SQLite: a bigger page cache while a data set loads, so the rows' CUSIP index is
+    updated in memory and a page is written to the WAL once rather than on every spill;
+    the connection's own size comes back afterwards."""
+
+    def __init__(self, session: Session, kib: int = 192 * 1024) -> None:
+        self.conn = session.connection()
+        self.kib = kib
+        self.before: int | None = None
+
+    def __enter__(self) -> None:
+        if self.conn.dialect.name == "sqlite":
+            self.before = self.conn.exec_driver_sql("PRAGMA cache_size").scalar()
+            self.conn.exec_driver_sql(f"PRAGMA cache_size = -{int(self.kib)}")
+
+    def __exit__(self, *exc) -> None:
+        if self.before is not None:
+            # The connection may be on its way out after a failure: nothing to restore then.
+            with contextlib.suppress(Exception):
+                self.conn.exec_driver_sql(f"PRAGMA cache_size = {int(self.before)}")

@@ -1,0 +1,1 @@
+"""The SEC's Form 13F data sets: every 13F of a quarter as one zip of tab-separated tables."""
