@@ -141,6 +141,7 @@ def sync_json(report) -> dict:
         "mapping_error": report.mapping_error,
         "shares_outstanding_updated": report.facts_updated,
         "facts_error": report.facts_error,
+        "skipped_steps": list(report.skipped_steps),
         "requests": report.requests,
     }  # fmt: skip
 
@@ -174,6 +175,8 @@ def _print_sync(report, out: TextIO) -> None:
         print(f"shares outstanding: {report.facts_updated} issuer(s) updated", file=out)
     if report.facts_error:
         print(f"shares outstanding: not all refreshed: {report.facts_error}", file=out)
+    for step in report.skipped_steps:
+        print(step, file=out)
     print(f"{report.requests} request(s) to EDGAR", file=out)
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+import re
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -48,6 +49,7 @@ class FilerIndex:
     name: str
     filings: tuple[IndexEntry, ...]  # every form, newest first as EDGAR lists them
     pages_read: int
+    refused: tuple[str, ...] = ()  # listed "accessions" that are not (shown with repr)
 
 
 @dataclass(frozen=True, slots=True)
@@ -57,35 +59,79 @@ class SharesOutstanding:
     accession: str | None
 
 
+ACCESSION = re.compile(r"\d{10}-\d{2}-\d{6}")
+_CIK = re.compile(r"[0-9]{1,10}")
+_OLDER_PAGE = re.compile(r"CIK[0-9]{10}-submissions-[0-9]{3}\.json")
+_COLUMNS = ("accessionNumber", "form", "filingDate", "reportDate", "primaryDocument")
+MAX_SHARES = 10**15  # more shares than any company has: a bad answer, not a count
+
+
+class IndexShapeError(HttpError):
+    """The submissions index is not shaped like EDGAR's; the message says where."""
+
+
 def _date(text: object) -> dt.date | None:
+    if not isinstance(text, str):
+        return None
     try:
-        return dt.date.fromisoformat(str(text)[:10]) if text else None
+        return dt.date.fromisoformat(text[:10]) if text else None
     except ValueError:
         return None
 
 
-def _columns(block: dict) -> list[IndexEntry]:
-    """EDGAR's column layout (parallel lists) turned into entries."""
-    acc = block.get("accessionNumber") or []
-    forms = block.get("form") or []
-    filed = block.get("filingDate") or []
-    report = block.get("reportDate") or []
-    docs = block.get("primaryDocument") or []
+def is_accession(text: object) -> bool:
+    return isinstance(text, str) and ACCESSION.fullmatch(text) is not None
+
+
+def _columns(block: object, where: str, refused: list[str]) -> list[IndexEntry]:
+    """EDGAR's column layout (parallel lists) turned into entries. An accession that is
+    not one (`../../x`, an absolute path, a number) is refused here, before any URL or
+    file name is built from it."""
+    if not isinstance(block, dict):
+        raise IndexShapeError(f"'{where}' is not an object")
+    cols = {}
+    for key in _COLUMNS:
+        value = block.get(key)
+        if value is None:
+            value = []
+        if not isinstance(value, list):
+            raise IndexShapeError(f"'{where}.{key}' is not a list")
+        cols[key] = value
+    acc, forms, filed = cols["accessionNumber"], cols["form"], cols["filingDate"]
+    report, docs = cols["reportDate"], cols["primaryDocument"]
     out = []
     for i, accession in enumerate(acc):
         filed_on = _date(filed[i] if i < len(filed) else None)
-        if filed_on is None or i >= len(forms):
+        form = forms[i] if i < len(forms) else None
+        if filed_on is None or not isinstance(form, str):
             continue
+        if not is_accession(accession):
+            refused.append(repr(accession)[:60])
+            continue
+        doc = docs[i] if i < len(docs) else ""
         out.append(IndexEntry(
-            accession=str(accession), form=str(forms[i]), filed=filed_on,
+            accession=accession, form=form[:20], filed=filed_on,
             period=_date(report[i] if i < len(report) else None),
-            primary_document=str(docs[i]) if i < len(docs) else "",
+            primary_document=doc[:200] if isinstance(doc, str) else "",
         ))  # fmt: skip
     return out
 
 
 def cik10(cik: str | int) -> str:
-    return str(int(str(cik).strip())).zfill(10)
+    """The CIK as EDGAR's ten digits; ValueError unless it is 1 to 10 ASCII digits."""
+    text = str(cik).strip()
+    if not _CIK.fullmatch(text) or int(text) == 0:
+        raise ValueError(f"{text[:20]!r} is not a CIK")
+    return text.zfill(10)
+
+
+def _name(value: object, cik: str) -> str:
+    """A filer's name as EDGAR gives it, if it is plain printable text; else its CIK."""
+    if isinstance(value, str):
+        text = " ".join(value.split())
+        if text and len(text) <= 200 and text.isprintable():
+            return text
+    return f"CIK {cik}"
 
 
 class EdgarClient:
@@ -107,28 +153,38 @@ class EdgarClient:
 
     def filer_index(self, cik: str, deadline: Deadline, since: dt.date | None = None) -> FilerIndex:
         """The filer's filings: `filings.recent`, plus the older pages in `filings.files`
-        only where they reach back to `since` (None: recent only)."""
-        data = self.http.get_json(f"{self.data_url}/submissions/CIK{cik10(cik)}.json", deadline)
-        if not isinstance(data, dict) or not isinstance(data.get("filings"), dict):
-            raise HttpError("the submissions index has an unexpected shape")
-        filings = data["filings"]
-        entries = _columns(filings.get("recent") or {})
+        only where they reach back to `since` (None: recent only). IndexShapeError when
+        the index is not shaped like EDGAR's."""
+        cik = cik10(cik)
+        data = self.http.get_json(f"{self.data_url}/submissions/CIK{cik}.json", deadline)
+        if not isinstance(data, dict):
+            raise IndexShapeError("not a JSON object")
+        filings = data.get("filings")
+        if not isinstance(filings, dict):
+            raise IndexShapeError("'filings' is not an object")
+        refused: list[str] = []
+        entries = _columns(filings.get("recent") or {}, "filings.recent", refused)
         pages = 1
+        files = filings.get("files") or []
+        if not isinstance(files, list):
+            raise IndexShapeError("'files' is not a list")
         oldest = min((e.filed for e in entries), default=None)
         if since is not None and (oldest is None or since < oldest):
-            for page in filings.get("files") or []:
+            for page in files:
+                if not isinstance(page, dict):
+                    raise IndexShapeError("an entry of 'files' is not an object")
                 newest_in_page = _date(page.get("filingTo"))
                 if newest_in_page is not None and newest_in_page < since:
                     continue  # the page ends before what we want
-                name = str(page.get("name", ""))
-                if not name.endswith(".json") or "/" in name:
-                    continue
+                name = page.get("name")
+                if not isinstance(name, str) or not _OLDER_PAGE.fullmatch(name):
+                    raise IndexShapeError(f"'files' names {str(name)[:60]!r}, not a page of "
+                                          "the index")  # fmt: skip
                 older = self.http.get_json(f"{self.data_url}/submissions/{name}", deadline)
-                if isinstance(older, dict):
-                    entries.extend(_columns(older))
+                entries.extend(_columns(older, name, refused))
                 pages += 1
-        name = str(data.get("name") or f"CIK {cik10(cik)}").strip()
-        return FilerIndex(cik10(cik), name, tuple(entries), pages)
+        return FilerIndex(cik, _name(data.get("name"), cik), tuple(entries), pages,
+                          tuple(refused))  # fmt: skip
 
     def filer_name(self, cik: str, deadline: Deadline) -> tuple[str, bool]:
         """The filer's name and whether it has filed a 13F-HR lately."""
@@ -136,7 +192,10 @@ class EdgarClient:
         return index.name, any(e.form in FORMS_13F for e in index.filings)
 
     def archive_url(self, cik: str, accession: str) -> str:
-        return (f"{self.archives_url}/Archives/edgar/data/{int(cik)}/"
+        """The submission's address, built only from a checked CIK and accession."""
+        if not is_accession(accession):
+            raise ValueError(f"{str(accession)[:60]!r} is not an accession number")
+        return (f"{self.archives_url}/Archives/edgar/data/{int(cik10(cik))}/"
                 f"{accession.replace('-', '')}/{accession}.txt")  # fmt: skip
 
     def download_filing(self, cik: str, accession: str, target: Path, deadline: Deadline) -> int:
@@ -150,14 +209,23 @@ class EdgarClient:
             raise HttpError("company_tickers.json has an unexpected shape")
         out: dict[str, str] = {}
         for item in data.values():
-            if isinstance(item, dict) and item.get("ticker") and item.get("cik_str") is not None:
-                out.setdefault(str(item["ticker"]).upper(), cik10(item["cik_str"]))
+            if not isinstance(item, dict):
+                continue
+            ticker, cik = item.get("ticker"), item.get("cik_str")
+            if not isinstance(ticker, str) or not 0 < len(ticker) <= 12:
+                continue
+            if isinstance(cik, bool) or not isinstance(cik, int | str):
+                continue
+            try:
+                out.setdefault(ticker.upper(), cik10(cik))
+            except ValueError:
+                continue  # not a CIK: nothing is asked with it
         return out
 
     def shares_outstanding(self, cik: str, deadline: Deadline) -> SharesOutstanding | None:
         """The latest dei:EntityCommonStockSharesOutstanding; None when not reported, or
         when several classes report on the same date (their sum is not this security)."""
-        url = f"{self.data_url}/api/xbrl/companyfacts/CIK{cik10(cik)}.json"
+        url = f"{self.data_url}/api/xbrl/companyfacts/CIK{cik10(cik)}.json"  # checked digits
         try:
             data = self.http.get_json(url, deadline)
         except HttpError as exc:
@@ -173,15 +241,17 @@ def latest_shares_outstanding(data: object) -> SharesOutstanding | None:
         facts = units["shares"]
     except (KeyError, TypeError):
         return None
+    if not isinstance(facts, list):
+        return None
     dated = [(d, f) for f in facts if isinstance(f, dict) and (d := _date(f.get("end")))]
     if not dated:
         return None
     latest = max(d for d, _ in dated)
-    values = {int(f["val"]) for d, f in dated if d == latest and isinstance(f.get("val"), int)}
+    values = {f["val"] for d, f in dated if d == latest and type(f.get("val")) is int}
     if len(values) != 1:
         return None  # several classes on one date: their counts are not this security's
-    accns = sorted(str(f["accn"]) for d, f in dated if d == latest and f.get("accn"))
+    accns = sorted(f["accn"] for d, f in dated if d == latest and is_accession(f.get("accn")))
     (shares,) = values
-    if shares <= 0:
+    if not 0 < shares <= MAX_SHARES:
         return None
     return SharesOutstanding(shares, latest, accns[-1] if accns else None)

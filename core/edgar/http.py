@@ -3,18 +3,28 @@ Retry-After, and a deadline no request may outlive."""
 
 from __future__ import annotations
 
+import contextlib
 import email.utils
+import http.client
 import json
 import random
 import re
+import tempfile
 import threading
 import time
-import urllib.error
-import urllib.request
 from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
+from urllib.parse import urljoin, urlsplit
+
+from core.edgar.transport import (
+    Redirected,
+    StatusError,
+    TooLarge,
+    WallReached,
+    exchange,
+)
 
 CONTACT_ENV = "STAKEWATCH_SEC_CONTACT"
 CONTACT_HELP = (
@@ -23,7 +33,12 @@ CONTACT_HELP = (
 )
 _EMAIL = re.compile(r"[^\s@]+@[^\s@]+\.[^\s@]+")
 RETRY_STATUSES = frozenset({429, 500, 502, 503, 504})
-CHUNK = 1 << 16
+# Caps on what an answer may hold, checked on the announced length and while reading:
+# EDGAR's largest JSON (a big filer's company facts) is a few tens of MiB; a document is
+# held to the importer's own cap for any one file.
+MAX_JSON = 64 * 2**20
+MAX_DOCUMENT = 512 * 2**20
+MAX_REDIRECTS = 3
 
 
 class HttpError(Exception):
@@ -123,6 +138,8 @@ class Deadline:
     seconds: float | None
     start: float = field(default_factory=time.monotonic)
     cancelled: threading.Event = field(default_factory=threading.Event)
+    _hooks: dict[int, Callable[[], None]] = field(default_factory=dict, repr=False)
+    _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
 
     def remaining(self) -> float:
         if self.cancelled.is_set():
@@ -135,7 +152,34 @@ class Deadline:
         return self.remaining() <= 0.0
 
     def cancel(self) -> None:
+        """Stop: every request still running under this deadline has its socket shut."""
         self.cancelled.set()
+        with self._lock:
+            hooks = list(self._hooks.values())
+        for hook in hooks:
+            hook()
+
+    def on_cancel(self, hook: Callable[[], None]) -> Callable[[], None]:
+        """Call `hook` on cancel (at once if cancelled already); returns its remover."""
+        key = id(hook)
+        with self._lock:
+            self._hooks[key] = hook
+        if self.cancelled.is_set():
+            hook()
+
+        def remove() -> None:
+            with self._lock:
+                self._hooks.pop(key, None)
+
+        return remove
+
+    def share(self, fraction: float) -> Deadline:
+        """A deadline for one part of the work: `fraction` of the time left (or none)."""
+        if self.seconds is None:
+            return Deadline(None)
+        part = Deadline(self.remaining() * fraction)
+        self.on_cancel(part.cancel)  # note: held until this deadline is dropped
+        return part
 
 
 def _retry_after(headers) -> float | None:
@@ -154,7 +198,11 @@ def _retry_after(headers) -> float | None:
 
 
 class HttpClient:
-    """GET/POST with a shared limiter, fixed headers, retries and a deadline."""
+    """GET/POST with a shared limiter, fixed headers, retries, size caps and a deadline.
+
+    Redirects are followed only to the same scheme and host (at most MAX_REDIRECTS hops,
+    each a request the limiter counts), so a key or contact header never reaches another
+    host."""
 
     def __init__(
         self,
@@ -165,6 +213,8 @@ class HttpClient:
         timeout: float = 30.0,
         backoff: float = 0.5,
         sleep: Callable[[float], None] = time.sleep,
+        max_json: int = MAX_JSON,
+        max_download: int = MAX_DOCUMENT,
     ) -> None:
         self.headers = dict(headers)
         self.limiter = limiter
@@ -172,32 +222,54 @@ class HttpClient:
         self.timeout = timeout
         self.backoff = backoff
         self.sleep = sleep
+        self.max_json = max_json
+        self.max_download = max_download
         self.requests = 0
         self._count_lock = threading.Lock()
 
     def get_json(self, url: str, deadline: Deadline) -> object:
-        return self._json(self._request("GET", url, None, deadline, None))
+        return self._json_request("GET", url, None, deadline, None)
 
     def post_json(self, url: str, payload: object, deadline: Deadline,
                   headers: dict[str, str] | None = None) -> object:  # fmt: skip
         body = json.dumps(payload).encode()
         extra = {"Content-Type": "application/json", **(headers or {})}
-        return self._json(self._request("POST", url, body, deadline, None, extra))
+        return self._json_request("POST", url, body, deadline, extra)
 
     def download(self, url: str, target: Path, deadline: Deadline) -> int:
-        """Stream the body into `target`; returns its size in bytes."""
-        return self._request("GET", url, None, deadline, target)
+        """Stream the body into `target` (at most max_download bytes); returns its size."""
+        def open_sink():
+            return open(target, "wb")
 
-    @staticmethod
-    def _json(data: bytes) -> object:
         try:
-            return json.loads(data)
-        except ValueError:
-            raise HttpError("the answer was not JSON") from None
+            return self._request("GET", url, None, deadline, open_sink, self.max_download)
+        except HttpError:
+            target.unlink(missing_ok=True)  # a cut or refused body is not left behind
+            raise
 
-    def _request(self, method, url, body, deadline: Deadline, target: Path | None,
-                 extra: dict[str, str] | None = None):  # fmt: skip
+    def _json_request(self, method, url, body, deadline, extra) -> object:
+        # Spooled: a big answer goes to the temporary folder while it arrives, not to memory.
+        with tempfile.SpooledTemporaryFile(max_size=1 << 20, prefix="stakewatch-") as sink:
+
+            def fresh_sink():
+                sink.seek(0)
+                sink.truncate()  # a retry starts over
+                return contextlib.nullcontext(sink)
+
+            self._request(method, url, body, deadline, fresh_sink, self.max_json, extra)
+            sink.seek(0)
+            try:
+                return json.load(sink)
+            except (ValueError, UnicodeDecodeError):
+                raise HttpError("the answer was not JSON") from None
+            except RecursionError:
+                raise HttpError("the answer is JSON nested too deeply") from None
+
+    def _request(self, method, url, body, deadline: Deadline, open_sink, cap: int,
+                 extra: dict[str, str] | None = None) -> int:  # fmt: skip
         attempt = 0
+        hops = 0
+        origin = _origin(url)
         while True:
             attempt += 1
             if deadline.expired():
@@ -208,13 +280,26 @@ class HttpClient:
             wait = None
             try:
                 try:
-                    return self._once(method, url, body, deadline, target, extra)
+                    headers = {**self.headers, **(extra or {})}
+                    with open_sink() as sink:
+                        return exchange(method, url, body, headers, deadline, self.timeout,
+                                        sink, cap)  # fmt: skip
                 finally:
                     self.limiter.release()
-            except urllib.error.HTTPError as exc:
-                status = exc.code
+            except Redirected as exc:
+                hops += 1
+                url = _follow(origin, url, exc, hops)
+                if exc.status == 303:
+                    method, body = "GET", None
+                attempt -= 1  # a hop is not a failure: it does not use up a retry
+                continue
+            except TooLarge as exc:
+                raise HttpError(str(exc)) from None
+            except WallReached:
+                raise HttpError(_deadline_reason(deadline)) from None
+            except StatusError as exc:
+                status = exc.status
                 wait = _retry_after(exc.headers)
-                exc.close()
                 if status not in RETRY_STATUSES or attempt > self.retries:
                     raise HttpError(_status_reason(status, attempt), status) from None
                 reason = _status_reason(status, attempt)
@@ -222,10 +307,10 @@ class HttpClient:
                 # A server that holds the line this long will not answer the next try in
                 # time either: give up at once (the deadline bounds the timeout).
                 raise HttpError(f"no answer within {_fmt(deadline, self.timeout)}") from None
-            except (urllib.error.URLError, ConnectionError, OSError) as exc:
-                why = getattr(exc, "reason", exc)
-                if isinstance(why, TimeoutError):  # timed out while connecting
-                    raise HttpError(f"no answer within {_fmt(deadline, self.timeout)}") from None
+            except http.client.InvalidURL as exc:
+                raise HttpError(str(exc)) from None
+            except (ConnectionError, OSError, http.client.HTTPException) as exc:
+                why = str(exc) or type(exc).__name__
                 if attempt > self.retries:
                     raise HttpError(f"cannot connect: {why}") from None
                 reason = f"cannot connect: {why}"
@@ -235,21 +320,24 @@ class HttpClient:
                 raise HttpError(f"{reason}; retrying after {pause:.0f}s would pass the deadline")
             self.sleep(pause)
 
-    def _once(self, method, url, body, deadline: Deadline, target, extra):
-        headers = {**self.headers, **(extra or {})}
-        req = urllib.request.Request(url, data=body, headers=headers, method=method)
-        timeout = max(0.05, min(self.timeout, deadline.remaining()))
-        with urllib.request.urlopen(req, timeout=timeout) as resp:
-            if target is None:
-                return resp.read()
-            size = 0
-            with open(target, "wb") as f:
-                while chunk := resp.read(CHUNK):
-                    if deadline.expired():
-                        raise TimeoutError
-                    f.write(chunk)
-                    size += len(chunk)
-            return size
+
+def _origin(url: str) -> tuple[str, str, int | None]:
+    parts = urlsplit(url)
+    port = parts.port or {"http": 80, "https": 443}.get(parts.scheme)
+    return parts.scheme, (parts.hostname or "").lower(), port
+
+
+def _follow(origin, url: str, exc: Redirected, hops: int) -> str:
+    """The next hop's address, if it stays on the first request's scheme and host."""
+    if not exc.location:
+        raise HttpError(f"redirected ({exc.status}) without a Location")
+    target = urljoin(url, exc.location.strip())
+    if _origin(target) != origin:
+        host = urlsplit(target).hostname or target[:60]
+        raise HttpError(f"redirected ({exc.status}) to another host ({host}): not followed")
+    if hops > MAX_REDIRECTS:
+        raise HttpError(f"more than {MAX_REDIRECTS} redirects: not followed")
+    return target
 
 
 def _status_reason(status: int, attempt: int) -> str:

@@ -32,7 +32,7 @@ class FollowResult:
 
 def parse_cik(text: str) -> str:
     value = text.strip()
-    if not value.isdigit() or len(value) > 10 or int(value) == 0:
+    if not (value.isascii() and value.isdigit()) or len(value) > 10 or int(value) == 0:
         raise InvalidRequestError(f"{text!r} is not a CIK (a number of up to 10 digits)")
     return cik10(value)
 

@@ -12,8 +12,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from core.domain.following import FilerStatus, Stake
-from core.edgar.client import FORMS_13F, EdgarClient, IndexEntry
-from core.edgar.http import Deadline, HttpError, check_contact
+from core.edgar.client import FORMS_13F, EdgarClient, IndexEntry, is_accession
+from core.edgar.documents import IdentityError, check_identity
+from core.edgar.http import MAX_DOCUMENT, Deadline, HttpError, check_contact
 from core.filings import FilingFormatError
 from core.services.importer import ImportOptions, ImportReport, run
 from core.services.mapping import CusipMapper
@@ -30,6 +31,11 @@ LAST_CHECK_KEY = "sync.last_check"
 REJECTED_PREFIX = "sync.rejected."
 HEARTBEAT = 0.25  # seconds between yields while waiting, so Cancel is prompt
 WORKERS = 4
+# Shares of the deadline: downloads get this much of it, so one hung filer cannot leave
+# nothing for mapping and shares outstanding of the filers that synced; mapping then gets
+# half of what is left, shares outstanding the rest.
+FETCH_SHARE = 0.6
+MAPPING_SHARE = 0.5
 
 
 class SyncUnavailable(ValueError):
@@ -81,6 +87,7 @@ class SyncReport:
     mapping_error: str | None = None
     facts_updated: int = 0
     facts_error: str | None = None
+    skipped_steps: tuple[str, ...] = ()  # "step: why", for each step that did not run
     requests: int = 0
     rate_limit_wait: float = 0.0
     finished_at: dt.datetime | None = None
@@ -182,20 +189,30 @@ class Sync:
                     store.mark_synced(f.status.portfolio_id, now)
             Repository(s).set_meta(LAST_CHECK_KEY, now.isoformat())
         ids = [f.status.portfolio_id for f in work]
+        skipped_steps: list[str] = []
         mapped = unmapped = 0
         mapping_error = None
-        if self.mapper is not None and not overall.expired():
-            yield SyncProgress("mapping CUSIPs to tickers (OpenFIGI)", *self._counts(work))
-            report = yield from _relay(
-                self.mapper.map_unmapped(ids, retry=False, deadline=overall), work, self._counts)
-            mapped, unmapped, mapping_error = len(report.mapped), len(report.unmapped), report.error
+        if self.mapper is not None:
+            if overall.expired():
+                skipped_steps.append("mapping CUSIPs to tickers: " + _no_time(overall))
+            else:
+                yield SyncProgress("mapping CUSIPs to tickers (OpenFIGI)", *self._counts(work))
+                report = yield from _relay(
+                    self.mapper.map_unmapped(ids, retry=False,
+                                             deadline=overall.share(MAPPING_SHARE)),
+                    work, self._counts)  # fmt: skip
+                mapped, unmapped = len(report.mapped), len(report.unmapped)
+                mapping_error = report.error
         facts, facts_error = 0, None
-        if not overall.expired():
+        if overall.expired():
+            skipped_steps.append("shares outstanding: " + _no_time(overall))
+        else:
             yield SyncProgress("shares outstanding (EDGAR XBRL facts)", *self._counts(work))
             facts, facts_error = self._refresh_facts(edgar, ids, overall)
         return SyncReport(
             filers=tuple(f.result() for f in work), mapped=mapped, unmapped=unmapped,
             mapping_error=mapping_error, facts_updated=facts, facts_error=facts_error,
+            skipped_steps=tuple(skipped_steps),
             requests=edgar.requests, rate_limit_wait=edgar.http.limiter.waited,
             finished_at=self.clock(),
         )  # fmt: skip
@@ -217,7 +234,7 @@ class Sync:
     def _fetch_and_import(self, work, edgar: EdgarClient, overall: Deadline, tmp: Path,
                           rejected) -> Generator[SyncProgress, None, None]:  # fmt: skip
         inbox: queue.Queue = queue.Queue()
-        net = Deadline(overall.remaining())
+        net = overall.share(FETCH_SHARE)
         with self.db.session() as s:
             known = SyncStore(s).all_accessions()
         pool = ThreadPoolExecutor(max_workers=max(1, min(WORKERS, len(work))),
@@ -234,7 +251,7 @@ class Sync:
                 try:
                     msg = inbox.get(timeout=HEARTBEAT)
                 except queue.Empty:
-                    if overall.expired():
+                    if net.expired():
                         grace += HEARTBEAT
                         if grace > 1.0:  # workers' own timeouts say more; then give up
                             break
@@ -254,7 +271,8 @@ class Sync:
                     path.unlink(missing_ok=True)
                     done += 1
                     yield SyncProgress(f"{f.name}: {entry.accession}", done, total)
-                elif kind == "failed":  # from a worker: the network or the deadline
+                elif kind == "failed":  # from a worker: the network, the deadline, or a
+                    # document that is not what it was fetched as (tried again next sync)
                     f.failed.append(FailedFiling(*rest))
                     f.network_failed = True
                     done += rest[0] is not None
@@ -263,19 +281,24 @@ class Sync:
                     pending -= 1
             for f in work:
                 if not f.finished:
-                    f.failed.append(FailedFiling(None, f"not done within the deadline "
-                                                       f"({overall.seconds:g}s)"))  # fmt: skip
+                    f.failed.append(FailedFiling(None, f"not done within its share of the "
+                                                       f"deadline ({net.seconds:.1f} of "
+                                                       f"{overall.seconds:g}s)"))  # fmt: skip
         finally:
+            # Cancelling shuts every socket still open under it, so a worker stuck on a hung
+            # or trickling server returns now and no thread outlives the sync.
             net.cancel()
-            # Workers that are done exit now; one stuck on a hung socket ends at its timeout
-            # (bounded by the deadline) without holding the sync.
             pool.shutdown(wait=all(f.finished for f in work), cancel_futures=True)
 
     def _import(self, f: _Filer, entry: IndexEntry, path: Path) -> None:
         options = ImportOptions(cik=f.status.cik, accession=entry.accession)
         try:
+            # The document must say it is this accession of this filer (SEC header and
+            # cover page), or nothing of it is stored: a server cannot put one document in
+            # under many accessions, or another filer's report under this one.
+            check_identity(path, f.status.cik, entry.accession, MAX_DOCUMENT)
             report: ImportReport = run(self.importer.import_path(path, options))
-        except (FilingFormatError, ValueError, OSError) as exc:
+        except (IdentityError, FilingFormatError, ValueError, OSError) as exc:
             reason = str(exc) or type(exc).__name__
             f.failed.append(FailedFiling(entry.accession, reason))
             with self.db.session() as s:
@@ -338,9 +361,14 @@ def _fetch_filer(edgar: EdgarClient, cik: str, since: dt.date, known: set[str],
     try:
         try:
             index = edgar.filer_index(cik, deadline, since=since)
-        except HttpError as exc:
+        except (HttpError, ValueError) as exc:
             inbox.put(("failed", cik, None, f"submissions index: {exc}"))
             return
+        if index.refused:
+            shown = ", ".join(index.refused[:3]) + (" ..." if len(index.refused) > 3 else "")
+            inbox.put(("failed", cik, None, f"submissions index: {len(index.refused)} listed "
+                       f"accession(s) refused (not of the form 0001045810-24-000021): "
+                       f"{shown}"))  # fmt: skip
         entries = sorted(
             (e for e in index.filings if e.form in FORMS_13F and e.filed >= since
              and e.accession not in known),
@@ -354,7 +382,11 @@ def _fetch_filer(edgar: EdgarClient, cik: str, since: dt.date, known: set[str],
             if deadline.expired():
                 inbox.put(("failed", cik, e.accession, _stopped(deadline)))
                 continue
+            # The name is a checked accession (digits and dashes), inside our own folder.
             path = tmp / f"{e.accession}.txt"
+            if path.parent != tmp or not is_accession(e.accession):
+                inbox.put(("failed", cik, e.accession, "not an accession number"))
+                continue
             try:
                 edgar.download_filing(cik, e.accession, path, deadline)
             except HttpError as exc:
@@ -365,6 +397,12 @@ def _fetch_filer(edgar: EdgarClient, cik: str, since: dt.date, known: set[str],
         inbox.put(("failed", cik, None, f"unexpected {type(exc).__name__}: {exc}"))
     finally:
         inbox.put(("done", cik))
+
+
+def _no_time(deadline: Deadline) -> str:
+    if deadline.cancelled.is_set():
+        return "skipped: cancelled"
+    return f"skipped: the deadline ({deadline.seconds:g}s) was used up before it"
 
 
 def _stopped(deadline: Deadline) -> str:
