@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 
@@ -15,6 +16,10 @@ DEFAULT_OPENFIGI_URL = "https://api.openfigi.com"
 ANONYMOUS = (10, RateLimiter(25, 61.0))
 WITH_KEY = (100, RateLimiter(25, 6.1))
 EQUITY_TYPES = ("Common Stock", "Depositary Receipt", "REIT", "MLP", "Closed-End Fund", "ETP")
+BAD_ANSWER = "bad answer from OpenFIGI"
+TICKER = re.compile(r"[A-Za-z0-9./-]{1,12}")
+MAX_NAME = 200
+MAX_FIELD = 40  # exchCode, marketSector, figi, securityType2: short codes
 
 
 @dataclass(frozen=True, slots=True)
@@ -99,10 +104,36 @@ class OpenFigiClient:
         return out
 
 
+def well_formed(d: object) -> bool:
+    """Whether one listing of OpenFIGI's answer holds what a listing holds: a ticker of
+    letters, digits, '.', '-' or '/' (at most 12), a printable name of at most 200
+    characters, short printable codes. Anything else (terminal escapes, a 10,000-character
+    ticker, an object where a string belongs) is not stored or shown."""
+    if not isinstance(d, dict):
+        return False
+    ticker = d.get("ticker")
+    if ticker is not None and not (isinstance(ticker, str) and TICKER.fullmatch(ticker)):
+        return False
+    if not _text(d.get("name"), MAX_NAME):
+        return False
+    return all(_text(d.get(k), MAX_FIELD) for k in ("exchCode", "marketSector", "figi",
+                                                     "compositeFIGI", "securityType2"))
+
+
+def _text(value: object, limit: int) -> bool:
+    return value is None or (isinstance(value, str) and len(value) <= limit
+                             and value.isprintable())  # fmt: skip
+
+
 def _one(cusip: str, item: object) -> Mapping:
     if not isinstance(item, dict):
-        return Mapping(cusip, None, reason="unexpected answer")
-    if "data" in item and isinstance(item["data"], list):
-        return pick_listing(cusip, [d for d in item["data"] if isinstance(d, dict)])
+        return Mapping(cusip, None, reason=BAD_ANSWER)
+    if "data" in item:
+        data = item["data"]
+        if not isinstance(data, list) or not all(well_formed(d) for d in data):
+            return Mapping(cusip, None, reason=BAD_ANSWER)
+        return pick_listing(cusip, data)
     why = item.get("warning") or item.get("error") or "no answer"
+    if not _text(why, 500):
+        return Mapping(cusip, None, reason=BAD_ANSWER)
     return Mapping(cusip, None, reason=f"OpenFIGI: {str(why).strip()[:120]}")

@@ -84,3 +84,32 @@ class IntradayResult:
 
 def normalize_ticker(text: str) -> str:
     return text.strip().upper()
+
+
+# A price is a finite number above zero, printed between these times: anything else in a
+# feed (NaN, inf, a negative or zero price, a time before 1990 or far in the future) is
+# dropped where it comes in, and counted, never shown as a quote.
+EARLIEST_PRICE = dt.datetime(1990, 1, 1, tzinfo=dt.UTC)
+FUTURE_SLACK = dt.timedelta(days=2)  # clocks and time zones differ; more is not a price
+
+
+def price_problem(price: object, when: dt.datetime | dt.date | None,
+                  now: dt.datetime) -> str | None:  # fmt: skip
+    """Why this price cannot be a quote or a bar (None: it can)."""
+    if isinstance(price, bool) or not isinstance(price, int | float):
+        return "the price is not a number"
+    value = float(price)
+    if value != value or value in (float("inf"), float("-inf")):
+        return f"the price is {value}"
+    if value <= 0:
+        return f"the price {value:g} is not above zero"
+    if when is not None:
+        at = when if isinstance(when, dt.datetime) else dt.datetime.combine(
+            when, dt.time(), dt.UTC)  # fmt: skip
+        if at.tzinfo is None:
+            at = at.replace(tzinfo=dt.UTC)
+        if at < EARLIEST_PRICE:
+            return f"the price's time {at:%Y-%m-%d} is before 1990"
+        if at > now + FUTURE_SLACK:
+            return f"the price's time {at:%Y-%m-%d} is in the future"
+    return None

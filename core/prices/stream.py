@@ -14,7 +14,7 @@ import multiprocessing as mp
 import threading
 from collections.abc import Callable, Sequence
 
-from core.domain.prices import Quote
+from core.domain.prices import Quote, price_problem
 
 YAHOO_STREAM = "wss://streamer.finance.yahoo.com/?version=2"
 # PricingData.market_hours as Yahoo numbers it.
@@ -24,19 +24,45 @@ GIVE_UP_AFTER = 5  # failed connections in a row (no tick between): then the win
 
 
 def quote_of(message: dict) -> Quote | None:
-    """A decoded PricingData message as a Quote (None: not a usable tick)."""
+    """A decoded PricingData message as a Quote (None: not a tick, or not a usable one)."""
+    quote, _ = check_tick(message)
+    return quote
+
+
+def check_tick(message: dict) -> tuple[Quote | None, str | None]:
+    """(the quote, None), or (None, why it was dropped) for a tick whose price or time is
+    not one (NaN, inf, zero or negative, before 1990, far ahead), or (None, None) for a
+    message that is not a tick at all."""
     ticker, price = message.get("id"), message.get("price")
     if not ticker or price is None or "error" in message:
-        return None
-    millis = int(message.get("time", 0) or 0)
-    when = dt.datetime.fromtimestamp(millis / 1000, dt.UTC) if millis else dt.datetime.now(
-        dt.UTC)  # fmt: skip
+        return None, None
+    now = dt.datetime.now(dt.UTC)
+    try:
+        millis = int(message.get("time", 0) or 0)
+        when = dt.datetime.fromtimestamp(millis / 1000, dt.UTC) if millis else now
+    except (TypeError, ValueError, OverflowError, OSError):
+        return None, "the tick's time is not a time"
+    if isinstance(price, str):
+        try:
+            price = float(price)
+        except ValueError:
+            return None, "the price is not a number"
+    why = price_problem(price, when, now)
+    if why is not None or not isinstance(ticker, str) or len(ticker) > 32:
+        return None, why or "the ticker is not one"
     previous = message.get("previous_close")
-    return Quote(ticker=str(ticker).upper(), price=float(price),
+    if price_problem(previous, None, now) is not None:
+        previous = None  # no usable previous close: no change is shown, the tick stands
+    try:
+        state = MARKET_HOURS.get(int(message.get("market_hours", 1) or 0))
+    except (TypeError, ValueError):
+        state = None
+    currency = message.get("currency")
+    return Quote(ticker=ticker.upper(), price=float(price),
                  previous_close=float(previous) if previous else None,
-                 currency=message.get("currency") or None, quote_time=when,
-                 market_state=MARKET_HOURS.get(int(message.get("market_hours", 1) or 0)),
-                 source="stream")  # fmt: skip
+                 currency=currency if isinstance(currency, str) and currency.isalpha()
+                 and len(currency) <= 5 else None, quote_time=when,
+                 market_state=state, source="stream"), None  # fmt: skip
 
 
 def _child(url: str, tickers: list[str], conn) -> None:
@@ -63,9 +89,11 @@ def _child(url: str, tickers: list[str], conn) -> None:
     threading.Thread(target=commands, daemon=True).start()
 
     def on_message(message: dict) -> None:
-        quote = quote_of(message)
+        quote, dropped = check_tick(message)
         if quote is not None:
             conn.send(("quote", quote))
+        elif dropped is not None:
+            conn.send(("dropped", dropped))
 
     ws.listen(on_message)  # returns when the link drops
     with contextlib.suppress(Exception):
@@ -87,6 +115,8 @@ class QuoteStream:
         self.tickers: set[str] = set()
         self.state = "stopped"
         self.ticks = 0
+        self.dropped = 0  # ticks whose price or time was not one (NaN, <= 0, 1970, 2999)
+        self.last_dropped = ""
         self._mp = mp.get_context("spawn")  # never fork a process that runs Qt threads
         self._proc = None
         self._conn = None
@@ -163,6 +193,9 @@ class QuoteStream:
                         if value.ticker in self.tickers:
                             self.ticks += 1
                             self.on_quote(value)
+                    elif kind == "dropped":
+                        self.dropped += 1
+                        self.last_dropped = value
                     elif kind == "live":
                         self._set("live", f"{len(self.tickers)} tickers")
                     elif kind == "closed":

@@ -25,6 +25,7 @@ from core.domain.prices import (
     Quote,
     QuotesResult,
     Split,
+    price_problem,
 )
 
 CHUNK = 50
@@ -149,6 +150,7 @@ def quotes_from_json(payload: dict, tickers: Sequence[str], source: str = "yahoo
     by_symbol = {
         str(item.get("symbol", "")).upper(): item
         for item in (payload.get("quoteResponse") or {}).get("result") or []
+        if isinstance(item, dict)
     }
     for ticker in tickers:
         item = by_symbol.get(ticker.upper())
@@ -158,12 +160,22 @@ def quotes_from_json(payload: dict, tickers: Sequence[str], source: str = "yahoo
             out.failed[ticker] = "Yahoo returned no quote" if item is None else (
                 "Yahoo's quote has no price or time")  # fmt: skip
             continue
+        try:
+            when = dt.datetime.fromtimestamp(stamp, dt.UTC)
+        except (ValueError, OverflowError, OSError):
+            when = dt.datetime.max.replace(tzinfo=dt.UTC)  # refused just below
+        why = price_problem(price, when, dt.datetime.now(dt.UTC))
+        if why is not None:  # dropped, and counted among the failures with the reason
+            out.failed[ticker] = f"Yahoo's quote was dropped: {why}"
+            continue
+        previous = _num(item.get("regularMarketPreviousClose"))
+        currency = item.get("currency")
         out.quotes[ticker] = Quote(
             ticker=ticker,
             price=price,
-            previous_close=_num(item.get("regularMarketPreviousClose")),
-            currency=item.get("currency"),
-            quote_time=dt.datetime.fromtimestamp(stamp, dt.UTC),
+            previous_close=previous if price_problem(previous, None, when) is None else None,
+            currency=currency if isinstance(currency, str) and len(currency) <= 5 else None,
+            quote_time=when,
             market_state=item.get("marketState"),
             source=source,
         )
@@ -180,7 +192,7 @@ def minute_points(frame: Any) -> list[tuple[dt.datetime, float]]:
     out = []
     for stamp, close in zip(frame.index, frame["Close"], strict=True):
         value = _num(close)
-        if value is None:
+        if value is None or price_problem(value, None, dt.datetime.now(dt.UTC)):
             continue
         t = pd.Timestamp(stamp)
         t = t.tz_localize("UTC") if t.tzinfo is None else t.tz_convert("UTC")

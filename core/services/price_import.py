@@ -8,7 +8,7 @@ import math
 from dataclasses import dataclass
 from pathlib import Path
 
-from core.domain.prices import DailyBar, normalize_ticker
+from core.domain.prices import DailyBar, normalize_ticker, price_problem
 from core.files import InputFileError, check_input
 from core.services.prices import utc_now
 from core.storage.database import Database
@@ -124,6 +124,9 @@ def _bar(row, col, ticker, fallback_source, seen) -> DailyBar:
     close = _number(get("close"), "close")
     if close is None or close == 0:
         raise ValueError("close is missing or zero")
+    why = price_problem(close, day, utc_now())
+    if why is not None:  # a date before 1990 or ahead of today: not a price we can hold
+        raise ValueError(f"date {day}: {why}")
     o = _number(get("open"), "open")
     h = _number(get("high"), "high")
     lo = _number(get("low"), "low")
