@@ -60,11 +60,9 @@ def _size(n: int) -> str:
     return f"{n // 2**20} MiB" if n >= 2**20 else f"{n // 2**10} KiB"
 
 
-def write_verified(path: Path, write: Callable[[Path], None], force: bool = False) -> None:
-    """Write through a temporary file beside `path`; check it is there and not empty, sync
-    it, then rename over `path`. Any failure (a full disk, a writer's error) removes the
-    temporary file and raises OutputFileError: `path` is as it was. `force` replaces a
-    regular file only, never a device, FIFO or folder."""
+def check_output(path: Path, force: bool = False) -> None:
+    """Whether `path` may be written, before any work (or Qt) starts: OutputFileError if it
+    is a folder, a device, an existing file without `force`, or in a missing folder."""
     path = Path(path)
     try:
         st = os.stat(path)
@@ -80,6 +78,15 @@ def write_verified(path: Path, write: Callable[[Path], None], force: bool = Fals
             raise OutputFileError(f"{path} exists: give --force to replace it")
     if not path.parent.is_dir():
         raise OutputFileError(f"folder {path.parent} does not exist")
+
+
+def write_verified(path: Path, write: Callable[[Path], None], force: bool = False) -> None:
+    """Write through a temporary file beside `path`; check it is there and not empty, sync
+    it, then rename over `path`. Any failure (a full disk, a writer's error) removes the
+    temporary file and raises OutputFileError: `path` is as it was. `force` replaces a
+    regular file only, never a device, FIFO or folder."""
+    path = Path(path)
+    check_output(path, force)
     try:
         fd, name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".part", dir=path.parent)
     except OSError as exc:

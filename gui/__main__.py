@@ -27,10 +27,21 @@ def export(args: argparse.Namespace, ctx, snapshot, histories) -> None:
     import os
 
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")  # drawn without a screen
+    from PySide6.QtCore import qInstallMessageHandler
+
     from gui.app import application
     from gui.export import export as draw
 
+    qInstallMessageHandler(_offscreen_messages)
     draw(application(), args, ctx, snapshot, histories)
+
+
+def _offscreen_messages(mode, context, message: str) -> None:
+    """Qt's messages while a command draws: the offscreen plugin's notice that it cannot
+    propagate size hints says nothing to the user (and came before the `error:` line of a
+    failed export); any other message is passed on."""
+    if "propagateSizeHints" not in message:
+        print(message, file=sys.stderr)
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -6,7 +6,6 @@ else changed them since."""
 from __future__ import annotations
 
 import datetime as dt
-import traceback
 from collections.abc import Callable
 
 from PySide6.QtCore import QObject, Signal
@@ -14,6 +13,7 @@ from PySide6.QtGui import QUndoCommand
 
 from core.context import DatabaseError  # the GUI reaches storage only through core
 from core.domain.own import OwnHolding
+from core.masking import print_masked_traceback
 from core.services.own import OwnPortfolios
 from core.services.own_undo import EditConflict, OwnEdits, Statement
 from core.services.queries import InvalidRequestError
@@ -88,7 +88,7 @@ class WindowEdit(QUndoCommand):
             self._failed(step, f"{verb} ({self.text()}): {exc}")
             return
         except Exception as exc:  # never only on stderr
-            traceback.print_exc()
+            print_masked_traceback()
             self._failed(step, f"{verb} ({self.text()}): unexpected {type(exc).__name__}")
             return
         self.made = True

@@ -4,12 +4,13 @@ the GUI thread as signals. The event loop never waits on I/O."""
 from __future__ import annotations
 
 import inspect
-import traceback
 import weakref
 from collections.abc import Callable
 from typing import Any, ClassVar
 
 from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal
+
+from core.masking import mask_secrets, print_masked_traceback
 
 
 class Task(QObject):
@@ -59,9 +60,9 @@ class _Runnable(QRunnable):
             else:
                 task.succeeded.emit(result)
         except Exception as exc:  # reported to the user, never lost
-            message = str(exc) or type(exc).__name__
+            message = mask_secrets(str(exc)) or type(exc).__name__
             if not isinstance(exc, ValueError | LookupError | OSError):
-                traceback.print_exc()
+                print_masked_traceback()
                 message = f"unexpected {type(exc).__name__}: {message}"
             task.failed.emit(message)
         finally:

@@ -7,6 +7,7 @@ Exit codes: 0 done, 1 unexpected failure, 2 bad input or usage (one stderr line
 from __future__ import annotations
 
 import argparse
+import contextlib
 import errno
 import sys
 from collections.abc import Callable, Sequence
@@ -20,8 +21,10 @@ from core.cli.common import (
     EXIT_FAILURE,
     EXIT_INTERRUPTED,
     EXIT_OK,
+    EscapingWriter,
     Parser,
     UsageError,
+    error_line,
 )
 from core.cli.lazy import LazySubcommands
 
@@ -125,7 +128,8 @@ def main(
 ) -> int:
     """Run a command; with none, hand over to `open_window` (the GUI's entry point).
     Commands that need Qt (screenshot) are run by `gui_commands`, which the GUI supplies."""
-    out = out or sys.stdout
+    # Every text a command prints goes through one escaping (see common.printable).
+    out = EscapingWriter(out or sys.stdout)
     try:
         return _run(argv, open_window, out, gui_commands)
     except KeyboardInterrupt:  # also while an error is being reported
@@ -149,6 +153,23 @@ def _db_file(argv: Sequence[str] | None) -> Path | None:
     return Path(url.split(":///", 1)[1]) if url.startswith("sqlite:///") else None
 
 
+def _db_secrets(argv: Sequence[str] | None) -> list[str]:
+    """The passwords in the --db URL (or $STAKEWATCH_DB), masked wherever an error repeats
+    them (a driver naming a host made of a password's tail)."""
+    import os
+
+    from core.masking import url_password
+
+    args = list(sys.argv[1:] if argv is None else argv)
+    values = [os.environ.get(paths.DB_ENV, "")]
+    for i, a in enumerate(args):
+        if a == "--db" and i + 1 < len(args):
+            values.append(args[i + 1])
+        elif a.startswith("--db="):
+            values.append(a.split("=", 1)[1])
+    return [s for v in values for s in url_password(v)]
+
+
 def _bad_input() -> tuple[type[BaseException], ...]:
     """The errors that mean bad input (exit 2). Imported only when something failed, so
     `--help` and light commands never load the services behind them."""
@@ -162,7 +183,7 @@ def _bad_input() -> tuple[type[BaseException], ...]:
 
     return (UsageError, FilingFormatError, NotFoundError, DatabaseError, PriceFileError,
             SettingsError, InvalidRequestError, SnapshotError, InputFileError,
-            OutputFileError)  # fmt: skip
+            OutputFileError, paths.DatabaseUrlError)  # fmt: skip
 
 
 def _interrupted(exc: BaseException) -> bool:
@@ -199,18 +220,19 @@ def _run(argv, open_window, out: TextIO, gui_commands) -> int:
             on_wait=lambda notice: print(notice, file=sys.stderr, flush=True),
         )
         try:
-            return args.func(ctx, args, out)
+            with contextlib.redirect_stderr(EscapingWriter(sys.stderr)):
+                return args.func(ctx, args, out)
         finally:
             ctx.close()
     except UsageError as exc:
-        print(f"error: {exc}", file=sys.stderr)
+        print(error_line(exc, *_db_secrets(argv)), file=sys.stderr)
         return EXIT_BAD_INPUT
     except KeyboardInterrupt:
         raise  # reported once, by main()
     except SystemExit:  # --help, --version: argparse has printed what was asked
         raise
     except _bad_input() as exc:  # evaluated only when an exception is being matched
-        print(f"error: {exc}", file=sys.stderr)
+        print(error_line(exc, *_db_secrets(argv)), file=sys.stderr)
         return EXIT_BAD_INPUT
     except BrokenPipeError:
         return EXIT_OK
@@ -218,8 +240,8 @@ def _run(argv, open_window, out: TextIO, gui_commands) -> int:
         if exc.errno in (errno.ENOSPC, errno.EDQUOT):
             print("error: the disk is full; nothing was changed", file=sys.stderr)
         else:
-            print(f"error: {exc.strerror or exc}"
-                  + (f": {exc.filename}" if exc.filename else ""), file=sys.stderr)
+            print(error_line(f"{exc.strerror or exc}"
+                             + (f": {exc.filename}" if exc.filename else "")), file=sys.stderr)
         return EXIT_BAD_INPUT
     except RecursionError:
         print("error: the input is nested too deeply", file=sys.stderr)
@@ -231,8 +253,9 @@ def _run(argv, open_window, out: TextIO, gui_commands) -> int:
 
         why = explain(exc, _db_file(argv))
         if why is not None:
-            print(f"error: {why}", file=sys.stderr)
+            print(error_line(why, *_db_secrets(argv)), file=sys.stderr)
             return EXIT_BAD_INPUT
         first = str(exc).strip().splitlines()[0][:200] if str(exc).strip() else ""
-        print(f"error: unexpected {type(exc).__name__}: {first}", file=sys.stderr)
+        print(error_line(f"unexpected {type(exc).__name__}: {first}", *_db_secrets(argv)),
+              file=sys.stderr)
         return EXIT_FAILURE

@@ -73,11 +73,13 @@ def cmd_history(ctx, args, out: TextIO) -> int:
         labels = [t or k[0] for k, t in zip(s.keys, s.tickers, strict=True)]
         labels = [f"{lab} {k.put_call}" if k.put_call else lab
                   for lab, k in zip(labels, s.keys, strict=True)]
+        from core.services.cells import csv_row
+
         w = csv.writer(out, lineterminator="\n")
-        w.writerow(["date", "total_value", "top1_weight", "top5_weight", "hhi", "effective_n",
-                    "as_filed"] + [f"value:{lab}" for lab in labels]
-                   + [f"weight:{lab}" for lab in labels])  # fmt: skip
-        for i, day in enumerate(s.dates):
+        w.writerow(csv_row(["date", "total_value", "top1_weight", "top5_weight", "hhi",
+                            "effective_n", "as_filed"] + [f"value:{lab}" for lab in labels]
+                           + [f"weight:{lab}" for lab in labels]))  # fmt: skip
+        for i, day in enumerate(s.dates):  # numbers only: no cell to neutralise
             w.writerow([str(day), f"{s.totals[i]:.2f}", f"{s.top1[i]:.6f}", f"{s.top5[i]:.6f}",
                         f"{s.hhi[i]:.6f}", f"{s.effective_n[i]:.4f}", int(s.is_period_end[i])]
                        + [f"{v:.2f}" for v in s.values[i]]

@@ -1,10 +1,12 @@
-"""What every command shares: errors, exit codes, argument types, aligned tables."""
+"""What every command shares: errors, exit codes, argument types, aligned tables, and the
+one escaping every printed text goes through."""
 
 from __future__ import annotations
 
 import argparse
 import datetime as dt
 import json
+import re
 import sys
 from collections.abc import Callable, Generator, Sequence
 from typing import Any, TextIO
@@ -40,9 +42,56 @@ def seconds_arg(text: str) -> float:
     return value
 
 
+# What a terminal would act on rather than show: C0 and C1 controls and DEL (escape
+# sequences, bells, carriage returns that overwrite a line), bidi overrides and line
+# separators (text that reads other than it is), lone surrogates (an undecodable file name,
+# which would make the print itself fail).
+_UNSAFE = re.compile("[\x00-\x1f\x7f-\x9f\u061c\u200e\u200f\u2028-\u202e\u2066-\u2069"
+                     "\ud800-\udfff]")
+_NAMED = {"\n": "\\n", "\r": "\\r", "\t": "\\t"}
+
+
+def _escape(m: re.Match[str]) -> str:
+    c = m.group()
+    return _NAMED.get(c) or (f"\\x{ord(c):02x}" if ord(c) < 0x100 else f"\\u{ord(c):04x}")
+
+
+def printable(text: object, keep: str = "") -> str:
+    """`text` as the terminal may show it: every control character escaped (ESC as `\\x1b`,
+    a newline as `\\n`), except those in `keep`. The one function every printer uses."""
+    text = str(text)
+    if not _UNSAFE.search(text):  # the common case, and fast
+        return text
+    return _UNSAFE.sub(lambda m: m.group() if m.group() in keep else _escape(m), text)
+
+
+class EscapingWriter:
+    """A text stream whose every write goes through `printable` (line breaks kept): what a
+    command prints from the database, a file or a server cannot drive the terminal.
+    `raw` is the stream beneath, for the progress line's own carriage return."""
+
+    def __init__(self, raw: TextIO) -> None:
+        self.raw = raw
+
+    def write(self, text: str) -> int:
+        return self.raw.write(printable(text, keep="\n"))
+
+    def __getattr__(self, name: str):  # flush, isatty, fileno, encoding ...
+        return getattr(self.raw, name)
+
+
+def error_line(message: object, *secrets: str) -> str:
+    """The one stderr line of a failed command: escaped (a newline in a file name or a
+    server's answer cannot start a second line), every password (and `secrets`) masked."""
+    from core.masking import mask_secrets
+
+    return f"error: {printable(mask_secrets(str(message), *secrets))}"
+
+
 def table(headers: Sequence[str], rows: Sequence[Sequence[object]], right: set[int]) -> str:
     """An aligned text table; columns in `right` are right-aligned (numbers)."""
-    cells = [[str(h) for h in headers]] + [["" if c is None else str(c) for c in r] for r in rows]
+    cells = [[printable(h) for h in headers]] + [
+        ["" if c is None else printable(c) for c in r] for r in rows]
     widths = [max(len(r[i]) for r in cells) for i in range(len(headers))]
 
     def line(r: list[str]) -> str:
@@ -71,8 +120,9 @@ def run_with_progress(gen: Generator[Any, None, Any], line: Callable[[Any], str]
     try:
         while True:
             p = next(gen)
-            if line is not None:
-                print("\r" + line(p), end="", file=sys.stderr)
+            if line is not None:  # the carriage return is ours; the line is escaped
+                getattr(sys.stderr, "raw", sys.stderr).write("\r")
+                print(line(p), end="", file=sys.stderr)
     except StopIteration as stop:
         return stop.value
     finally:

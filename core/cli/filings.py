@@ -11,6 +11,7 @@ from core.cli.common import (
     EXIT_BAD_INPUT,
     EXIT_OK,
     date_arg,
+    error_line,
     money,
     pct,
     print_json,
@@ -109,7 +110,7 @@ def cmd_import(ctx, args, out: TextIO) -> int:
                 if show_progress else None,
             )
         except (FilingFormatError, OSError) as exc:
-            print(f"error: {exc}", file=sys.stderr)
+            print(error_line(exc), file=sys.stderr)
             failed += 1
             continue
         mapping = None
@@ -149,6 +150,9 @@ def _print_import(r, out: TextIO) -> None:
     print(f"  period:     {r.period}  filed {r.filed}  (values filed in {unit})", file=out)
     print(f"  rows:       {r.rows:,}", file=out)
     print(f"  total:      {money(r.total_value_usd)}", file=out)
+    if r.mapped_from_map:
+        print(f"  map:        {r.mapped_from_map:,} new CUSIP(s) named from the CUSIP map "
+              "(no network)", file=out)  # fmt: skip
     if r.unmapped_cusips:
         listed = ", ".join(r.unmapped_cusips[:10])
         more = f" and {len(r.unmapped_cusips) - 10} more" if len(r.unmapped_cusips) > 10 else ""

@@ -14,6 +14,7 @@ from core.cli.common import (
     UsageError,
     add_network_options,
     date_arg,
+    error_line,
     print_json,
     run_with_progress,
     table,
@@ -69,7 +70,8 @@ def cmd_refresh(ctx, args, out: TextIO) -> int:
           f"from {ctx.provider.name}", file=out)  # fmt: skip
     if report.failed:
         listed = "; ".join(f"{t}: {why}" for t, why in sorted(report.failed.items()))
-        print(f"error: {len(report.failed)} ticker(s) failed: {listed}", file=sys.stderr)
+        print(error_line(f"{len(report.failed)} ticker(s) failed: {listed}"),
+              file=sys.stderr)
         return EXIT_PARTIAL
     return EXIT_OK
 
@@ -91,10 +93,13 @@ def cmd_show(ctx, args, out: TextIO) -> int:
             for b in bars
         ]}, out)  # fmt: skip
     elif args.csv:
+        from core.services.cells import csv_row
+
         w = csv.writer(out, lineterminator="\n")
         w.writerow(fields)
         for b in bars:
-            w.writerow([getattr(b, f) if getattr(b, f) is not None else "" for f in fields])
+            w.writerow(csv_row(getattr(b, f) if getattr(b, f) is not None else ""
+                               for f in fields))  # fmt: skip
     else:
         def fmt(v: float | None) -> str:
             return "" if v is None else f"{v:,.2f}"

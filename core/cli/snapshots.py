@@ -31,6 +31,9 @@ def cmd_export(ctx, args, out: TextIO) -> int:
     suffix = Path(args.out).suffix.lower().lstrip(".")
     if suffix and suffix != args.format:
         raise UsageError(f"--out ends in .{suffix} but --format is {args.format}")
+    from core.files import check_output
+
+    check_output(Path(args.out), args.force)  # before any work, and before Qt says a word
     snapshots = ctx.snapshots
     snapshot = snapshots.build(portfolios, args.as_of, live=not ctx.settings.offline)
     out_path = Path(args.out)

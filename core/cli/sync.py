@@ -13,6 +13,7 @@ from core.cli.common import (
     Parser,
     UsageError,
     date_arg,
+    error_line,
     money,
     print_json,
     run_with_progress,
@@ -40,7 +41,7 @@ def cmd_follow(ctx, args, out: TextIO) -> int:
     except MissingContactError as exc:
         raise _bad_input(exc) from None
     except FilerLookupError as exc:
-        print(f"error: {exc}", file=sys.stderr)
+        print(error_line(exc), file=sys.stderr)
         return EXIT_PARTIAL
     p = r.portfolio
     if r.was_followed:
@@ -113,7 +114,8 @@ def cmd_sync(ctx, args, out: TextIO) -> int:
     if report.mapping_error:
         problems.append(f"mapping: {report.mapping_error}")
     if problems:
-        print(f"error: {len(problems)} failure(s): " + "; ".join(problems), file=sys.stderr)
+        print(error_line(f"{len(problems)} failure(s): " + "; ".join(problems)),
+              file=sys.stderr)
         return EXIT_PARTIAL
     return EXIT_OK
 
@@ -204,7 +206,7 @@ def cmd_companies_map(ctx, args, out: TextIO) -> int:
                     "unmapped": report.unmapped, "error": report.error,
                     "requests": report.requests}, out)  # fmt: skip
     if report.error:
-        print(f"error: nothing changed: {report.error}", file=sys.stderr)
+        print(error_line(f"nothing changed: {report.error}"), file=sys.stderr)
         return EXIT_PARTIAL
     if not args.json:
         rows = [(c, t, "mapped (openfigi)") for c, t in sorted(report.mapped.items())]

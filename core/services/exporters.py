@@ -7,6 +7,7 @@ import csv
 from pathlib import Path
 
 from core.domain.analytics import Series
+from core.services.cells import csv_cell, text_cells, xlsx_value
 from core.services.snapshots import dumps, write_atomic
 
 POSITION_COLUMNS = ("portfolio", "period", "cusip", "ticker", "issuer", "title_of_class",
@@ -61,7 +62,7 @@ def write_csv(snapshot: dict, path: Path, force: bool = False) -> None:
             w = csv.DictWriter(f, POSITION_COLUMNS, extrasaction="ignore")
             w.writeheader()
             for row in position_rows(snapshot):
-                w.writerow({k: ("" if v is None else v) for k, v in row.items()})
+                w.writerow({k: ("" if v is None else csv_cell(v)) for k, v in row.items()})
 
     write_atomic(path, write, force)
 
@@ -86,8 +87,10 @@ def write_xlsx(
                 cell.font = bold
             widths = [len(str(cell.value)) for cell in ws[1]]
             for n, r in enumerate(rows):
-                r = list(r)
+                r = [xlsx_value(v) for v in r]
                 ws.append(r)
+                if any(isinstance(v, str) and v.startswith("=") for v in r):
+                    text_cells(ws[ws.max_row])  # a name like '=HYPERLINK(...)' stays text
                 if n < 500:  # enough rows to size the columns by
                     widths = [max(w, len(_shown(v))) for w, v in zip(widths, r, strict=False)]
             for j, c in enumerate(columns, 1):

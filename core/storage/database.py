@@ -19,6 +19,7 @@ from sqlalchemy import create_engine, inspect
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import DBAPIError, OperationalError
 
+from core.masking import mask_secrets, url_password
 from core.storage import transactions as tx
 from core.storage.locks import SetupLockTimeout, advisory_lock, file_lock
 
@@ -208,6 +209,7 @@ class Database:
             # The server's first line (refused, bad password, no such database): no URL
             # with a password, no SQL.
             why = str(exc.orig).strip().splitlines()[0] if str(exc.orig).strip() else "failed"
+            why = mask_secrets(why, *url_password(self._url))  # a driver may echo a part
             raise DatabaseError(f"cannot open database {self.url}: {why}") from None
 
     def detect_read_only(self) -> bool:

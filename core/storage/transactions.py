@@ -12,8 +12,10 @@ import time
 from collections.abc import Callable
 
 from sqlalchemy import event
-from sqlalchemy.engine import Connection, Engine, make_url
+from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.exc import DBAPIError, OperationalError
+
+from core.masking import mask_secrets, url_password
 
 log = logging.getLogger(__name__)
 
@@ -33,11 +35,8 @@ _WRITE_SQL = re.compile(r'^\s*(?:INSERT\s+INTO|UPDATE|DELETE\s+FROM)\s+"?(\w+)',
 
 
 def masked(url: str) -> str:
-    """The URL as it may be shown: never a password."""
-    try:
-        return make_url(url).render_as_string(hide_password=True)
-    except Exception:  # not a URL at all: show nothing of it that could be secret
-        return re.sub(r"//[^@/]*@", "//***@", url)
+    """The URL as it may be shown: never a password (core.masking, the one function)."""
+    return mask_secrets(url, *url_password(url))
 
 
 def seconds_from_env(name: str, default: float) -> float:
