@@ -64,6 +64,7 @@ class ImportReport:
     warnings: tuple[str, ...] = ()
     already_present: bool = False
     new_companies: int = 0
+    mapped_from_map: int = 0  # new CUSIPs the CUSIP master named at once (no network)
 
 
 @dataclass
@@ -73,6 +74,7 @@ class _Tally:
     issuers: dict[str, str] = field(default_factory=dict)  # cusip -> first issuer name seen
     invalid: list[str] = field(default_factory=list)  # CUSIPs failing the check digit
     new_companies: int = 0  # made for this filing (kept when the table is read again)
+    from_map: int = 0  # of them, named by the CUSIP master
 
 
 def _listing(items: list[str]) -> str:
@@ -207,6 +209,10 @@ class Importer:
                     f"{len(tally.invalid)} CUSIP(s) fail the check digit (rows kept): "
                     + _listing(sorted(tally.invalid))
                 )
+            if tally.new_companies:  # new CUSIPs take the map's tickers: no network
+                from core.storage.cusip_store import CusipStore
+
+                tally.from_map = CusipStore(s).apply_master(dt.datetime.now(dt.UTC))
             mapped = repo.tickers(tally.issuers)
             unmapped = tuple(sorted(c for c in tally.issuers if c not in mapped))
         yield ImportProgress(path, 1.0, tally.rows)
@@ -333,6 +339,7 @@ class Importer:
             warnings=tuple(warnings),
             already_present=already,
             new_companies=new,
+            mapped_from_map=tally.from_map,
         )
 
 

@@ -91,10 +91,20 @@ def bundled_filings() -> list[tuple[FilingHeader, list[FilingRow]]]:
 
 
 def seed(db: Database) -> SeedReport:
-    """Add what is missing of the bundled data in one transaction; change nothing else.
-    Seeded already (the usual start): one Core read, no ORM (callers hold the setup lock)."""
+    """Add what is missing of the bundled filings, then load the bundled CUSIP map if it
+    changed (each in one transaction); change nothing else. Seeded already (the usual
+    start): one Core read, no ORM (callers hold the setup lock)."""
+    from core.services.cusip_master import load_bundled_map
+
+    meta = quick_reads.meta(db)
+    report = _seed_filings(db, meta)
+    load_bundled_map(db, meta)
+    return report
+
+
+def _seed_filings(db: Database, meta: dict[str, str]) -> SeedReport:
     version = bundle_version()
-    if quick_reads.meta(db).get(SEED_KEY) == version:
+    if meta.get(SEED_KEY) == version:
         return SeedReport(0, 0, 0)
     from core.domain.filings import RowBatch
     from core.storage.repositories import Repository

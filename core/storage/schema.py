@@ -321,3 +321,95 @@ class FilingTotal(Base):
 # carries what the list sums), across millions of universe rows.
 Index("ix_filing_rows_cusip", FilingRow.cusip, FilingRow.filing_id, FilingRow.share_type,
       FilingRow.put_call, FilingRow.shares, FilingRow.value_usd)
+
+
+class SecurityTicker(Base):
+    """A ticker one source gave a CUSIP: the SEC's fails data (with the first and last
+    settlement date it was seen), OpenFIGI, the bundled seed or NVIDIA's bundled filings."""
+
+    __tablename__ = "security_tickers"
+
+    cusip: Mapped[str] = mapped_column(String(9), primary_key=True)
+    source: Mapped[str] = mapped_column(String(16), primary_key=True)
+    ticker: Mapped[str] = mapped_column(String(16), primary_key=True)
+    first_seen: Mapped[dt.date | None] = mapped_column(Date)
+    last_seen: Mapped[dt.date | None] = mapped_column(Date)
+    recorded_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+    # Clustered by CUSIP: a security's tickers over time are one range scan.
+    __table_args__ = ({"sqlite_with_rowid": False},)
+
+
+class SecTicker(Base):
+    """The SEC's company ticker list: a listed ticker's issuer (CIK) and exchange."""
+
+    __tablename__ = "sec_tickers"
+
+    ticker: Mapped[str] = mapped_column(String(16), primary_key=True)
+    cik: Mapped[str] = mapped_column(String(10), index=True)
+    exchange: Mapped[str | None] = mapped_column(String(32))
+    name: Mapped[str] = mapped_column(String(200))
+
+
+class CusipMaster(Base):
+    """Each known CUSIP's ticker today, resolved from security_tickers by the sources'
+    precedence (rebuilt when they change): what an import maps its CUSIPs from."""
+
+    __tablename__ = "cusip_master"
+
+    cusip: Mapped[str] = mapped_column(String(9), primary_key=True)
+    ticker: Mapped[str] = mapped_column(String(16))
+    source: Mapped[str] = mapped_column(String(16))
+    seen_on: Mapped[dt.date | None] = mapped_column(Date)
+    cik: Mapped[str | None] = mapped_column(String(10))
+
+    __table_args__ = ({"sqlite_with_rowid": False},)
+
+
+# -- the 13F universe (SEC data sets, issue 21) ------------------------------------------------
+class UniverseSet(Base):
+    """A loaded Form 13F data set: its label (the quarter's window), counts and when."""
+
+    __tablename__ = "universe_sets"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    label: Mapped[str] = mapped_column(String(40), unique=True)
+    source: Mapped[str] = mapped_column(Text)  # the zip's file name
+    sha256: Mapped[str] = mapped_column(String(64))
+    filings: Mapped[int] = mapped_column(Integer)  # 13F-HR and 13F-HR/A filings in the set
+    notices: Mapped[int] = mapped_column(Integer)  # 13F-NT filings (no holdings)
+    rows: Mapped[int] = mapped_column(BigInteger)  # holdings rows in the set
+    new_filings: Mapped[int] = mapped_column(Integer)  # not in the database before
+    loaded_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+class UniverseFiler(Base):
+    """A filer's portfolio made by a data set load: openable and followable, but left out
+    of the portfolio picker until followed (thousands of filers would crowd it)."""
+
+    __tablename__ = "universe_filers"
+
+    portfolio_id: Mapped[int] = mapped_column(
+        ForeignKey("portfolios.id", ondelete="CASCADE"), primary_key=True
+    )
+    first_set: Mapped[str] = mapped_column(String(40))
+
+
+class FilingTotal(Base):
+    """A filing's equity and option totals in dollars, written at load so a holders list
+    weighs thousands of books without summing their rows (missing: summed on demand)."""
+
+    __tablename__ = "filing_totals"
+
+    filing_id: Mapped[int] = mapped_column(
+        ForeignKey("filings.id", ondelete="CASCADE"), primary_key=True
+    )
+    equity_usd: Mapped[int] = mapped_column(BigInteger)
+    options_usd: Mapped[int] = mapped_column(BigInteger)
+    rows: Mapped[int] = mapped_column(Integer)
+
+
+# Holders of a security: every filed row of a CUSIP, read from this index alone (it
+# carries what the list sums), across millions of universe rows.
+Index("ix_filing_rows_cusip", FilingRow.cusip, FilingRow.filing_id, FilingRow.share_type,
+      FilingRow.put_call, FilingRow.shares, FilingRow.value_usd)

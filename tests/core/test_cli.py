@@ -82,7 +82,9 @@ def test_import_prints_the_summary(db_url):
     assert rc == 0
     assert "LTS One Management LP (CIK 0001894188)" in out
     assert "rows:       14" in out and "$454,926,000" in out
-    assert "unmapped:   14 CUSIP(s)" in out
+    # Every CUSIP named with no network, from the bundled CUSIP map (issue 20: it was 0 of 14).
+    assert "map:        14 new CUSIP(s) named from the CUSIP map" in out
+    assert "unmapped:" not in out
     rc, out = cli(db_url, "import-13f", str(F13 / "0001894188-23-000007.txt"), "--offline")
     assert rc == 0 and "already imported; nothing changed" in out
     rc, out = cli(db_url, "holdings", "--portfolio", "LTS One Management LP", "--json")

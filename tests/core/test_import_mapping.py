@@ -10,12 +10,14 @@ import json
 from tests.builders import Row
 from tests.conftest import cli
 from tests.core.sec_fixtures import fake  # noqa: F401
+from tests.cusips import unknown_cusips
 from tests.fake_sec import filing_text
 
 CIK = "0000555002"
 ACC = f"{CIK}-26-000001"
-# Real CUSIPs (valid check digits): AbbVie, Apple, Amazon
-ABBV, AAPL, AMZN = "00287Y109", "037833100", "023135106"
+# Three CUSIPs (valid check digits) the bundled CUSIP map does not know, standing for AbbVie,
+# Apple and Amazon: only such CUSIPs go to OpenFIGI (real ones are named by the map).
+ABBV, AAPL, AMZN = unknown_cusips(3)
 
 
 def filing(tmp_path, cusips=(ABBV, AAPL, AMZN)):
@@ -117,8 +119,7 @@ def test_the_deadline_keeps_what_was_mapped(fake, db_file, tmp_path):  # noqa: F
     for _ in range(24):  # this minute's budget nearly spent by earlier requests
         openfigi.ANONYMOUS[1].acquire()
         openfigi.ANONYMOUS[1].release()
-    cusips = [ABBV, AAPL, AMZN, "060505104", "084670702", "09261X102", "69121K104",
-              "759530108", "79466L302", "81369Y407", "78463V107", "86562M209"]  # fmt: skip
+    cusips = [ABBV, AAPL, AMZN, *unknown_cusips(9, prefix="Q8")]
     for i, c in enumerate(cusips):
         fake.add_figi(c, f"TK{i}", f"Company {i}")
     rc, out = cli(db_file, "import-13f", str(filing(tmp_path, cusips)), "--deadline", "5")

@@ -1,0 +1,1 @@
+"""CUSIP-to-ticker seed and the SEC company ticker list (see README.md)."""
