@@ -6,17 +6,17 @@ state, the "waiting for another Stakewatch" notice and refused undos, in the sta
 from __future__ import annotations
 
 import contextlib
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Protocol
 
 from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
 from PySide6.QtWidgets import QAbstractItemView, QLabel
 
 from core.services.changes import Change, watch
 from gui.own_commands import refusals
-from gui.write_runner import WriteGuard
+from gui.write_runner import EditsHost, WriteGuard
 
 if TYPE_CHECKING:
-    from gui.main_window import MainWindow
+    from PySide6.QtGui import QAction
 
 POLL_MS = 500  # a change shows within a poll and a reload: well inside 2 s
 READ_ONLY = "read-only database"
@@ -68,13 +68,22 @@ class _KeepView:
         table.horizontalScrollBar().setValue(self.scroll[1])
 
 
+class _Host(EditsHost, Protocol):
+    import_action: QAction
+    refresh_action: QAction
+
+    def installEventFilter(self, obj: QObject) -> None: ...
+
+    def setAcceptDrops(self, on: bool) -> None: ...
+
+
 class ChangeWatcher(QObject):
     """Installed on the main window; stops itself when the window closes."""
 
     changed = Signal(object)  # a core.services.changes.Change
     notice = Signal(str)  # from any thread: queued to the GUI thread
 
-    def __init__(self, window: MainWindow, interval_ms: int = POLL_MS) -> None:
+    def __init__(self, window: _Host, interval_ms: int = POLL_MS) -> None:
         super().__init__(window)
         self.window = window
         window.ctx.db.prefer_reads_on_this_thread()
@@ -111,7 +120,7 @@ class ChangeWatcher(QObject):
         if change.portfolios:
             w.reload_portfolios()
         else:
-            w._reload_pages()
+            w.reload_pages()
         w.statusBar().showMessage(change.message, 10_000)
         self.changed.emit(change)
 

@@ -8,10 +8,17 @@ under its deadline) unless offline. A composed object the window owns, not a mix
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING, Any, Protocol
+
 from PySide6.QtCore import QObject, QTimer, Signal
 
 from core.domain.prices import Quote
 from core.services.prices import ALWAYS, PriceNow, utc_now
+from gui.shell import Shell
+
+if TYPE_CHECKING:
+    from gui.quote_actions import QuoteActions
+    from gui.workers import TaskRunner
 
 FLUSH_MS = 250  # tiles change at most four times a second, however fast ticks come
 
@@ -23,11 +30,19 @@ class _Bridge(QObject):
     state = Signal(str, str)
 
 
+class _Host(Shell, Protocol):
+    runner: TaskRunner
+    quotes: Any  # the tile strip: tiles {ticker: tile}
+    quote_actions: QuoteActions  # its timer polls while the stream is down; its label
+    holdings: Any  # model (rows on screen), follow_quotes(prices)
+    dashboard: Any  # loaded, follow_quotes(prices)
+
+
 class LiveQuotes:
     """Needs the window's ctx, quotes (the tile strip), quote_timer, last_refresh,
     statusBar and holdings page."""
 
-    def __init__(self, window) -> None:
+    def __init__(self, window: _Host) -> None:
         self.w = window
         self.stream = None
         self.state = "off"
@@ -59,7 +74,7 @@ class LiveQuotes:
                 self.stream.start(self.tickers_on_screen())
                 self.flush_timer.start()
         if self.state == "live":
-            self.w.quote_timer.stop()
+            self.w.quote_actions.timer.stop()
 
     def load_minutes(self) -> None:
         """The tiles' lines from the session's 1-minute closes, once (never offline)."""
@@ -148,17 +163,17 @@ class LiveQuotes:
         self.state = state
         w = self.w
         if state == "live":
-            w.quote_timer.stop()  # the stream brings the quotes now
-            w.last_refresh.setText("quotes: live stream")
+            w.quote_actions.timer.stop()  # the stream brings the quotes now
+            w.quote_actions.last_refresh.setText("quotes: live stream")
         elif state == "retrying":
-            w.last_refresh.setText("quotes: stream reconnecting")
-            w.last_refresh.setToolTip(detail)
+            w.quote_actions.last_refresh.setText("quotes: stream reconnecting")
+            w.quote_actions.last_refresh.setToolTip(detail)
         elif state == "failed":
             self.stream = None
             self.flush_timer.stop()
             if not w.ctx.settings.offline:
-                w.quote_timer.start()
-            w.last_refresh.setText("quotes: polling")
+                w.quote_actions.timer.start()
+            w.quote_actions.last_refresh.setText("quotes: polling")
             w.statusBar().showMessage(
                 f"Live stream failed ({detail}); polling every "
                 f"{w.ctx.settings.quote_interval} s instead.")  # fmt: skip

@@ -1,55 +1,61 @@
-"""The main window: a sidebar of pages (dashboard, holdings, charts, companies), menus,
-a toolbar, and a status bar with progress, cancel and what failed. Slow jobs (price
-refresh, import) run through one TaskRunner; live quotes tick on a timer."""
+"""The main window: composition only. Pages (one list, PAGE_SPECS), menus, a toolbar and the
+status bar; the work lives in objects of its own: tasks (the one long job), quotes and
+prices, imports, own portfolios, snapshots, EDGAR sync, live ticks, the change watcher."""
 
 from __future__ import annotations
 
 from pathlib import Path
-from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QByteArray, QSettings, Qt, QTimer
+from PySide6.QtCore import QByteArray, QSettings, Qt
 from PySide6.QtGui import QAction, QActionGroup, QCloseEvent, QKeySequence, QUndoStack
-from PySide6.QtWidgets import (
-    QComboBox,
-    QDialog,
-    QFileDialog,
-    QLabel,
-    QListWidget,
-    QMainWindow,
-    QMessageBox,
-    QProgressBar,
-    QPushButton,
-    QSplitter,
-    QStackedWidget,
-    QToolBar,
-    QWidget,
-)
+from PySide6.QtWidgets import QComboBox, QDialog, QLabel, QMainWindow, QSplitter, QToolBar, QWidget
 
 from core.context import AppContext
-from core.domain import market
 from core.domain.positions import PortfolioRef
-from core.services.prices import ALWAYS, NOT_CACHED, PriceNow, RefreshReport, utc_now
+from core.services.prices import ALWAYS
 from core.services.settings import SettingsStore
 from gui import theme, write_runner
 from gui.change_watcher import ChangeWatcher
-from gui.dialogs.import_details import ImportDetailsDialog
 from gui.dialogs.settings_dialog import SettingsDialog
+from gui.import_actions import ImportActions
 from gui.live_quotes import LiveQuotes
 from gui.own_actions import OwnPortfolioActions
+from gui.page_stack import PageSpec, PageStack
 from gui.pages.companies import CompaniesPage
 from gui.pages.dashboard import DashboardPage
 from gui.pages.holdings import HoldingsPage
 from gui.position_actions import PositionNavigator
+from gui.quote_actions import QuoteActions
 from gui.snapshot_actions import SnapshotActions
 from gui.sync_actions import SyncActions
+from gui.tasks import LongTasks
 from gui.widgets.quote_strip import QuoteStrip
-from gui.workers import Task, TaskRunner
+from gui.workers import TaskRunner
 
-if TYPE_CHECKING:
-    from core.services.importer import ImportReport  # lxml: not needed to start
 
-PAGES = ("dashboard", "holdings", "charts", "companies")
-IMPORT_FILTER = "13F filings (*.txt *.nc *.xml *.zip);;All files (*)"
+def _charts_page(w: MainWindow) -> QWidget:
+    from gui.pages.charts import ChartsPage  # pyqtgraph: only when first shown
+
+    page = ChartsPage(w.ctx.analytics, w.ctx.prices, w.runner)
+    state = w.qsettings.value("charts-splitter")
+    if isinstance(state, QByteArray):
+        page.restore_splitter(state)
+    return page
+
+
+def page_specs(w: MainWindow) -> list[PageSpec]:
+    """Every page, in sidebar order: add a page here (it gets Ctrl+<n>, a sidebar row, the
+    portfolio shown via its show_portfolio(p), the theme via its apply_theme())."""
+    ctx = w.ctx
+    return [
+        PageSpec("dashboard", "Dashboard",
+                 lambda: DashboardPage(ctx.analytics, w.runner, own=ctx.own)),
+        PageSpec("holdings", "Holdings",
+                 lambda: HoldingsPage(ctx.queries, ctx.analytics, ctx.companies, w.undo_stack,
+                                      w.runner, own=ctx.own)),
+        PageSpec("charts", "Charts", lambda: _charts_page(w), lazy=True),
+        PageSpec("companies", "Companies", lambda: CompaniesPage(ctx.companies, w.runner)),
+    ]  # fmt: skip
 
 
 class MainWindow(QMainWindow):
@@ -64,24 +70,16 @@ class MainWindow(QMainWindow):
         self.undo_stack = QUndoStack(self)
         self.portfolio: PortfolioRef | None = None
         self._portfolios: list[PortfolioRef] = []
-        self._task: Task | None = None
-        self._live_quotes = 0  # live answers shown so far (a cached read must not follow)
 
-        self.dashboard = DashboardPage(ctx.analytics, self.runner, own=ctx.own)
-        self.holdings = HoldingsPage(ctx.queries, ctx.analytics, ctx.companies, self.undo_stack,
-                                     self.runner, own=ctx.own)  # fmt: skip
-        self._charts = None  # built when first shown: pyqtgraph costs start-up time
-        self.companies = CompaniesPage(ctx.companies, self.runner)
-        self.pages = {"dashboard": self.dashboard, "holdings": self.holdings,
-                      "charts": QWidget(), "companies": self.companies}  # fmt: skip
-        self.stack = QStackedWidget()
-        self.sidebar = QListWidget()
-        for name in PAGES:
-            self.stack.addWidget(self.pages[name])
-            self.sidebar.addItem(name.title())
+        self.pages = PageStack(page_specs(self))
+        self.pages.built.connect(self._on_page_built)
+        self.stack, self.sidebar = self.pages.stack, self.pages.sidebar
+        self.dashboard: DashboardPage = self.pages.page("dashboard")
+        self.holdings: HoldingsPage = self.pages.page("holdings")
+        self.companies: CompaniesPage = self.pages.page("companies")
         self.sidebar.setMaximumWidth(180)
         self.sidebar.setMinimumWidth(110)
-        self.sidebar.currentRowChanged.connect(self._on_page_selected)
+        self.sidebar.currentRowChanged.connect(self.pages.show)
         self.splitter = QSplitter(Qt.Orientation.Horizontal)
         self.splitter.addWidget(self.sidebar)
         self.splitter.addWidget(self.stack)
@@ -93,32 +91,33 @@ class MainWindow(QMainWindow):
         self.portfolio_box.setMinimumWidth(200)
         self.portfolio_box.currentIndexChanged.connect(self._on_portfolio_selected)
         self.quotes = QuoteStrip(ALWAYS)
+        self.tasks = LongTasks(self.runner, self.statusBar(), self, self._on_cancel)
+        self.tasks.busy_changed.connect(self._on_busy)
+        self.quote_actions = QuoteActions(self)  # tiles, the quote timer, F5
+        self.imports = ImportActions(self, self)  # 13F files: dialog, drop, one by one
         self.own_actions = OwnPortfolioActions(self)  # your portfolios: create, edit, import
         self.snapshot_actions = SnapshotActions(self)  # export, open, compare snapshots
         self._build_actions()
         self._build_toolbar()
         self._build_status_bar()
         self.sync_actions = SyncActions(self)  # EDGAR: check, follow, map; the banner
-        self._to_map: set[str] = set()  # imported CUSIPs without a ticker, mapped after
-        self.holdings.tickers_changed.connect(self._reload_pages)
+        self.holdings.tickers_changed.connect(self.reload_pages)
         self.holdings.model.shares_edited.connect(self.own_actions._on_shares_edited)
         self.position_nav = PositionNavigator(self)  # one position in depth, and back
 
-        self.quote_timer = QTimer(self)
-        self.quote_timer.timeout.connect(self._on_quote_timer)
         self.live = LiveQuotes(self)  # streamed ticks in the tiles; polling if it fails
         self._apply_settings()
         self._restore()
         self.reload_portfolios()
         # Other processes' writes reload the pages; a read-only database disables edits.
         self.change_watcher = ChangeWatcher(self)
-        self._show_cached_quotes()
+        self.quote_actions.show_cached()
         if not ctx.settings.offline:
-            self.refresh_quotes()
+            self.quote_actions.refresh_quotes()
         self.sync_actions.start()
 
     # -- construction ---------------------------------------------------------------------
-    def _action(self, text: str, shortcut: str | None, slot, tip: str = "") -> QAction:
+    def make_action(self, text: str, shortcut: str | None, slot, tip: str = "") -> QAction:
         action = QAction(text, self)
         if shortcut:
             action.setShortcut(QKeySequence(shortcut))
@@ -129,43 +128,44 @@ class MainWindow(QMainWindow):
         return action
 
     def _build_actions(self) -> None:
-        self.import_action = self._action("&Import 13F filing...", "Ctrl+I", self.choose_import,
-                                          "Import EDGAR 13F files (or drop them on the window)")
-        self.export_action = self._action("&Export snapshot...", "Ctrl+E",
-                                          self.snapshot_actions.choose_export,
+        own, snap = self.own_actions, self.snapshot_actions
+        self.import_action = self.make_action("&Import 13F filing...", "Ctrl+I",
+                                              self.imports.choose, "Import EDGAR 13F files "
+                                              "(or drop them on the window)")  # fmt: skip
+        self.export_action = self.make_action("&Export snapshot...", "Ctrl+E", snap.choose_export,
                                           "Save this portfolio as JSON, CSV, XLSX, PDF, PNG or SVG")
-        self.open_snapshot_action = self._action("&Open snapshot...", "Ctrl+O",
-                                                 self.snapshot_actions.choose_snapshot)
-        self.diff_snapshots_action = self._action("Co&mpare two snapshots...", None,
-                                                  self.snapshot_actions.choose_snapshot_pair)
-        self.settings_action = self._action("&Settings...", "Ctrl+,", self.open_settings)
-        self.quit_action = self._action("&Quit", "Ctrl+Q", self.close)
+        self.open_snapshot_action = self.make_action("&Open snapshot...", "Ctrl+O",
+                                                 snap.choose_snapshot)
+        self.diff_snapshots_action = self.make_action("Co&mpare two snapshots...", None,
+                                                  snap.choose_snapshot_pair)
+        self.settings_action = self.make_action("&Settings...", "Ctrl+,", self.open_settings)
+        self.quit_action = self.make_action("&Quit", "Ctrl+Q", self.close)
         self.undo_action = self.undo_stack.createUndoAction(self, "&Undo")
         self.undo_action.setShortcut(QKeySequence.StandardKey.Undo)
         self.redo_action = self.undo_stack.createRedoAction(self, "&Redo")
         self.redo_action.setShortcut(QKeySequence("Ctrl+Shift+Z"))
         for a in (self.undo_action, self.redo_action):
             self.addAction(a)
-        self.find_action = self._action("&Filter holdings", "Ctrl+F", self._on_find)
-        self.new_portfolio_action = self._action("&New portfolio...", "Ctrl+Shift+N",
-                                                 self.own_actions.new_portfolio)
-        self.rename_portfolio_action = self._action("&Rename portfolio...", None,
-                                                    self.own_actions.rename_portfolio)
-        self.delete_portfolio_action = self._action("&Delete portfolio...", None,
-                                                    self.own_actions.delete_portfolio)
-        self.add_holding_action = self._action("&Add holding...", "Ctrl+N",
-                                               self.own_actions.add_holding,
+        self.find_action = self.make_action("&Filter holdings", "Ctrl+F", self._on_find)
+        self.new_portfolio_action = self.make_action("&New portfolio...", "Ctrl+Shift+N",
+                                                 own.new_portfolio)
+        self.rename_portfolio_action = self.make_action("&Rename portfolio...", None,
+                                                    own.rename_portfolio)
+        self.delete_portfolio_action = self.make_action("&Delete portfolio...", None,
+                                                    own.delete_portfolio)
+        self.add_holding_action = self.make_action("&Add holding...", "Ctrl+N", own.add_holding,
                                                "Enter a holding of your own portfolio")
-        self.import_holdings_action = self._action("&Import holdings CSV...", None,
-                                                   self.own_actions.choose_holdings_csv)
-        self.compare_action = self._action("&Compare with NVIDIA...", None,
-                                           self.own_actions.compare)
-        self.refresh_action = self._action("&Refresh prices", "F5", self.refresh_prices,
+        self.import_holdings_action = self.make_action("&Import holdings CSV...", None,
+                                                   own.choose_holdings_csv)
+        self.compare_action = self.make_action("&Compare with NVIDIA...", None, own.compare)
+        self.refresh_action = self.make_action("&Refresh prices", "F5",
+                                           self.quote_actions.refresh_prices,
                                            "Fetch missing daily prices, then the latest quotes")
         self.page_actions = [
-            self._action(name.title(), f"Ctrl+{i + 1}", lambda _=False, n=name: self.show_page(n))
-            for i, name in enumerate(PAGES)
-        ]
+            self.make_action(spec.title, f"Ctrl+{i + 1}",
+                         lambda _=False, n=spec.name: self.show_page(n))
+            for i, spec in enumerate(self.pages.specs)
+        ]  # fmt: skip
         self.theme_group = QActionGroup(self)
         self.theme_actions = {}
         for name in theme.THEMES:
@@ -202,7 +202,8 @@ class MainWindow(QMainWindow):
         themes.addActions(list(self.theme_actions.values()))
         m = bar.addMenu("&Prices")
         m.addAction(self.refresh_action)
-        bar.addMenu("&Help").addAction(about)
+        self.help_menu = bar.addMenu("&Help")
+        self.help_menu.addAction(about)
 
     def _build_toolbar(self) -> None:
         tb = QToolBar("Main")
@@ -238,18 +239,10 @@ class MainWindow(QMainWindow):
                 self.removeToolBarBreak(self.quotes_bar)
 
     def _build_status_bar(self) -> None:
-        self.progress = QProgressBar()
-        self.progress.setMaximumWidth(180)
-        self.progress.setTextVisible(True)
-        self.progress.hide()
-        self.cancel_button = QPushButton("Cancel")
-        self.cancel_button.hide()
-        self.cancel_button.clicked.connect(self.cancel_task)
-        self.last_refresh = QLabel()
         bar = self.statusBar()
-        bar.addPermanentWidget(self.last_refresh)
-        bar.addPermanentWidget(self.progress)
-        bar.addPermanentWidget(self.cancel_button)
+        bar.addPermanentWidget(self.quote_actions.last_refresh)
+        bar.addPermanentWidget(self.tasks.progress)
+        bar.addPermanentWidget(self.tasks.cancel_button)
 
     # -- portfolios and pages -------------------------------------------------------------
     def reload_portfolios(self, select: str | None = None) -> None:
@@ -274,6 +267,15 @@ class MainWindow(QMainWindow):
         self.portfolio_box.setCurrentIndex(index)
         self._on_portfolio_selected(index)
 
+    def portfolios(self) -> list[PortfolioRef]:
+        """The books the picker offers, in its order."""
+        return list(self._portfolios)
+
+    def select_portfolio(self, name: str) -> None:
+        index = next((i for i, p in enumerate(self._portfolios) if p.name == name), None)
+        if index is not None:
+            self.portfolio_box.setCurrentIndex(index)
+
     def _on_portfolio_selected(self, index: int) -> None:
         if 0 <= index < len(self._portfolios):
             self.portfolio = self._portfolios[index]
@@ -282,185 +284,60 @@ class MainWindow(QMainWindow):
                            self.add_holding_action, self.import_holdings_action,
                            self.compare_action):  # fmt: skip
                 action.setEnabled(own)
-            self._reload_pages()
+            self.reload_pages()
 
-    def _reload_pages(self) -> None:
+    def reload_pages(self) -> None:
+        """Every page built so far shows the portfolio picked (Holdings keeps its period)."""
         if self.portfolio is None:
             return
-        self.dashboard.show_portfolio(self.portfolio)
         period = self.holdings.period() if self.holdings.portfolio == self.portfolio else None
-        self.holdings.show_portfolio(self.portfolio)
+        for page in self.pages.built_pages():
+            if hasattr(page, "show_portfolio"):
+                page.show_portfolio(self.portfolio)
         if period is not None:
             self.holdings.select_period(period)
-        if self._charts is not None:
-            self._charts.show_portfolio(self.portfolio)
         self.companies.reload()
+
+    def _on_page_built(self, name: str, page: QWidget) -> None:
+        if self.portfolio is not None and hasattr(page, "show_portfolio"):
+            page.show_portfolio(self.portfolio)
 
     @property
     def charts(self):
         """The charts page, made on first use (importing pyqtgraph takes a while)."""
-        if self._charts is None:
-            from gui.pages.charts import ChartsPage
+        return self.pages.page("charts")
 
-            self._charts = ChartsPage(self.ctx.analytics, self.ctx.prices, self.runner)
-            index = PAGES.index("charts")
-            placeholder = self.stack.widget(index)
-            self.stack.insertWidget(index, self._charts)
-            self.stack.removeWidget(placeholder)
-            placeholder.deleteLater()
-            self.pages["charts"] = self._charts
-            state = self.qsettings.value("charts-splitter")
-            if isinstance(state, QByteArray):
-                self._charts.restore_splitter(state)
-            if self.portfolio is not None:
-                self._charts.show_portfolio(self.portfolio)
-        return self._charts
+    @property
+    def _charts(self):
+        return self.pages.widgets["charts"] if self.pages.is_built("charts") else None
 
     def show_page(self, name: str) -> None:
-        self.sidebar.setCurrentRow(PAGES.index(name))
-        self._on_page_selected(PAGES.index(name))  # also when a position showed over it
+        row = self.pages.names.index(name)
+        self.sidebar.setCurrentRow(row)
+        self.pages.show(row)  # also when a position showed over it
 
     def current_page(self) -> str:
         """The sidebar page showing (while a position shows: the page it was opened from)."""
+        names = self.pages.names
         index = self.stack.currentIndex()
-        if index >= len(PAGES):
+        if index >= len(names):
             came_from = self.position_nav.came_from
             index = self.stack.indexOf(came_from) if came_from is not None else 0
-        return PAGES[max(0, min(index, len(PAGES) - 1))]
-
-    def _on_page_selected(self, row: int) -> None:
-        if row >= 0:
-            if PAGES[row] == "charts":
-                self.charts  # noqa: B018  (build it now)
-            self.stack.setCurrentIndex(row)
+        return names[max(0, min(index, len(names) - 1))]
 
     def _on_find(self) -> None:
         self.show_page("holdings")
         self.holdings.focus_filter()
 
-    # -- quotes and prices ----------------------------------------------------------------
-    def _show_cached_quotes(self) -> None:
-        """The cached quotes, read on a worker (a live refresh, if running, comes after)."""
-        if self.runner.running("quotes"):
-            return
-        prices, generation = self.ctx.prices, self._live_quotes
-        self.runner.submit("cached-quotes", lambda: prices.prices_now(list(ALWAYS), live=False),
-                           on_success=lambda shown: self._on_cached_quotes(generation, shown))
+    # -- the one long job -----------------------------------------------------------------
+    def _on_busy(self, busy: bool) -> None:
+        self.refresh_action.setEnabled(not busy and not self.ctx.settings.offline)
+        self.import_action.setEnabled(not busy)
+        self.export_action.setEnabled(not busy)
 
-    def _on_cached_quotes(self, generation: int, shown: list[PriceNow]) -> None:
-        # Never over a live answer that came (or is coming) after this read began.
-        if generation == self._live_quotes and not self.runner.running("quotes"):
-            self._set_quotes(shown)
-
-    def _set_quotes(self, shown: list[PriceNow]) -> None:
-        shown = self.live.merge(shown)  # never over a newer streamed tick
-        offline = self.ctx.settings.offline
-        self.quotes.set_prices(shown, utc_now(), offline)
-        self.dashboard.set_quotes(shown, offline)
-
-    def _on_quote_timer(self) -> None:
-        if market.is_open(utc_now()):
-            self.refresh_quotes()
-        else:
-            self._show_cached_quotes()  # ages and badges move on even when prices do not
-
-    def refresh_quotes(self) -> None:
-        if self.ctx.settings.offline or self.runner.running("quotes"):
-            return
-        prices = self.ctx.prices
-        self.runner.submit("quotes", lambda: prices.prices_now(list(ALWAYS), live=True),
-                           on_success=self._on_quotes_refreshed,
-                           on_failure=lambda why: self.statusBar().showMessage(
-                               f"Quotes failed: {why}"))  # fmt: skip
-
-    def _on_quotes_refreshed(self, shown: list[PriceNow]) -> None:
-        self._live_quotes += 1
-        self._set_quotes(shown)
-        stamp = f"{utc_now():%H:%M:%S} UTC"
-        if self.live.state != "live":  # while streaming, the label says so
-            self.last_refresh.setText(f"quotes {stamp}")
-        failed = [f"{p.ticker}: {p.reason}" for p in shown if p.source != "live" and p.reason]
-        # A read-only database shows live quotes without keeping them: said once, not a failure.
-        note = ""
-        if any(p.detail == NOT_CACHED for p in shown) and not getattr(self, "_said_ro", False):
-            self._said_ro = True
-            note = "read-only database: quotes are shown but not cached"
-        if failed:
-            text = f"Quotes at {stamp}; not live: " + "; ".join(failed)
-            self.statusBar().showMessage(f"{text}; {note}" if note else text)
-        elif note:
-            self.statusBar().showMessage(note, 10_000)
-
-    def refresh_prices(self) -> None:
-        """F5: missing daily bars for every held ticker, then quotes."""
-        if self.ctx.settings.offline or self._task is not None:
-            return
-        self._start_task("prices", self.ctx.prices.refresh, "Refreshing prices",
-                         self._on_prices_refreshed)  # fmt: skip
-
-    def _on_prices_refreshed(self, report: RefreshReport) -> None:
-        added = sum(u.rows_added for u in report.updated.values())
-        text = (f"Prices refreshed {report.fetched_at:%H:%M:%S} UTC: {added:,} new daily bars "
-                f"for {len(report.updated)} ticker(s)")  # fmt: skip
-        if report.failed:
-            text += "; failed: " + "; ".join(f"{t} ({why})" for t, why in
-                                             sorted(report.failed.items()))  # fmt: skip
-        self.statusBar().showMessage(text)
-        self.last_refresh.setText(f"prices {report.fetched_at:%H:%M} UTC")
-        self._reload_pages()
-        self.refresh_quotes()
-
-    # -- import ---------------------------------------------------------------------------
-    def choose_import(self) -> None:
-        paths, _ = QFileDialog.getOpenFileNames(self, "Import 13F filings", "", IMPORT_FILTER)
-        if paths:
-            self.import_paths([Path(p) for p in paths])
-
-    def import_paths(self, paths: list[Path]) -> None:
-        if self._task is not None:
-            self.statusBar().showMessage("Busy: wait for the running job or cancel it.")
-            return
-        path, rest = paths[0], paths[1:]
-        options = None
-        if self.ctx.importer.needs_details(path):
-            dialog = ImportDetailsDialog(path.name, self)
-            if dialog.exec() != QDialog.DialogCode.Accepted:
-                return
-            options = dialog.options()
-        importer = self.ctx.importer
-        self._start_task(
-            "import", lambda: importer.import_path(path, options), f"Importing {path.name}",
-            lambda report: self._on_imported(report, rest),
-        )  # fmt: skip
-
-    def _on_imported(self, r: ImportReport, rest: list[Path]) -> None:
-        if r.already_present:
-            text = f"{r.path.name}: accession {r.accession} is already imported; nothing changed."
-        else:
-            text = (f"{r.path.name}: {r.filer}, period {r.period}, {r.rows:,} rows, "
-                    f"${r.total_value_usd:,} ({r.form_type}"
-                    + (f", {r.amendment_type}" if r.amendment_type else "") + ")")  # fmt: skip
-            if r.unmapped_cusips:
-                text += (f"\n{len(r.unmapped_cusips)} CUSIP(s) have no ticker yet: "
-                         + ("the status bar says what OpenFIGI finds for them."
-                            if not self.ctx.settings.offline else
-                            "offline, so not looked up (enter them in the holdings table).")
-                         )  # fmt: skip
-                self._to_map.update(r.unmapped_cusips)
-            for w in r.warnings:
-                text += f"\nWarning: {w}"
-        self.statusBar().showMessage(text.splitlines()[0])
-        QMessageBox.information(self, "Import finished", text)
-        self.reload_portfolios()
-        if not r.already_present:
-            index = next((i for i, p in enumerate(self._portfolios) if p.name == r.filer), None)
-            if index is not None:
-                self.portfolio_box.setCurrentIndex(index)
-        if rest:
-            self.import_paths(rest)
-        else:  # the last file is in: its new CUSIPs (and the earlier files') to OpenFIGI
-            cusips, self._to_map = sorted(self._to_map), set()
-            self.sync_actions.map_after_import(cusips)
+    def _on_cancel(self, name: str) -> None:
+        if name == "prices":
+            self.ctx.provider.close()  # abandon the request in flight now
 
     def dragEnterEvent(self, event) -> None:
         if event.mimeData().hasUrls():
@@ -470,56 +347,7 @@ class MainWindow(QMainWindow):
         paths = [Path(u.toLocalFile()) for u in event.mimeData().urls() if u.isLocalFile()]
         if paths:
             event.acceptProposedAction()
-            self.import_paths(paths)
-
-    # -- tasks ----------------------------------------------------------------------------
-    def _start_task(self, name: str, fn, label: str, on_success) -> None:
-        self.progress.setRange(0, 0)
-        self.progress.setFormat(label)
-        self.progress.show()
-        self.cancel_button.show()
-        for action in (self.refresh_action, self.import_action, self.export_action):
-            action.setEnabled(False)
-        self.statusBar().showMessage(label + "...")
-
-        def done(result) -> None:
-            self._end_task()
-            on_success(result)
-
-        def failed(why: str) -> None:
-            self._end_task()
-            if why == "cancelled":
-                self.statusBar().showMessage(f"{label}: cancelled; nothing was changed.")
-            else:
-                self.statusBar().showMessage(f"{label} failed: {why}")
-                QMessageBox.warning(self, f"{label} failed", why)
-
-        self._task = self.runner.submit(name, fn, on_success=done, on_failure=failed,
-                                        on_progress=self._on_progress)  # fmt: skip
-
-    def _on_progress(self, p) -> None:
-        if hasattr(p, "fraction"):  # an import
-            self.progress.setRange(0, 100)
-            self.progress.setValue(int(p.fraction * 100))
-            self.statusBar().showMessage(f"Importing {p.path.name}: {p.rows:,} rows")
-        else:  # a price refresh
-            self.progress.setRange(0, max(1, p.total))
-            self.progress.setValue(p.done)
-            self.statusBar().showMessage(f"Refreshing prices [{p.done}/{p.total}]: {p.message}")
-
-    def _end_task(self) -> None:
-        self._task = None
-        self.progress.hide()
-        self.cancel_button.hide()
-        self.refresh_action.setEnabled(not self.ctx.settings.offline)
-        self.import_action.setEnabled(True)
-        self.export_action.setEnabled(True)
-
-    def cancel_task(self) -> None:
-        if self._task is not None:
-            self._task.cancel()
-            if self._task.name == "prices":
-                self.ctx.provider.close()  # abandon the request in flight now
+            self.imports.import_paths(paths)
 
     # -- settings -------------------------------------------------------------------------
     def theme_name(self) -> str:
@@ -530,9 +358,9 @@ class MainWindow(QMainWindow):
         self.qsettings.setValue("theme", name)
         theme.apply(name)
         self.theme_actions[name].setChecked(True)
-        if self._charts is not None:
-            self._charts.apply_theme()
-        self.dashboard.apply_theme()
+        for page in self.pages.built_pages():
+            if hasattr(page, "apply_theme"):
+                page.apply_theme()
         self.position_nav.apply_theme()
 
     def open_settings(self) -> None:
@@ -550,17 +378,11 @@ class MainWindow(QMainWindow):
         self.ctx.apply_settings(new)
         self.set_theme(theme_name)
         self._apply_settings()
-        self._show_cached_quotes()
+        self.quote_actions.show_cached()
 
     def _apply_settings(self) -> None:
-        s = self.ctx.settings
-        self.refresh_action.setEnabled(not s.offline and self._task is None)
-        self.quote_timer.setInterval(s.quote_interval * 1000)
-        if s.offline:
-            self.quote_timer.stop()
-            self.last_refresh.setText("offline")
-        else:
-            self.quote_timer.start()
+        self.refresh_action.setEnabled(not self.ctx.settings.offline and not self.tasks.busy)
+        self.quote_actions.follow_settings()
         self.live.follow_settings()
 
     def _about(self) -> None:
@@ -579,7 +401,7 @@ class MainWindow(QMainWindow):
         if isinstance(splitter, QByteArray):
             self.splitter.restoreState(splitter)
         page = self.qsettings.value("page", "dashboard")
-        self.show_page(page if page in PAGES else "dashboard")
+        self.show_page(page if page in self.pages.names else "dashboard")
         self.theme_actions[self.theme_name()].setChecked(True)
 
     def save_state(self) -> None:
@@ -594,7 +416,7 @@ class MainWindow(QMainWindow):
 
     def closeEvent(self, event: QCloseEvent) -> None:
         self.save_state()
-        self.quote_timer.stop()
+        self.quote_actions.timer.stop()
         self.live.stop()
         self.ctx.provider.close()  # a hung request ends now, not at its deadline
         self.runner.shutdown(5000)

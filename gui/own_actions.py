@@ -5,14 +5,28 @@ undoable."""
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING, Any, Protocol
 
 from PySide6.QtWidgets import QDialog, QFileDialog, QMessageBox
+
+from gui.shell import Shell
+
+if TYPE_CHECKING:
+    from PySide6.QtGui import QUndoStack
+
+    from gui.tasks import LongTasks
+
+
+class _Host(Shell, Protocol):
+    undo_stack: QUndoStack
+    holdings: Any  # period(), show_statement(...)
+    tasks: LongTasks
 
 
 class OwnPortfolioActions:
     """Needs the window's ctx, portfolio, undo_stack, holdings page and reload_portfolios."""
 
-    def __init__(self, window) -> None:
+    def __init__(self, window: _Host) -> None:
         self.w = window
 
     def _own_changed(self, select: str | None = None) -> None:
@@ -139,11 +153,11 @@ class OwnPortfolioActions:
         `confirm(dialog) -> bool` stands in for the dialog's own answer (tests)."""
         if self.w.portfolio is None or self.w.portfolio.kind != "own":
             return
-        if self.w._task is not None:
+        if self.w.tasks.busy:
             self.w.statusBar().showMessage("Busy: wait for the running job or cancel it.")
             return
         own, name = self.w.ctx.own, self.w.portfolio.name
-        self.w._start_task("holdings-csv", lambda: own.preview_csv_steps(path),
+        self.w.tasks.start("holdings-csv", lambda: own.preview_csv_steps(path),
                          f"Checking {path.name}",
                          lambda lines: self._on_csv_checked(path, name, lines, confirm))
 

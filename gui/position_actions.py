@@ -3,14 +3,31 @@ back: a small object the window owns, not a mixin. The page is built on first us
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING, Any, Protocol
+
 from PySide6.QtCore import QModelIndex
 from PySide6.QtWidgets import QWidget
+
+from gui.shell import Shell
+
+if TYPE_CHECKING:
+    from gui.page_stack import PageStack
+    from gui.workers import TaskRunner
+
+
+class _Host(Shell, Protocol):
+    runner: TaskRunner
+    pages: PageStack
+    stack: Any  # the pages' QStackedWidget, where the position page goes too
+    sidebar: Any
+    holdings: Any  # table, model, proxy, portfolio
+    companies: Any  # table, model, proxy
 
 
 class PositionNavigator:
     """Needs the window's ctx, runner, stack, sidebar, holdings and companies pages."""
 
-    def __init__(self, window) -> None:
+    def __init__(self, window: _Host) -> None:
         self.w = window
         self.page = None  # gui.pages.position.PositionPage, made when first opened
         self.came_from: QWidget | None = None
@@ -68,7 +85,7 @@ class PositionNavigator:
         # The sidebar's row did not change while a position showed: go to the page clicked.
         if self.showing():
             row = self.w.sidebar.row(item)
-            self.w.stack.setCurrentIndex(row)
+            self.w.pages.show(row)
 
     def apply_theme(self) -> None:
         if self.page is not None and self.page.detail is not None:

@@ -4,14 +4,27 @@ in any format, re-open a JSON snapshot read-only, compare two."""
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING, Protocol
 
 from PySide6.QtWidgets import QFileDialog, QMessageBox
 
+from gui.shell import Shell
+
+if TYPE_CHECKING:
+    from core.domain.positions import PortfolioRef
+    from gui.tasks import LongTasks
+
+
+class _Host(Shell, Protocol):
+    tasks: LongTasks
+
+    def portfolios(self) -> list[PortfolioRef]: ...
+
 
 class SnapshotActions:
-    """Needs the window's ctx, portfolio, status bar and _start_task."""
+    """Needs the window's ctx, portfolio, portfolios(), status bar and tasks."""
 
-    def __init__(self, window) -> None:
+    def __init__(self, window: _Host) -> None:
         self.w = window
 
     def choose_export(self) -> None:
@@ -22,7 +35,7 @@ class SnapshotActions:
 
         if self.w.portfolio is None:
             return
-        names = [p.name for p in self.w._portfolios]
+        names = [p.name for p in self.w.portfolios()]
         dialog = ExportDialog(names, self.w.portfolio.name, Path.home(), self.w)
         if dialog.exec() != QDialog.DialogCode.Accepted:
             return
@@ -42,7 +55,7 @@ class SnapshotActions:
             QMessageBox.warning(self.w, "Export", "Choose a file ending in .json, .csv, .xlsx, "
                                 f".pdf, .png or .svg (not '{path.name}').")  # fmt: skip
             return
-        by_name = {p.name: p for p in self.w._portfolios}
+        by_name = {p.name: p for p in self.w.portfolios()}
         books = [by_name[n] for n in names if n in by_name] if names else [self.w.portfolio]
         snapshots, prices = self.w.ctx.snapshots, self.w.ctx.prices
         live = not self.w.ctx.settings.offline and as_of is None
@@ -79,7 +92,7 @@ class SnapshotActions:
                     widget.close()
             self.w.statusBar().showMessage(f"Exported {path}")
 
-        self.w._start_task("export", build, f"Exporting {path.name}", done)
+        self.w.tasks.start("export", build, f"Exporting {path.name}", done)
 
     def choose_snapshot(self) -> None:
         path, _ = QFileDialog.getOpenFileName(self.w, "Open snapshot", "", "Snapshots (*.json)")

@@ -5,6 +5,7 @@ map unmapped CUSIPs; the new-filing banner and the desktop notification."""
 from __future__ import annotations
 
 import datetime as dt
+from typing import TYPE_CHECKING, Any, Protocol
 
 from PySide6.QtCore import QObject, QTimer, Signal
 from PySide6.QtGui import QAction, QIcon
@@ -16,10 +17,30 @@ from core.services.import_mapping import map_after_import
 from core.services.settings import SettingsStore
 from gui.dialogs.follow_dialog import FollowDialog
 from gui.dialogs.sec_contact_dialog import SecContactDialog
+from gui.shell import Shell
 from gui.widgets.filing_banner import FilingBanner, new_filing_text, short_name
 from gui.write_runner import save
 
+if TYPE_CHECKING:
+    from PySide6.QtWidgets import QComboBox, QToolBar
+
+    from gui.tasks import LongTasks
+    from gui.workers import TaskRunner
+
 START_CHECK_DELAY_MS = 3000  # let the window settle before the first request
+
+
+class _Host(Shell, Protocol):
+    runner: TaskRunner
+    tasks: LongTasks
+    dashboard: Any  # banner_slot (or its layout): where the banner goes
+    companies: Any  # reload(), layout(): where the Map button goes
+    holdings: Any  # select_period(period)
+    portfolio_box: QComboBox
+    quotes_bar: QToolBar
+    import_action: QAction
+
+    def make_action(self, text: str, shortcut: str | None, slot, tip: str = "") -> QAction: ...
 
 
 class SyncActions(QObject):
@@ -28,7 +49,7 @@ class SyncActions(QObject):
     filings_synced = Signal(object)  # SyncReport
     notes_ready = Signal(list)  # [NewFiling]
 
-    def __init__(self, window) -> None:
+    def __init__(self, window: _Host) -> None:
         super().__init__(window)
         self.w = window
         self.ctx = window.ctx
@@ -42,10 +63,11 @@ class SyncActions(QObject):
         self.banner = FilingBanner()
         self.banner.open_changes.connect(self._on_open_changes)
         self.tray: QSystemTrayIcon | None = None
+        window.tasks.busy_changed.connect(self._on_busy)
         self._install()
 
     def _action(self, text, shortcut, slot, tip: str = "") -> QAction:
-        return self.w._action(text, shortcut, slot, tip)
+        return self.w.make_action(text, shortcut, slot, tip)
 
     def _install(self) -> None:
         """Menu entries, a toolbar button, the banner on the dashboard, the Companies
@@ -130,13 +152,14 @@ class SyncActions(QObject):
         if last is not None and dt.datetime.now(dt.UTC) - last < dt.timedelta(
                 hours=s.sync_check_hours):
             return
-        QTimer.singleShot(START_CHECK_DELAY_MS, lambda: self.check_now(automatic=True))
+        # With self as the context: a window closed (and deleted) meanwhile checks nothing.
+        QTimer.singleShot(START_CHECK_DELAY_MS, self, lambda: self.check_now(automatic=True))
 
     def check_now(self, automatic: bool = False) -> None:
         if self.ctx.settings.offline:
             self.w.statusBar().showMessage("Offline: not checking EDGAR for new filings.")
             return
-        if self.w._task is not None:
+        if self.w.tasks.busy:
             if not automatic:
                 self.w.statusBar().showMessage("Busy: wait for the running job or cancel it.")
             return
@@ -152,38 +175,13 @@ class SyncActions(QObject):
         self._start("sync", work, "Checking EDGAR for new filings", self._on_synced)
 
     def _start(self, name: str, fn, label: str, on_success) -> None:
-        w = self.w
-        w.progress.setRange(0, 0)
-        w.progress.setFormat(label)
-        w.progress.show()
-        w.cancel_button.show()
-        self.check_action.setEnabled(False)
-        self.map_action.setEnabled(False)
-        w.statusBar().showMessage(label + "...")
+        status = self.w.statusBar()
+        self.w.tasks.start(name, fn, label, on_success, on_failure=lambda why: status.showMessage(
+            f"{label}: cancelled." if why == "cancelled" else f"{label} failed: {why}"))
 
-        def done(result) -> None:
-            self._end()
-            on_success(result)
-
-        def failed(why: str) -> None:
-            self._end()
-            w.statusBar().showMessage(f"{label}: cancelled." if why == "cancelled"
-                                      else f"{label} failed: {why}")  # fmt: skip
-
-        w._task = w.runner.submit(name, fn, on_success=done, on_failure=failed,
-                                  on_progress=self._on_progress)  # fmt: skip
-
-    def _end(self) -> None:
-        self.w._end_task()
-        self.check_action.setEnabled(True)
-        self.map_action.setEnabled(True)
-
-    def _on_progress(self, p) -> None:
-        w = self.w
-        w.progress.setRange(0, max(1, p.total))
-        w.progress.setValue(p.done)
-        message = getattr(p, "message", None) or f"OpenFIGI: {p.done} of {p.total}"
-        w.statusBar().showMessage(f"[{p.done}/{p.total}] {message}")
+    def _on_busy(self, busy: bool) -> None:
+        self.check_action.setEnabled(not busy)
+        self.map_action.setEnabled(not busy)
 
     def _on_synced(self, result) -> None:
         report, notes = result
@@ -236,7 +234,7 @@ class SyncActions(QObject):
         if self.ctx.settings.offline:
             self.w.statusBar().showMessage("Offline: mapping needs OpenFIGI.")
             return
-        if self.w._task is not None:
+        if self.w.tasks.busy:
             self.w.statusBar().showMessage("Busy: wait for the running job or cancel it.")
             return
         mapper = self.ctx.mapper
@@ -249,7 +247,7 @@ class SyncActions(QObject):
     def map_after_import(self, cusips) -> None:
         """After imports committed: their CUSIPs without a ticker, through OpenFIGI when
         online; what was found, or why nothing was asked, goes on the status bar."""
-        if not cusips or self.w._task is not None:
+        if not cusips or self.w.tasks.busy:
             return
         mapper, settings, wanted = self.ctx.mapper, self.ctx.settings, list(cusips)
 
@@ -266,7 +264,7 @@ class SyncActions(QObject):
         self.w.statusBar().showMessage(line[0].upper() + line[1:])
         if result.mapped:
             self.w.companies.reload()
-            self.w._reload_pages()
+            self.w.reload_pages()
 
     def _on_mapped(self, report) -> None:
         if report.error:
@@ -278,4 +276,4 @@ class SyncActions(QObject):
                     f"{len(report.unmapped)} left unmapped (reasons on the Companies page)")
         self.w.statusBar().showMessage(text)
         self.w.companies.reload()
-        self.w._reload_pages()
+        self.w.reload_pages()

@@ -7,17 +7,16 @@ from __future__ import annotations
 import contextlib
 import threading
 from collections.abc import Callable
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Protocol
 
 from PySide6.QtCore import QEventLoop, QObject, Qt, QThread, QTimer, Signal
 from PySide6.QtWidgets import QAbstractItemView, QApplication, QMessageBox
 
 from core.context import DatabaseError  # the GUI reaches storage only through core
+from gui.shell import Shell
 
 if TYPE_CHECKING:
-    from PySide6.QtGui import QAction, QUndoCommand
-
-    from gui.main_window import MainWindow
+    from PySide6.QtGui import QAction, QUndoCommand, QUndoStack
 
 BUSY = "another edit is still being saved: try again when it is done"
 
@@ -86,13 +85,29 @@ def save(what: str, fn: Callable[[], Any]) -> tuple[bool, Any]:
         return False, None
 
 
+class EditsHost(Shell, Protocol):
+    """The window as its writes see it: the actions that write, the table edited in place."""
+
+    holdings: Any  # .table: edited in place
+    undo_stack: QUndoStack
+    sync_actions: Any  # follow_action, unfollow_action (once made)
+    new_portfolio_action: QAction
+    rename_portfolio_action: QAction
+    delete_portfolio_action: QAction
+    add_holding_action: QAction
+    import_holdings_action: QAction
+    undo_action: QAction
+    redo_action: QAction
+    settings_action: QAction
+
+
 class WriteGuard(QObject):
     """One window's side of `writes`: its edits are disabled while a write runs (anything
     that enables one meanwhile is remembered and applied after), a failed write is one
     clear message in the window, and an undo or redo that failed is stepped back so it can
     be tried again."""
 
-    def __init__(self, window: MainWindow) -> None:
+    def __init__(self, window: EditsHost) -> None:
         super().__init__(window)
         self.window = window
         self.wanted: dict[QAction, bool] = {}

@@ -105,15 +105,15 @@ def test_f5_refreshes_prices_with_progress_and_failures(qtbot, make_window, open
     assert "1 new daily bars" in done
     assert "CRWV (no network: cannot resolve Yahoo's address)" in done
     assert any(m.startswith("Refreshing prices [") for m in seen)
-    assert w.refresh_action.isEnabled() and not w.progress.isVisible()
+    assert w.refresh_action.isEnabled() and not w.tasks.progress.isVisible()
 
 
 def test_the_window_never_stalls_during_a_refresh(qtbot, make_window, open_ctx):
     w = make_window(open_ctx(slow(delay=1.5)))
     qtbot.waitUntil(lambda: not w.runner.running(), timeout=5000)
     with Lateness() as late:
-        w.refresh_prices()
-        qtbot.waitUntil(lambda: w._task is None, timeout=10_000)
+        w.quote_actions.refresh_prices()
+        qtbot.waitUntil(lambda: w.tasks.current is None, timeout=10_000)
     assert len(late.samples) > 50
     assert max(late.samples) < 100, max(late.samples)
 
@@ -128,8 +128,8 @@ def test_the_window_never_stalls_during_a_large_import(qtbot, make_window, open_
     clock = QElapsedTimer()
     clock.start()
     with Lateness() as late:
-        w.import_paths([path])
-        qtbot.waitUntil(lambda: w._task is None, timeout=30_000)
+        w.imports.import_paths([path])
+        qtbot.waitUntil(lambda: w.tasks.current is None, timeout=30_000)
     took = clock.elapsed()
     assert messages[-1][1] == "Import finished" and "40,000 rows" in messages[-1][2]
     # The window's event loop kept running through the import: its 10 ms timer fired for
@@ -147,7 +147,7 @@ def test_dropping_a_file_imports_it(qtbot, make_window, open_ctx, messages):
     event = QDropEvent(QPointF(10, 10), Qt.DropAction.CopyAction, mime,
                        Qt.MouseButton.NoButton, Qt.KeyboardModifier.NoModifier)  # fmt: skip
     w.dropEvent(event)
-    qtbot.waitUntil(lambda: w._task is None and bool(messages), timeout=10_000)
+    qtbot.waitUntil(lambda: w.tasks.current is None and bool(messages), timeout=10_000)
     _kind, title, text = messages[-1]
     assert title == "Import finished" and "ACORN CREEK CAPITAL LLC" in text
     assert "77 rows" in text and "$194,611,845" in text
@@ -155,8 +155,8 @@ def test_dropping_a_file_imports_it(qtbot, make_window, open_ctx, messages):
 
 def test_a_bad_file_gets_one_clear_error(qtbot, make_window, open_ctx, messages):
     w = make_window(open_ctx(slow()))
-    w.import_paths([F13 / "Sample_13F-NT.xml"])
-    qtbot.waitUntil(lambda: w._task is None and bool(messages), timeout=10_000)
+    w.imports.import_paths([F13 / "Sample_13F-NT.xml"])
+    qtbot.waitUntil(lambda: w.tasks.current is None and bool(messages), timeout=10_000)
     kind, _title, text = messages[-1]
     assert kind == "warning" and "13F-NT notice" in text
 
@@ -170,9 +170,9 @@ def test_cancelling_an_import_changes_nothing(qtbot, make_window, open_ctx, tmp_
     before = len(ctx.queries.filings())
     seen: list[str] = []
     w.statusBar().messageChanged.connect(seen.append)
-    w.import_paths([path])
-    w.cancel_task()
-    qtbot.waitUntil(lambda: w._task is None, timeout=30_000)
+    w.imports.import_paths([path])
+    w.tasks.cancel()
+    qtbot.waitUntil(lambda: w.tasks.current is None, timeout=30_000)
     assert any("cancelled; nothing was changed" in m for m in seen)
     assert len(ctx.queries.filings()) == before
 
@@ -180,7 +180,7 @@ def test_cancelling_an_import_changes_nothing(qtbot, make_window, open_ctx, tmp_
 def test_offline_shows_the_cache_and_never_fetches(qtbot, make_window, open_ctx):
     p = slow()
     w = make_window(open_ctx(p, offline=True))
-    assert not w.refresh_action.isEnabled() and not w.quote_timer.isActive()
+    assert not w.refresh_action.isEnabled() and not w.quote_actions.timer.isActive()
     text = w.quotes.tiles["CRWV"].text()
     assert "offline" in text and "filing" in text
     assert p.calls == []
@@ -188,7 +188,7 @@ def test_offline_shows_the_cache_and_never_fetches(qtbot, make_window, open_ctx)
 
 def test_closing_mid_refresh_returns_promptly(qtbot, make_window, open_ctx):
     w = make_window(open_ctx(slow(delay=1.0)))
-    w.refresh_prices()
+    w.quote_actions.refresh_prices()
     began = time.monotonic()
     w.close()
     assert time.monotonic() - began < 3

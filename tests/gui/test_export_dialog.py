@@ -32,11 +32,11 @@ def test_an_as_of_export_and_a_chosen_chart(qtbot, make_window, gctx, tmp_path):
     w = make_window(gctx)
     target = tmp_path / "then.json"
     w.snapshot_actions.export_snapshot(target, ["NVIDIA Corp"], dt.date(2025, 5, 20))
-    qtbot.waitUntil(lambda: w._task is None, timeout=20_000)
+    qtbot.waitUntil(lambda: w.tasks.current is None, timeout=20_000)
     snap = load(target)
     assert snap["as_of"] == "2025-05-20" and snap["portfolios"][0]["report"]["period"] == (
         "2025-03-31")  # fmt: skip
     picture = tmp_path / "prices.png"
     w.snapshot_actions.export_snapshot(picture, None, None, "prices")
-    qtbot.waitUntil(lambda: w._task is None, timeout=20_000)
+    qtbot.waitUntil(lambda: w.tasks.current is None, timeout=20_000)
     assert QImage(str(picture)).width() == 1200

@@ -23,9 +23,9 @@ def online_ctx(fake, db_file, memory_provider, monkeypatch):  # noqa: F811
 def import_and_wait(qtbot, w, path) -> list[str]:
     seen: list[str] = []
     w.statusBar().messageChanged.connect(seen.append)
-    w.import_paths([path])
+    w.imports.import_paths([path])
     qtbot.waitUntil(lambda: any(m.startswith("Tickers:") for m in seen), timeout=20_000)
-    qtbot.waitUntil(lambda: w._task is None, timeout=10_000)
+    qtbot.waitUntil(lambda: w.tasks.current is None, timeout=10_000)
     return seen
 
 

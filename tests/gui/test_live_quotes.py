@@ -15,8 +15,8 @@ def test_ticks_reach_the_tiles_and_pause_polling(qtbot, make_window, gctx):
         tile = w.quotes.tiles["NVDA"]
         qtbot.waitUntil(lambda: "live · " in tile.text() and w.live.state == "live",
                         timeout=10_000)  # fmt: skip
-        assert not w.quote_timer.isActive()  # the stream brings the quotes now
-        assert w.last_refresh.text() == "quotes: live stream"
+        assert not w.quote_actions.timer.isActive()  # the stream brings the quotes now
+        assert w.quote_actions.last_refresh.text() == "quotes: live stream"
         qtbot.waitUntil(lambda: len(tile.spark.points) >= 3, timeout=10_000)
         assert tile.spark.reference == 180.0 and tile.spark.isVisibleTo(tile)
         # A cached answer read later never replaces the newer streamed tick.
@@ -24,7 +24,7 @@ def test_ticks_reach_the_tiles_and_pause_polling(qtbot, make_window, gctx):
 
         old = PriceNow("NVDA", 1.0, quote_time=gctx.prices.clock().replace(year=2020),
                        source="cache")  # fmt: skip
-        w._set_quotes([old])
+        w.quote_actions.set_quotes([old])
         assert "$1.00" not in tile.text()
         w.close()
         assert w.live.stream is None
@@ -38,7 +38,8 @@ def test_a_failing_stream_hands_over_to_polling(qtbot, make_window, gctx, monkey
             server.url, on_quote, on_state, backoff=(0.01,), give_up_after=2))
         w = make_window(gctx)
         qtbot.waitUntil(lambda: w.live.state == "failed", timeout=10_000)
-        assert w.quote_timer.isActive() and "live" not in w.last_refresh.text()
+        quotes = w.quote_actions
+        assert quotes.timer.isActive() and "live" not in quotes.last_refresh.text()
         assert "polling every" in w.statusBar().currentMessage()
 
 

@@ -125,7 +125,7 @@ def test_a_long_csv_is_checked_with_progress(qtbot, make_window, gctx, tmp_path)
     progress, shown, bars = [], [], []
     w.runner.task_started.connect(lambda task: task.progressed.connect(progress.append))
     w.runner.task_started.connect(lambda task: task.progressed.connect(
-        lambda _p: bars.append((not w.progress.isHidden(), w.progress.value()))))
+        lambda _p: bars.append((not w.tasks.progress.isHidden(), w.tasks.progress.value()))))
 
     def look(dialog):
         dialog.show()
@@ -142,7 +142,7 @@ def test_a_long_csv_is_checked_with_progress(qtbot, make_window, gctx, tmp_path)
     assert bars and all(visible and 0 < value < 100 for visible, value in bars)
     assert shown == [(5000, True, "5,000 holding(s); all good: import them all in one step "
                       "(undoable)")]  # fmt: skip
-    assert w.progress.isHidden() and held(gctx) == []  # cancelled: nothing stored
+    assert w.tasks.progress.isHidden() and held(gctx) == []  # cancelled: nothing stored
 
 
 def test_compare_with_nvidia(qtbot, make_window, gctx):

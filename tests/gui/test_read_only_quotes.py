@@ -44,9 +44,9 @@ def settle():
         app.processEvents()
 
 settle()
-w.refresh_quotes()
+w.quote_actions.refresh_quotes()
 settle()
-w.refresh_quotes()
+w.quote_actions.refresh_quotes()
 settle()
 print(json.dumps({"read_only": ctx.db.read_only, "said": said,
                   "nvda": w.quotes.tiles["NVDA"].text()}))

@@ -69,7 +69,7 @@ def test_export_and_reopen_in_the_window(qtbot, make_window, gctx, tmp_path, mes
     w = make_window(gctx)
     target = tmp_path / "book.json"
     w.snapshot_actions.export_snapshot(target)
-    qtbot.waitUntil(lambda: w._task is None, timeout=20_000)
+    qtbot.waitUntil(lambda: w.tasks.current is None, timeout=20_000)
     snap = load(target)
     assert snap["portfolios"][0]["name"] == "NVIDIA Corp"
     dialog = w.snapshot_actions.open_snapshot(target)
@@ -84,7 +84,7 @@ def test_export_and_reopen_in_the_window(qtbot, make_window, gctx, tmp_path, mes
     assert table.item(0, 0).text() == positions[0]["ticker"]
     assert not table.editTriggers()  # read-only
     w.snapshot_actions.export_snapshot(tmp_path / "book.pdf")
-    qtbot.waitUntil(lambda: w._task is None, timeout=20_000)
+    qtbot.waitUntil(lambda: w.tasks.current is None, timeout=20_000)
     idle(qtbot, w)
     assert (tmp_path / "book.pdf").stat().st_size > 10_000
 

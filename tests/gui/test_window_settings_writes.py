@@ -93,7 +93,7 @@ def test_a_settings_save_and_a_follow_wait_for_another_writer_then_land(
         assert released(holder)  # it returned only after the other writer let go
     assert holder.wait(30) == 0, holder.stderr.read()
     assert SettingsStore(sctx.db).load().quote_interval == 123
-    assert sctx.settings.quote_interval == 123 and w.quote_timer.interval() == 123_000
+    assert sctx.settings.quote_interval == 123 and w.quote_actions.timer.interval() == 123_000
     assert watch.ticks >= 10  # ~2 s of waiting at 50 ms: the event loop ran throughout
     assert WAITING in watch.said
     assert watch.actions_on == {False}  # no edit could start inside this one

@@ -1,0 +1,26 @@
+"""What the window's collaborators may ask of it: narrow Protocols, not the MainWindow type."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Protocol
+
+if TYPE_CHECKING:  # types only: this module imports no gui module, so no circle
+    from PySide6.QtWidgets import QStatusBar
+
+    from core.context import AppContext
+    from core.domain.positions import PortfolioRef
+
+
+class Shell(Protocol):
+    """The context, the book shown, the status bar, and reloading what shows."""
+
+    ctx: AppContext
+    portfolio: PortfolioRef | None
+
+    def statusBar(self) -> QStatusBar: ...
+
+    def reload_portfolios(self, select: str | None = None) -> None: ...
+
+    def reload_pages(self) -> None: ...
+
+    def show_page(self, name: str) -> None: ...
