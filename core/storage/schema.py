@@ -381,35 +381,3 @@ class UniverseSet(Base):
     rows: Mapped[int] = mapped_column(BigInteger)  # holdings rows in the set
     new_filings: Mapped[int] = mapped_column(Integer)  # not in the database before
     loaded_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
-
-
-class UniverseFiler(Base):
-    """A filer's portfolio made by a data set load: openable and followable, but left out
-    of the portfolio picker until followed (thousands of filers would crowd it)."""
-
-    __tablename__ = "universe_filers"
-
-    portfolio_id: Mapped[int] = mapped_column(
-        ForeignKey("portfolios.id", ondelete="CASCADE"), primary_key=True
-    )
-    first_set: Mapped[str] = mapped_column(String(40))
-
-
-class FilingTotal(Base):
-    """A filing's equity and option totals in dollars, written at load so a holders list
-    weighs thousands of books without summing their rows (missing: summed on demand)."""
-
-    __tablename__ = "filing_totals"
-
-    filing_id: Mapped[int] = mapped_column(
-        ForeignKey("filings.id", ondelete="CASCADE"), primary_key=True
-    )
-    equity_usd: Mapped[int] = mapped_column(BigInteger)
-    options_usd: Mapped[int] = mapped_column(BigInteger)
-    rows: Mapped[int] = mapped_column(Integer)
-
-
-# Holders of a security: every filed row of a CUSIP, read from this index alone (it
-# carries what the list sums), across millions of universe rows.
-Index("ix_filing_rows_cusip", FilingRow.cusip, FilingRow.filing_id, FilingRow.share_type,
-      FilingRow.put_call, FilingRow.shares, FilingRow.value_usd)
