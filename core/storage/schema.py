@@ -364,20 +364,3 @@ class CusipMaster(Base):
     cik: Mapped[str | None] = mapped_column(String(10))
 
     __table_args__ = ({"sqlite_with_rowid": False},)
-
-
-# -- the 13F universe (SEC data sets, issue 21) ------------------------------------------------
-class UniverseSet(Base):
-    """A loaded Form 13F data set: its label (the quarter's window), counts and when."""
-
-    __tablename__ = "universe_sets"
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    label: Mapped[str] = mapped_column(String(40), unique=True)
-    source: Mapped[str] = mapped_column(Text)  # the zip's file name
-    sha256: Mapped[str] = mapped_column(String(64))
-    filings: Mapped[int] = mapped_column(Integer)  # 13F-HR and 13F-HR/A filings in the set
-    notices: Mapped[int] = mapped_column(Integer)  # 13F-NT filings (no holdings)
-    rows: Mapped[int] = mapped_column(BigInteger)  # holdings rows in the set
-    new_filings: Mapped[int] = mapped_column(Integer)  # not in the database before
-    loaded_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
