@@ -111,6 +111,115 @@ def test_about_shows_the_version_and_the_data_provenance(qapp):
     assert "CIK 1045810" in text and "resources/nvidia_13f/README.md" in text
 
 
+def unpacked_bundle(tmp_path: Path) -> Path:
+    """A stand-in unpacked tarball: the same layout build.py writes."""
+    unpacked = tmp_path / "stakewatch-0-linux-x86_64"
+    (unpacked / "stakewatch" / "_internal").mkdir(parents=True)
+    (unpacked / "stakewatch" / "_internal" / "libpython.so").write_text("stand-in\n")
+    exe = unpacked / "stakewatch" / "stakewatch"
+    exe.write_text("#!/bin/sh\necho stand-in\n")
+    exe.chmod(0o755)
+    for rel, src in ((f"share/applications/{DESKTOP.name}", DESKTOP),
+                     (f"share/metainfo/{METAINFO.name}", METAINFO),
+                     (f"share/icons/hicolor/scalable/apps/{APP_ID}.svg",
+                      ROOT / "resources" / "stakewatch.svg")):  # fmt: skip
+        (unpacked / rel).parent.mkdir(parents=True, exist_ok=True)
+        (unpacked / rel).write_bytes(src.read_bytes())
+    (unpacked / "install.sh").write_bytes((PACKAGING / "install.sh").read_bytes())
+    return unpacked
+
+
+def run_install(unpacked: Path, prefix: Path, *args: str) -> subprocess.CompletedProcess:
+    env = {"PATH": os.environ["PATH"], "HOME": str(unpacked.parent)}
+    return subprocess.run(["sh", str(unpacked / "install.sh"), f"--prefix={prefix}", *args],
+                          capture_output=True, text=True, env=env)  # fmt: skip
+
+
+def files_under(folder: Path) -> dict[str, bytes]:
+    return {str(p.relative_to(folder)): (p.read_bytes() if p.is_file() else b"<dir>")
+            for p in sorted(folder.rglob("*"))}  # fmt: skip
+
+
+def exec_argument(value: str) -> str:
+    """Read an Exec= value as the Desktop Entry spec says a launcher does: the string
+    escapes first (\\\\ is one backslash), then one double-quoted argument (\\" \\` \\$
+    \\\\ inside), then %% (a literal %)."""
+    string, i = "", 0
+    while i < len(value):  # the string type's escapes
+        if value[i] == "\\" and i + 1 < len(value):
+            string += {"s": " ", "n": "\n", "t": "\t", "r": "\r", "\\": "\\"}[value[i + 1]]
+            i += 2
+        else:
+            string += value[i]
+            i += 1
+    assert string.startswith('"') and string.endswith('"'), string
+    inner, arg, i = string[1:-1], "", 0
+    while i < len(inner):
+        if inner[i] == "\\":
+            assert inner[i + 1] in '"`$\\', inner  # only these may be escaped
+            arg += inner[i + 1]
+            i += 2
+        else:
+            assert inner[i] not in '"`$', inner  # reserved: must have been escaped
+            arg += inner[i]
+            i += 1
+    assert "%" not in arg.replace("%%", ""), arg
+    return arg.replace("%%", "%")
+
+
+@pytest.mark.parametrize("name", ["plain", 'a prefix "quoted" $HOME `id` 100% back\\slash'])
+def test_exec_is_quoted_as_the_spec_says_and_validates(tmp_path, name):
+    unpacked = unpacked_bundle(tmp_path)
+    prefix = tmp_path / name
+    assert run_install(unpacked, prefix).returncode == 0
+    entry = prefix / "share" / "applications" / DESKTOP.name
+    [line] = [ln for ln in entry.read_text().splitlines() if ln.startswith("Exec=")]
+    assert exec_argument(line[len("Exec="):]) == str(prefix / "lib" / "stakewatch" / "stakewatch")
+    validator = subprocess.run(["sh", "-c", "command -v desktop-file-validate"],
+                               capture_output=True, text=True).stdout.strip()  # fmt: skip
+    if not validator:
+        if os.environ.get("CI"):
+            pytest.fail("desktop-file-validate is missing (packaging/validators.sh installs it)")
+        pytest.skip("desktop-file-validate is not installed (packaging/validators.sh)")
+    check = subprocess.run([validator, str(entry)], capture_output=True, text=True)
+    assert check.returncode == 0 and not check.stdout.strip(), check.stdout + check.stderr
+
+
+def test_install_sh_lists_what_it_writes_and_removes_exactly_that(tmp_path):
+    unpacked = unpacked_bundle(tmp_path)
+    prefix = tmp_path / "prefix"
+    # Someone else's files where Stakewatch would go: a folder of notes, a shared bin/.
+    (prefix / "lib" / "stakewatch").mkdir(parents=True)
+    (prefix / "lib" / "stakewatch" / "notes.txt").write_text("mine\n")
+    (prefix / "bin").mkdir()
+    (prefix / "bin" / "other-tool").write_text("theirs\n")
+    before = files_under(prefix)
+    assert run_install(unpacked, prefix).returncode == 0
+    manifest = (prefix / "lib" / "stakewatch" / ".install-manifest").read_text().splitlines()
+    assert f"f {prefix}/bin/stakewatch" in manifest
+    assert f"f {prefix}/lib/stakewatch/_internal/libpython.so" in manifest
+    assert not any(line.endswith(("notes.txt", "other-tool")) for line in manifest)
+    assert run_install(unpacked, prefix).returncode == 0  # a reinstall: its own files only
+    assert run_install(unpacked, prefix, "--uninstall").returncode == 0
+    assert files_under(prefix) == before  # the notes and the other tool stay, untouched
+    again = run_install(unpacked, prefix, "--uninstall")  # nothing listed: nothing removed
+    assert again.returncode == 0 and files_under(prefix) == before
+
+
+@pytest.mark.parametrize("theirs", ["bin/stakewatch", f"share/applications/{APP_ID}.desktop",
+                                    "lib/stakewatch/stakewatch"])  # fmt: skip
+def test_install_sh_refuses_to_overwrite_what_it_did_not_install(tmp_path, theirs):
+    unpacked = unpacked_bundle(tmp_path)
+    prefix = tmp_path / "prefix"
+    (prefix / theirs).parent.mkdir(parents=True)
+    (prefix / theirs).write_text("someone else's\n")
+    before = files_under(prefix)
+    done = run_install(unpacked, prefix)
+    assert done.returncode == 2 and done.stderr.startswith("error: "), done.stderr
+    assert str(prefix / theirs) in done.stderr  # named
+    assert files_under(prefix) == before  # and nothing changed, not even a folder
+
+
 def test_install_sh_installs_for_a_prefix_and_uninstalls_everything(tmp_path):
     """install.sh on a stand-in unpacked tarball: the same layout build.py writes."""
     unpacked = tmp_path / "stakewatch-0-linux-x86_64"
