@@ -160,7 +160,15 @@ class AppContext:
         from core.services.own import OwnPortfolios
 
         return OwnPortfolios(self.db, self.queries, self.prices,
-                             online=lambda: not self.settings.offline)
+                             online=lambda: not self.settings.offline,
+                             cost_basis=self.settings.cost_basis)
+
+    @property
+    def performance(self):
+        from core.services.performance import Performances
+
+        return Performances(self.db, self.queries, self.settings.cost_basis,
+                            self.settings.benchmark)
 
     @property
     def snapshots(self):

@@ -1,6 +1,6 @@
 """The window's actions on your own portfolios (a composed object the window owns, not a
-mixin): create, rename, delete, add or edit holdings, import a CSV, compare; each one
-undoable."""
+mixin): create, rename, delete; add, edit, delete and sell in the ledger; import or
+reconcile a CSV; compare; each edit undoable."""
 
 from __future__ import annotations
 
@@ -90,93 +90,207 @@ class OwnPortfolioActions:
             return
         name = self.w.portfolio.name
         answer = QMessageBox.question(
-            self, "Delete portfolio",
-            f"Delete '{name}' and all its holdings? (Edit > Undo brings it back.)",
+            self.w, "Delete portfolio",
+            f"Delete '{name}' and its whole ledger? (Edit > Undo brings it back.)",
         )  # fmt: skip
         if answer == QMessageBox.StandardButton.Yes:
             self.w.portfolio = None
             self._undoable(DeletePortfolio(self.w.ctx.own, name, self._own_changed))
 
-    def add_holding(self) -> None:
-        from gui.dialogs.holding_dialog import HoldingDialog
+    # -- the ledger ---------------------------------------------------------------------
+    def _own_name(self) -> str | None:
+        p = self.w.portfolio
+        return p.name if p is not None and p.kind == "own" else None
 
-        if self.w.portfolio is None or self.w.portfolio.kind != "own":
-            return
-        dialog = HoldingDialog(self.w.ctx.own, self.w.portfolio.name, self.w)
-        if dialog.exec() == QDialog.DialogCode.Accepted and dialog.checked is not None:
-            self.put_holding(dialog.raw(), dialog.checked.date)
+    def ledger_edit(self, text: str, edit) -> bool:
+        """One undoable change of the current book's ledger (`edit() -> Change`)."""
+        from gui.own_commands import LedgerEdit
+
+        name = self._own_name()
+        assert name is not None
+        return self._undoable(LedgerEdit(text, self.w.ctx.own, name, edit, self._own_changed))
+
+    def add_transaction(self, kind=None, ticker: str = "", shares: str = "",
+                        exec_dialog=None) -> bool:  # fmt: skip
+        """The transaction dialog (Ctrl+N); OK records it, undoably. A refusal of the
+        ledger as a whole (a sale of more than was held then) reopens it, saying why.
+        `exec_dialog(dialog) -> bool` stands in for the user (tests)."""
+        from core.domain.ledger import TxType
+        from gui.dialogs.transaction_dialog import TransactionDialog
+
+        name = self._own_name()
+        if name is None:
+            return False
+        dialog = TransactionDialog(self.w.ctx.own, name, self.w, kind=kind or TxType.BUY,
+                                   ticker=ticker, shares=shares)  # fmt: skip
+        return self._run_dialog(dialog, lambda raw: (
+            f"{raw.type} {raw.ticker.upper()} in {name}",
+            lambda: self.w.ctx.own.add_tx(name, raw)[1]), exec_dialog)
+
+    def edit_transaction(self, tx, exec_dialog=None) -> bool:
+        from gui.dialogs.transaction_dialog import TransactionDialog
+
+        name = self._own_name()
+        if name is None:
+            return False
+        dialog = TransactionDialog(self.w.ctx.own, name, self.w, start=tx)
+        return self._run_dialog(dialog, lambda raw: (
+            f"edit {tx.type.value} of {tx.ticker} on {tx.date}",
+            lambda: self.w.ctx.own.edit_tx(tx.id, raw)), exec_dialog)
+
+    def _run_dialog(self, dialog, make, exec_dialog) -> bool:
+        from core.services.queries import InvalidRequestError
+        from gui.own_commands import LedgerEdit
+
+        name = self._own_name()
+        while True:
+            accepted = exec_dialog(dialog) if exec_dialog else \
+                dialog.exec() == QDialog.DialogCode.Accepted
+            if not accepted:
+                return False
+            text, edit = make(dialog.raw())
+            command = LedgerEdit(text, self.w.ctx.own, name, edit, self._own_changed)
+            try:
+                self.w.undo_stack.push(command)
+            except InvalidRequestError as exc:
+                dialog.refused(str(exc))
+                if exec_dialog:  # a test's answer: no second round
+                    return False
+                continue
+            return command.made
+
+    def add_holding(self) -> None:
+        self.add_transaction()
+
+    def sell_holding(self, ticker: str, exec_dialog=None) -> bool:
+        """Sell on a Holdings row: the dialog as a sale of everything held today."""
+        from core.domain.ledger import TxType
+
+        name = self._own_name()
+        if name is None:
+            return False
+        held = {h.ticker: h for h in self.w.ctx.own.holdings_at(name)}
+        shares = f"{held[ticker].shares.normalize():f}" if ticker in held else ""
+        return self.add_transaction(TxType.SELL, ticker, shares, exec_dialog)
+
+    def delete_transactions(self, txs) -> bool:
+        if not txs or self._own_name() is None:
+            return False
+        text = (f"delete {txs[0].type.value} of {txs[0].ticker} on {txs[0].date}"
+                if len(txs) == 1 else f"delete {len(txs)} transactions")  # fmt: skip
+        ids = [t.id for t in txs]
+        return self.ledger_edit(text, lambda: self.w.ctx.own.remove(ids))
 
     def put_holding(self, raw, day) -> bool:
-        from gui.own_commands import StatementEdit
-
-        assert self.w.portfolio is not None
-        own, name = self.w.ctx.own, self.w.portfolio.name
-
-        def changed(select: str | None = None) -> None:
-            self._own_changed(select)
-            self.w.holdings.show_statement(day)  # the table shows the date just written
-
-        return self._undoable(StatementEdit(
-            f"set {raw.ticker.upper()} in {name} as of {day}", own, name, [day],
-            lambda: own.add(name, raw), changed,
-        ))  # fmt: skip
+        """A holding as entered (ticker, shares, date, cost): recorded as a buy."""
+        name = self._own_name()
+        assert name is not None
+        own = self.w.ctx.own
+        return self.ledger_edit(f"buy {raw.shares} {raw.ticker.upper()} in {name} on {day}",
+                                lambda: own.add(name, raw)[1])  # fmt: skip
 
     def _on_shares_edited(self, ticker: str, text: str) -> None:
-        """Shares typed in the holdings table: checked, then one undoable edit."""
+        """Shares typed in the holdings table: the buy or sale that makes the position that
+        many shares on the date shown, checked, then one undoable edit."""
         from core.domain.own import HoldingInput
         from core.services.own import HoldingError
 
         day = self.w.holdings.period()
-        if self.w.portfolio is None or self.w.portfolio.kind != "own" or day is None:
+        name = self._own_name()
+        if name is None or day is None:
             return
-        current = {h.ticker: h for h in self.w.ctx.own.statement(self.w.portfolio.name, day) or []}
-        old = current.get(ticker)
-        raw = HoldingInput(ticker, text, day.isoformat(),
-                           str(old.cost_per_share) if old and old.cost_per_share is not None
-                           else None,
-                           old.note if old else None)  # fmt: skip
+        raw = HoldingInput(ticker, text, day.isoformat())
         try:
             self.w.ctx.own.check(raw, use_network=False)
         except HoldingError as exc:
             QMessageBox.warning(self.w, "Shares not saved", str(exc))
             return
-        self.put_holding(raw, day)
+        own = self.w.ctx.own
+        self.ledger_edit(f"set {ticker} to {text} on {day}",
+                         lambda: own.add(name, raw, set_to=True)[1])
 
     def choose_holdings_csv(self) -> None:
-        path, _ = QFileDialog.getOpenFileName(self.w, "Import holdings", "", "CSV (*.csv)")
+        path, _ = QFileDialog.getOpenFileName(self.w, "Import transactions or holdings", "",
+                                              "CSV (*.csv *.txt)")  # fmt: skip
         if path:
             self.import_holdings_csv(Path(path))
 
     def import_holdings_csv(self, path: Path, confirm=None) -> None:
         """Check every line on a worker (progress in the status bar), then show the
-        preview; the lines it shows are what is stored, in one transaction, undoably.
-        `confirm(dialog) -> bool` stands in for the dialog's own answer (tests)."""
-        if self.w.portfolio is None or self.w.portfolio.kind != "own":
+        preview; the lines it shows are what is stored, in one transaction, undoably. A
+        file with a type column is a ledger (ours, Portfolio Performance's, Wealthfolio's),
+        one without is holdings bought. `confirm(dialog) -> bool` stands in for the
+        dialog's own answer (tests)."""
+        from core.services import ledger_csv
+
+        name = self._own_name()
+        if name is None:
             return
         if self.w.tasks.busy:
             self.w.statusBar().showMessage("Busy: wait for the running job or cancel it.")
             return
-        own, name = self.w.ctx.own, self.w.portfolio.name
-        self.w.tasks.start("holdings-csv", lambda: own.preview_csv_steps(path),
-                         f"Checking {path.name}",
-                         lambda lines: self._on_csv_checked(path, name, lines, confirm))
+        own = self.w.ctx.own
+        self.w.tasks.start("holdings-csv", lambda: ledger_csv.preview_transactions(own, path),
+                           f"Checking {path.name}",
+                           lambda preview: self._on_csv_checked(path, name, preview, confirm))
 
-    def _on_csv_checked(self, path: Path, name: str, lines, confirm) -> None:
+    def _on_csv_checked(self, path: Path, name: str, preview, confirm) -> None:
         from gui.dialogs.own_dialogs import CsvPreviewDialog
-        from gui.own_commands import StatementEdit
 
-        good = sum(1 for ln in lines if ln.holding)
+        lines = preview.lines
+        good = sum(1 for ln in lines if ln.tx)
         self.w.statusBar().showMessage(f"{path.name}: {good:,} of {len(lines):,} lines valid.")
-        dialog = CsvPreviewDialog(path.name, lines, self.w)
+        dialog = CsvPreviewDialog(path.name, preview, self.w)
         accepted = confirm(dialog) if confirm else dialog.exec() == QDialog.DialogCode.Accepted
         if not accepted:
             return
         own = self.w.ctx.own
-        days = [ln.holding.date for ln in lines if ln.holding]
-        if self._undoable(StatementEdit(f"import {path.name}", own, name, days,
-                                        lambda: own.store_lines(name, lines),
-                                        self._own_changed)):  # fmt: skip
-            self.w.statusBar().showMessage(f"Imported {good:,} holding(s) from {path.name}.")
+        txs = [ln.tx for ln in lines if ln.tx]
+        if self.ledger_edit(f"import {path.name}", lambda: own.add_transactions(name, txs)):
+            self.w.statusBar().showMessage(f"Imported {good:,} transaction(s) from {path.name}.")
+
+    def reconcile_csv(self, path: Path | None = None, day=None, confirm=None) -> bool:
+        """A broker's holdings on a date: the differences with the ledger, shown; on
+        confirmation recorded as buys and sales (one undoable step)."""
+        import datetime as dt
+
+        from PySide6.QtWidgets import QInputDialog
+
+        from core.services import ledger_csv
+        from core.services.queries import InvalidRequestError
+        from gui.dialogs.own_dialogs import ReconcileDialog
+
+        name = self._own_name()
+        if name is None:
+            return False
+        if path is None:
+            chosen, _ = QFileDialog.getOpenFileName(self.w, "Reconcile with a statement", "",
+                                                    "CSV (*.csv *.txt)")  # fmt: skip
+            if not chosen:
+                return False
+            path = Path(chosen)
+        if day is None:
+            text, ok = QInputDialog.getText(self.w, "Reconcile", "Date of the statement "
+                                            "(YYYY-MM-DD):", text=dt.date.today().isoformat())
+            if not ok:
+                return False
+            try:
+                day = dt.date.fromisoformat(text.strip())
+            except ValueError:
+                QMessageBox.warning(self.w, "Not reconciled", f"{text!r} is not a date")
+                return False
+        try:
+            diffs = ledger_csv.reconcile(self.w.ctx.own, path, name, day)
+        except InvalidRequestError as exc:
+            QMessageBox.warning(self.w, "Not reconciled", str(exc))
+            return False
+        dialog = ReconcileDialog(path.name, day, diffs, self.w)
+        accepted = confirm(dialog) if confirm else dialog.exec() == QDialog.DialogCode.Accepted
+        if not accepted or not diffs:
+            return False
+        own, txs = self.w.ctx.own, [d.tx for d in diffs]
+        return self.ledger_edit(f"reconcile with {path.name}",
+                                lambda: own.add_transactions(name, txs))
 
     def compare(self):
         from gui.dialogs.own_dialogs import CompareDialog

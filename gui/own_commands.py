@@ -5,17 +5,15 @@ else changed them since."""
 
 from __future__ import annotations
 
-import datetime as dt
 from collections.abc import Callable
 
 from PySide6.QtCore import QObject, Signal
 from PySide6.QtGui import QUndoCommand
 
 from core.context import DatabaseError  # the GUI reaches storage only through core
-from core.domain.own import OwnHolding
+from core.domain.ledger import Transaction
 from core.masking import print_masked_traceback
-from core.services.own import OwnPortfolios
-from core.services.own_undo import EditConflict, OwnEdits, Statement
+from core.services.own import Change, EditConflict, OwnPortfolios
 from core.services.queries import InvalidRequestError
 from gui.write_runner import writes
 
@@ -103,33 +101,28 @@ class WindowEdit(QUndoCommand):
         writes.failed.emit(text)
 
 
-class StatementEdit(WindowEdit):
-    """Any edit of statements: undo puts each row the edit changed back as it was, redo
-    puts back what the edit made. What it changed is read inside its own transaction
-    (another writer's rows are never taken for its own). Rows are compared by version (id,
-    values, modified time): if another process changed one since, the step is refused,
-    nothing changes, and the command leaves the stack (it can no longer be undone or
-    redone safely)."""
+class LedgerEdit(WindowEdit):
+    """Any edit of a ledger (add, change or remove entries): undo puts each row the edit
+    changed back as it was, redo puts back what the edit made. Rows are compared by
+    version (id, values, modified time): if another process changed one since, the step is
+    refused, nothing changes, and the command leaves the stack (it can no longer be undone
+    or redone safely). An undo that would leave an impossible ledger (a sale of shares no
+    longer bought) is refused the same way."""
 
-    def __init__(self, text: str, own: OwnPortfolios, portfolio: str, days: list[dt.date],
-                 edit: Callable[[], object], changed: Callable[[], None]) -> None:  # fmt: skip
+    def __init__(self, text: str, own: OwnPortfolios, portfolio: str,
+                 edit: Callable[[], Change], changed: Callable[[], None]) -> None:  # fmt: skip
         super().__init__(text, changed)
-        self.edits = OwnEdits(own)
-        self.own, self.portfolio, self.days = own, portfolio, sorted(set(days))
-        self.edit = edit
-        self.before: dict[dt.date, Statement] | None = None
-        self.after: dict[dt.date, Statement] | None = None
+        self.own, self.portfolio, self.edit = own, portfolio, edit
+        self.change: Change = []
 
     def make(self) -> None:
-        self.before, self.after = self.edits.record(self.portfolio, self.days, self.edit)
+        self.change = self.edit()
 
     def revert(self) -> None:
-        assert self.before is not None and self.after is not None
-        self.edits.swap(self.portfolio, self.after, self.before)
+        self.own.swap(self.portfolio, self.change, back=True)
 
     def remake(self) -> None:
-        assert self.before is not None and self.after is not None
-        self.edits.swap(self.portfolio, self.before, self.after)
+        self.own.swap(self.portfolio, self.change, back=False)
 
 
 class CreatePortfolio(WindowEdit):
@@ -161,10 +154,10 @@ class DeletePortfolio(WindowEdit):
     def __init__(self, own: OwnPortfolios, name: str, changed: Callable[[], None]) -> None:
         super().__init__(f"delete portfolio {name}", changed)
         self.own, self.name = own, name
-        self.held: list[OwnHolding] = []
+        self.txs: list[Transaction] = []
 
     def make(self) -> None:
-        _portfolio, self.held = self.own.delete(self.name)
+        _portfolio, self.txs = self.own.delete(self.name)
 
     def revert(self) -> None:
-        self.own.restore(self.name, self.held)
+        self.own.restore(self.name, self.txs)

@@ -1,43 +1,31 @@
-"""Own portfolios as plain data: dated statements of holdings the user entered."""
+"""What the user typed for an own book, before checks: one transaction, or a holding."""
 
 from __future__ import annotations
 
-import datetime as dt
 from dataclasses import dataclass
-from decimal import Decimal
 
 
 @dataclass(frozen=True, slots=True)
-class OwnHolding:
-    id: int
-    statement_date: dt.date
+class TxInput:
+    """One ledger entry as typed (every number a string, as entered)."""
+
+    type: str
     ticker: str
-    cusip: str | None
-    shares: Decimal
-    cost_per_share: Decimal | None
-    note: str | None
-    verified: bool
-    created_at: dt.datetime
-    modified_at: dt.datetime
+    date: str
+    shares: str | None = None
+    price: str | None = None
+    fees: str | None = None
+    amount: str | None = None
+    ratio: str | None = None
+    note: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
 class HoldingInput:
-    """What the user typed for one holding, before checks."""
+    """A holding as typed (ticker, shares, date, cost per share): recorded as a buy."""
 
     ticker: str
     shares: str
     date: str
     cost: str | None = None
     note: str | None = None
-
-
-@dataclass(frozen=True, slots=True)
-class CheckedHolding:
-    ticker: str
-    cusip: str | None
-    shares: Decimal
-    date: dt.date
-    cost: Decimal | None
-    note: str | None
-    verified: bool

@@ -20,9 +20,9 @@ from core.storage.repositories import Repository
 
 @dataclass(frozen=True, slots=True)
 class FiledRow:
-    """One row behind the position: a 13F information-table row or an own statement line."""
+    """One row behind the position: a 13F information-table row or an own ledger entry."""
 
-    accession: str  # the filing's accession; "statement" for an own book
+    accession: str  # the filing's accession; "transaction N" for an own book
     form_type: str
     period: dt.date
     filed: dt.date
@@ -31,7 +31,7 @@ class FiledRow:
     value_as_filed: int | None  # in the filing's unit (dollars since 2023, thousands before)
     value_usd: int | None
     other_managers: str
-    cost_per_share: float | None = None  # own statements only
+    cost_per_share: float | None = None  # own books only: the entry's price
 
 
 @dataclass(frozen=True, slots=True)
@@ -91,13 +91,12 @@ class PositionDetails:
 
     def _rows(self, portfolio: PortfolioRef, cusip: str, ticker: str | None) -> list[FiledRow]:
         with self.db.session() as s:
-            if portfolio.kind == "own":
-                return [FiledRow("statement", "own", h.statement_date, h.statement_date, "",
-                                 float(h.shares), None, None, h.note or "",
-                                 float(h.cost_per_share) if h.cost_per_share is not None
-                                 else None)
-                        for h in OwnStore(s).holdings(portfolio)
-                        if h.ticker == ticker or (h.cusip and h.cusip == cusip)]
+            if portfolio.kind == "own":  # the ledger's entries for it, oldest first
+                return [FiledRow(f"transaction {t.id}", t.type.value, t.date, t.date, "",
+                                 float(t.shares) if t.shares is not None else 0.0, None, None,
+                                 t.note or "", float(t.price) if t.price is not None else None)
+                        for t in OwnStore(s).transactions(portfolio)
+                        if t.ticker == ticker or (t.cusip and t.cusip == cusip)]
             return [FiledRow(acc, form, period, filed, title, float(shares), as_filed, usd,
                              others or "")
                     for (acc, form, period, filed, title, _st, _pc, shares, as_filed, usd,

@@ -45,10 +45,10 @@ class PortfolioQueries:
             return Repository(s).filings(portfolio)
 
     def periods(self, portfolio: PortfolioRef) -> list[dt.date]:
-        """Periods of report (a filer's) or statement dates (an own portfolio's)."""
+        """Periods of report (a filer's), or the dates an own book's holdings changed."""
         with self.db.session() as s:
             if portfolio.kind == "own":
-                return OwnStore(s).statement_dates(portfolio)
+                return OwnStore(s).change_dates(portfolio)
             return Repository(s).periods(portfolio)
 
     def stakes(self, cusips) -> dict[str, Stake]:
@@ -67,6 +67,8 @@ class PortfolioQueries:
                 raise NotFoundError(f"{portfolio.name} has no reports yet")
             if period is None:
                 period = periods[-1]
+            elif portfolio.kind == "own":
+                return own_holdings(s, portfolio, period)  # derived for any date
             elif period not in periods:
                 listed = ", ".join(p.isoformat() for p in periods)
                 raise NotFoundError(
@@ -77,7 +79,11 @@ class PortfolioQueries:
             reports = repo.report_rows(portfolio, period)
             cusips = {r.cusip for rep in reports for r in rep.rows}
             tickers = repo.tickers(cusips)
-        return aggregate(portfolio.name, period, reports, tickers)
+            from core.services.cusip_master import symbols_as_filed, with_symbols_as_filed
+
+            as_filed = symbols_as_filed(s, cusips, period)
+        return with_symbols_as_filed(aggregate(portfolio.name, period, reports, tickers),
+                                     as_filed)  # fmt: skip
 
 
 def own_key(ticker: str, cusip: str | None) -> str:
@@ -86,22 +92,24 @@ def own_key(ticker: str, cusip: str | None) -> str:
 
 
 def own_holdings(s, portfolio: PortfolioRef, period: dt.date) -> Holdings:
-    """An own statement valued at the last cached close on or before its date (else at
-    cost, else nothing), so it can be charted and compared like a filing."""
+    """An own book's holdings on a date, derived from its ledger, valued at the last cached
+    close on or before it (else at cost, else nothing), so it can be charted and compared
+    like a filing."""
     store, prices = OwnStore(s), PriceStore(s)
     names = {c.ticker: c.name for c in Repository(s).companies() if c.ticker}
     rows = []
     for h in store.holdings(portfolio, period):
         bar = prices.close_on_or_before(h.ticker, period)
-        price = bar.close if bar else (float(h.cost_per_share) if h.cost_per_share else 0.0)
+        per = h.cost_per_share
+        price = bar.close if bar else (float(per) if per else 0.0)
         shares = float(h.shares)
         rows.append((h, shares, round(shares * price)))
     total = sum(v for _, _, v in rows)
     positions = tuple(sorted(
-        (Position(own_key(h.ticker, h.cusip), h.ticker, names.get(h.ticker, h.note or h.ticker),
+        (Position(own_key(h.ticker, h.cusip), h.ticker, names.get(h.ticker, h.ticker),
                   "", "SH", None,
                   int(sh) if sh.is_integer() else sh, v, v / total if total else 0.0)
          for h, sh, v in rows),
         key=lambda p: (-p.value, p.ticker or ""),
     ))  # fmt: skip
-    return Holdings(portfolio.name, period, (f"statement {period}",), total, positions)
+    return Holdings(portfolio.name, period, (f"ledger to {period}",), total, positions)

@@ -15,6 +15,7 @@ if TYPE_CHECKING:
 OFFLINE_ENV = "STAKEWATCH_OFFLINE"
 SEC_CONTACT_ENV = "STAKEWATCH_SEC_CONTACT"
 TEXT_SETTINGS = ("sec_contact", "openfigi_key")
+CHOICES = {"cost_basis": ("fifo", "average")}
 _PREFIX = "setting."
 
 
@@ -26,6 +27,8 @@ class Settings:
     sec_contact: str = ""  # "Name email" declared to EDGAR in every request's User-Agent
     openfigi_key: str = ""  # optional: larger and faster OpenFIGI batches
     sync_check_hours: int = 12  # the app checks for new filings at start when older than this
+    cost_basis: str = "fifo"  # own books: which shares a sale takes (fifo, or average cost)
+    benchmark: str = "SPY"  # the ticker returns are compared with
 
 
 SETTING_HELP = {
@@ -38,6 +41,8 @@ SETTING_HELP = {
     "openfigi_key": "optional OpenFIGI API key: bigger, faster CUSIP-to-ticker batches",
     "sync_check_hours": "the app checks for new filings at start if the last check is older "
     "(1-720 hours)",
+    "cost_basis": "fifo (oldest shares sold first) or average (moving average cost)",
+    "benchmark": "the ticker your returns are compared with (default SPY)",
 }
 
 
@@ -46,6 +51,18 @@ class SettingsError(ValueError):
 
 
 def parse_value(name: str, text: str) -> bool | float | int | str:
+    if name in CHOICES:
+        low = text.strip().lower()
+        if low not in CHOICES[name]:
+            raise SettingsError(f"{name} must be {' or '.join(CHOICES[name])}, not {text!r}")
+        return low
+    if name == "benchmark":
+        from core.services.companies import TICKER
+
+        ticker = text.strip().upper()
+        if not TICKER.match(ticker) or len(ticker) > 12:
+            raise SettingsError(f"benchmark must be a ticker like SPY, not {text!r}")
+        return ticker
     if name in TEXT_SETTINGS:
         return _parse_text(name, text)
     if name == "offline":

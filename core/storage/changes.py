@@ -20,8 +20,8 @@ log = logging.getLogger(__name__)
 # Small aggregates that move with every kind of change a user can make.
 _SUMMARY = text(
     "SELECT (SELECT count(*) FROM filings), (SELECT count(*) FROM portfolios), "
-    "(SELECT count(*) FROM own_holdings), (SELECT max(modified_at) FROM own_holdings), "
-    "(SELECT count(*) FROM own_statements), (SELECT count(*) FROM companies), "
+    "(SELECT count(*) FROM own_transactions), (SELECT max(modified_at) FROM own_transactions), "
+    "(SELECT max(id) FROM own_transactions), (SELECT count(*) FROM companies), "
     "(SELECT max(updated_at) FROM companies), (SELECT max(fetched_at) FROM quotes), "
     "(SELECT max(fetched_at) FROM price_bars)"
 )
@@ -33,7 +33,7 @@ class Summary:
     portfolios: int
     holdings: int
     holdings_modified: object
-    statements: int
+    statements: int | None  # the newest transaction's id: a removal and an add still show
     companies: int
     companies_updated: object
     quotes_fetched: object
@@ -46,7 +46,7 @@ class Change:
 
     filings_added: int
     portfolios: bool  # the list of portfolios changed (a new filer, an own book)
-    holdings: bool  # own holdings or statements
+    holdings: bool  # own books' transactions
     companies: bool  # tickers mapped, companies added
     prices: bool  # quotes or daily bars
     message: str

@@ -13,8 +13,8 @@ _OVERVIEW = text(
     "SELECT p.id, p.name, p.kind, p.cik, p.followed, p.last_synced, "
     "(SELECT count(*) FROM filings f WHERE f.portfolio_id = p.id) AS filings, "
     "(SELECT max(f.period_of_report) FROM filings f WHERE f.portfolio_id = p.id) AS period, "
-    "(SELECT count(*) FROM own_statements s WHERE s.portfolio_id = p.id) AS statements, "
-    "(SELECT max(s.as_of) FROM own_statements s WHERE s.portfolio_id = p.id) AS statement "
+    "(SELECT count(*) FROM own_transactions t WHERE t.portfolio_id = p.id) AS statements, "
+    "(SELECT max(t.date) FROM own_transactions t WHERE t.portfolio_id = p.id) AS statement "
     "FROM portfolios p WHERE p.followed OR NOT EXISTS "  # a data set's filers: not listed
     "(SELECT 1 FROM universe_filers u WHERE u.portfolio_id = p.id) ORDER BY p.kind, p.name"
 ).columns(
@@ -33,7 +33,8 @@ def meta(db: Database) -> dict[str, str]:
 
 def portfolio_overview(db: Database) -> list[tuple]:
     """Per portfolio: id, name, kind, CIK, followed, last synced (UTC), its reports (a
-    filer's filings or an own book's statements) and the latest report's date."""
+    filer's filings or an own book's transactions) and the latest report's (or
+    transaction's) date."""
     with db.engine.connect() as conn:
         rows = conn.execute(_OVERVIEW).all()
     out = []

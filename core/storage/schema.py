@@ -19,7 +19,6 @@ from sqlalchemy import (
     Numeric,
     String,
     Text,
-    UniqueConstraint,
     false,
     func,
 )
@@ -235,33 +234,28 @@ class LatestQuote(Base):
     source: Mapped[str] = mapped_column(String(80))
 
 
-class OwnStatement(Base):
-    """A dated statement of an own portfolio: its positions hold until the next one."""
+class OwnTransaction(Base):
+    """One entry of an own book's ledger: holdings, cost and returns are derived from these.
+    Shares, prices and cash are exact decimals, as typed."""
 
-    __tablename__ = "own_statements"
+    __tablename__ = "own_transactions"
 
     id: Mapped[int] = mapped_column(primary_key=True)
     portfolio_id: Mapped[int] = mapped_column(ForeignKey("portfolios.id", ondelete="CASCADE"))
-    as_of: Mapped[dt.date] = mapped_column(Date)
-    created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
-
-    __table_args__ = (UniqueConstraint("portfolio_id", "as_of", name="uq_own_statement_date"),)
-
-
-class OwnHolding(Base):
-    """One position of an own statement, as the user entered it."""
-
-    __tablename__ = "own_holdings"
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    statement_id: Mapped[int] = mapped_column(
-        ForeignKey("own_statements.id", ondelete="CASCADE"), index=True
-    )
+    date: Mapped[dt.date] = mapped_column(Date)
+    type: Mapped[str] = mapped_column(String(16))
     ticker: Mapped[str] = mapped_column(String(16))
     cusip: Mapped[str | None] = mapped_column(String(9))
-    shares: Mapped[Decimal] = mapped_column(ExactDecimal)
-    cost_per_share: Mapped[Decimal | None] = mapped_column(ExactDecimal)
+    shares: Mapped[Decimal | None] = mapped_column(ExactDecimal)
+    price: Mapped[Decimal | None] = mapped_column(ExactDecimal)
+    fees: Mapped[Decimal] = mapped_column(ExactDecimal)
+    amount: Mapped[Decimal | None] = mapped_column(ExactDecimal)
+    ratio: Mapped[Decimal | None] = mapped_column(ExactDecimal)
+    currency: Mapped[str] = mapped_column(String(3), default="USD")
     note: Mapped[str | None] = mapped_column(Text)
+    # Where it came from: "user", "csv", "statement" (a dated statement before the ledger),
+    # "reconcile" (a broker statement's difference, confirmed).
+    origin: Mapped[str] = mapped_column(String(16), default="user")
     verified: Mapped[bool] = mapped_column(Boolean, default=False)
     created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     modified_at: Mapped[dt.datetime] = mapped_column(
@@ -269,8 +263,9 @@ class OwnHolding(Base):
     )
 
     __table_args__ = (
-        UniqueConstraint("statement_id", "ticker", name="uq_own_holding_ticker"),
-        CheckConstraint("shares > 0", name="shares_positive"),
+        CheckConstraint("type IN ('buy', 'sell', 'dividend', 'split', 'transfer-in', "
+                        "'transfer-out', 'fee')", name="type"),
+        Index("ix_own_transactions_portfolio_date", "portfolio_id", "date"),
     )
 
 

@@ -1,4 +1,5 @@
-"""Your portfolio beside a filer's, and a CSV import previewed line by line."""
+"""Your portfolio beside a filer's, a CSV import previewed line by line, and a broker's
+statement reconciled with the ledger."""
 
 from __future__ import annotations
 
@@ -17,7 +18,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from core.services.own import PreviewLine
+from core.services.ledger_csv import TxLine, TxPreview
 from gui import theme
 
 
@@ -76,9 +77,10 @@ class CompareDialog(QDialog):
 class CsvPreviewModel(QAbstractTableModel):
     """The previewed lines as a table, made on demand: a CSV may have 100,000 lines."""
 
-    HEADERS = ("Line", "Ticker", "Shares", "Date", "Cost", "Check")
+    HEADERS = ("Line", "Date", "Type", "Ticker", "Shares", "Price", "Fees", "Amount", "Check")
+    KEYS = ("date", "type", "ticker", "shares", "price", "fees", "amount")
 
-    def __init__(self, lines: list[PreviewLine], parent: QWidget | None = None) -> None:
+    def __init__(self, lines: list[TxLine], parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.lines = lines
         colours = theme.colours()
@@ -106,29 +108,39 @@ class CsvPreviewModel(QAbstractTableModel):
         return None
 
     @staticmethod
-    def _text(ln: PreviewLine, column: int) -> str:
+    def _text(ln: TxLine, column: int) -> str:
         if column == 0:
             return str(ln.line)
-        if column == 5:
+        if column == len(CsvPreviewModel.HEADERS) - 1:
             return "; ".join(f"{k}: {v}" for k, v in ln.errors.items()) or "ok"
-        return ln.raw[("ticker", "shares", "date", "cost")[column - 1]]
+        key = CsvPreviewModel.KEYS[column - 1]
+        if ln.tx is not None:
+            value = ln.tx.type.value if key == "type" else getattr(ln.tx, key)
+            if key in ("shares", "price", "fees", "amount") and value is not None:
+                return f"{value.normalize():,f}" if value or key != "fees" else ""
+            return "" if value is None else str(value)
+        return ln.raw.get(key, "")
 
 
 class CsvPreviewDialog(QDialog):
     """Each line with its checks, bad lines first; Import is possible only when every line
     is good."""
 
-    def __init__(self, name: str, lines: list[PreviewLine], parent: QWidget | None = None):
+    def __init__(self, name: str, preview: TxPreview, parent: QWidget | None = None):
         super().__init__(parent)
-        self.setWindowTitle(f"Import holdings from {name}")
-        self.resize(760, 480)
+        self.setWindowTitle(f"Import transactions from {name}")
+        self.resize(860, 480)
+        lines = preview.lines
         bad = [ln for ln in lines if ln.errors]
         error = theme.colours().error
+        skipped = ", ".join(f"{n} {k}" for k, n in sorted(preview.skipped.items()))
         self.summary = QLabel(
-            f"{len(lines):,} holding(s); " + (f"<span style='color:{error}'><b>{len(bad):,} bad "
-            "line(s)</b> (listed first): fix the file, nothing will be imported</span>" if bad
-            else "all good: import them all in one step (undoable)")
+            f"{len(lines):,} transaction(s); " + (f"<span style='color:{error}'><b>{len(bad):,} "
+            "bad line(s)</b> (listed first): fix the file, nothing will be imported</span>"
+            if bad else "all good: import them all in one step (undoable)")
+            + (f"<br>Left out (cash only, not tracked): {skipped}" if skipped else "")
         )  # fmt: skip
+        self.summary.setWordWrap(True)
         self.model = CsvPreviewModel(bad + [ln for ln in lines if not ln.errors], self)
         self.table = QTableView()
         self.table.setModel(self.model)
@@ -142,6 +154,38 @@ class CsvPreviewDialog(QDialog):
         self.import_button = self.buttons.addButton("Import",
                                                     QDialogButtonBox.ButtonRole.AcceptRole)
         self.import_button.setEnabled(not bad and bool(lines))
+        self.buttons.accepted.connect(self.accept)
+        self.buttons.rejected.connect(self.reject)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.summary)
+        layout.addWidget(self.table, 1)
+        layout.addWidget(self.buttons, alignment=Qt.AlignmentFlag.AlignRight)
+
+
+class ReconcileDialog(QDialog):
+    """A broker's holdings on a date against the ledger's: each difference and the buy or
+    sale that closes it; Record makes them transactions (one undoable step)."""
+
+    def __init__(self, name: str, day, diffs, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setWindowTitle(f"Reconcile with {name}")
+        self.resize(640, 400)
+
+        def num(d) -> str:
+            return f"{d.normalize():,f}"
+
+        self.summary = QLabel(
+            f"{len(diffs)} difference(s) between your ledger on {day} and {name}: recording "
+            "them makes the ledger hold what the statement says from that date on."
+            if diffs else f"Your ledger on {day} already holds what {name} states.")
+        self.summary.setWordWrap(True)
+        self.table = _table(["Ticker", "Ledger", "Statement", "Records"],
+                            [[d.ticker, num(d.held), num(d.stated),
+                              f"{d.tx.type.value} {num(d.tx.shares)}"] for d in diffs])
+        self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Cancel)
+        self.record_button = self.buttons.addButton("Record",
+                                                    QDialogButtonBox.ButtonRole.AcceptRole)
+        self.record_button.setEnabled(bool(diffs))
         self.buttons.accepted.connect(self.accept)
         self.buttons.rejected.connect(self.reject)
         layout = QVBoxLayout(self)
