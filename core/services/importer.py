@@ -157,8 +157,8 @@ class Importer:
         tally = _Tally()
         with self.db.session() as s:
             repo = Repository(s)
-            if repo.filing_exists(header.accession) or (
-                legacy is not None and repo.filing_exists(legacy, header.cik)
+            if repo.filing_exists(header.accession) or any(
+                repo.filing_exists(old, header.cik, header.period) for old in legacy
             ):
                 events_close = getattr(events, "close", None)
                 if events_close:
@@ -268,7 +268,7 @@ class Importer:
         cik = cik.strip().zfill(10)
         name = o.name or (cover.filer_name if cover else None) or (sec.name if sec else None)
         name = (name or f"CIK {cik}").strip()
-        accession, legacy = self._accession(path, sec, o, cik)
+        accession, legacy = self._accession(path, sec, o, cik, period)
         return FilingHeader(
             accession=accession,
             cik=cik,
@@ -283,22 +283,23 @@ class Importer:
         ), legacy
 
     @staticmethod
-    def _accession(path: Path, sec: src.SecHeader | None, o: ImportOptions,
-                   cik: str) -> tuple[str, str | None]:  # fmt: skip
+    def _accession(path: Path, sec: src.SecHeader | None, o: ImportOptions, cik: str,
+                   period: dt.date) -> tuple[str, tuple[str, ...]]:  # fmt: skip
         if o.accession:
             acc = normalize_accession(o.accession)
             if acc is None:
                 raise FilingFormatError(
                     f"accession {o.accession!r} is not of the form 0001045810-24-000021"
                 )
-            return acc, None
+            return acc, ()
         for candidate in ((sec.accession if sec else None), path.stem, path.name):
             acc = normalize_accession(candidate or "")
             if acc:
-                return acc, None
-        # No accession anywhere: key the filing by its filer and content, so a re-import is
-        # a no-op and the same table imported for a second filer is that filer's filing.
-        return _local_ids(path, cik)
+                return acc, ()
+        # No accession anywhere: key the filing by its filer, period and content, so a
+        # re-import is a no-op, and the same table imported for a second filer, or for a
+        # new period, is a report of its own.
+        return _local_ids(path, cik, period)
 
     @staticmethod
     def _check_totals(h: FilingHeader, tally: _Tally, warnings: list[str]) -> None:
@@ -343,21 +344,26 @@ class Importer:
         )
 
 
-def _local_ids(path: Path, cik: str) -> tuple[str, str | None]:
-    """The id of a filing without accession (its filer and content), and the id a file had
-    before the filer was part of it (content only; folders had none), which still means
-    "already imported" for that filer. One read of the files for both."""
+def _local_ids(path: Path, cik: str, period: dt.date) -> tuple[str, tuple[str, ...]]:
+    """The id of a filing without accession (its filer, period and content), and the ids
+    the same file had before: filer and content, and content only (folders had none).
+    Those still mean "already imported", for that filer's report of the same period only.
+    One read of the files for all three."""
+    current = hashlib.sha256(f"cik:{cik}\nperiod:{period.isoformat()}\n".encode())
     with_filer = hashlib.sha256(f"cik:{cik}\n".encode())
     content = None if path.is_dir() else hashlib.sha256()
     files = sorted(p for p in path.iterdir() if p.is_file()) if path.is_dir() else [path]
     for p in files:
         with p.open("rb") as f:
             while chunk := f.read(1 << 20):
+                current.update(chunk)
                 with_filer.update(chunk)
                 if content is not None:
                     content.update(chunk)
-    legacy = "local-" + content.hexdigest()[:14] if content is not None else None
-    return "local-" + with_filer.hexdigest()[:14], legacy
+    legacy = ["local-" + with_filer.hexdigest()[:14]]
+    if content is not None:
+        legacy.append("local-" + content.hexdigest()[:14])
+    return "local-" + current.hexdigest()[:14], tuple(legacy)
 
 
 def run(gen: Generator[object, None, ImportReport]) -> ImportReport:

@@ -210,9 +210,13 @@ class Repository:
         return found
 
     # -- filings --------------------------------------------------------------------------
-    def filing_exists(self, accession: str, cik: str | None = None) -> bool:
-        """Whether a filing has that accession (and, given `cik`, is that filer's)."""
+    def filing_exists(self, accession: str, cik: str | None = None,
+                      period: dt.date | None = None) -> bool:  # fmt: skip
+        """Whether a filing has that accession (and, given `cik` and `period`, is that
+        filer's report for that period)."""
         q = select(t.Filing.id).where(t.Filing.accession == accession)
+        if period is not None:
+            q = q.where(t.Filing.period_of_report == period)
         if cik is not None:
             q = q.join(t.Portfolio, t.Portfolio.id == t.Filing.portfolio_id).where(
                 t.Portfolio.cik == cik)  # fmt: skip

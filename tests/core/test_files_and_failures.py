@@ -1,0 +1,71 @@
+"""Files and failures: a lone table's identity includes its period, and the failures that
+used to end in a traceback or exit 1 are one `error:` line with exit 2."""
+
+from __future__ import annotations
+
+import io
+import sys
+
+import pytest
+
+from core.cli import main
+from tests.conftest import F13, cli
+
+TABLE = F13 / "information_table.xml"
+
+
+def run(db: str, *argv: str) -> tuple[int, str, str]:
+    out, err = io.StringIO(), io.StringIO()
+    old, sys.stderr = sys.stderr, err
+    try:
+        rc = main(["--db", str(db), *argv], out=out)
+    finally:
+        sys.stderr = old
+    return rc, out.getvalue(), err.getvalue()
+
+
+@pytest.mark.backends
+def test_a_lone_table_for_a_new_period_is_a_new_report(db_url):
+    common = ("--cik", "333", "--name", "Same Table LP", "--filed", "2025-08-14", "--no-map")
+    rc, out = cli(db_url, "import-13f", str(TABLE), "--period", "2025-06-30", *common)
+    assert rc == 0 and "already imported" not in out, out
+    rc, out = cli(db_url, "import-13f", str(TABLE), "--period", "2025-09-30", *common)
+    assert rc == 0 and "already imported" not in out, out  # the same table, a new quarter
+    rc, out = cli(db_url, "import-13f", str(TABLE), "--period", "2025-09-30", *common)
+    assert rc == 0 and "already imported" in out  # that quarter again: a no-op
+    rc, out = cli(db_url, "filings", "--portfolio", "333", "--json")
+    import json
+
+    periods = sorted(f["period"] for f in json.loads(out)) if rc == 0 else out
+    assert periods == ["2025-06-30", "2025-09-30"], out
+
+
+@pytest.mark.backends
+def test_a_table_stored_under_an_older_id_is_still_already_imported(db_url):
+    """Databases hold lone tables keyed by filer and content (the id before the period was
+    part of it): the same table for the same period is still a no-op there."""
+    import hashlib
+
+    from core.context import AppContext
+
+    with_filer = hashlib.sha256(b"cik:0000000444\n" + TABLE.read_bytes()).hexdigest()[:14]
+    args = ("--cik", "444", "--period", "2025-06-30", "--filed", "2025-08-14", "--no-map",
+            "--accession", "local-" + with_filer)  # fmt: skip
+    ctx = AppContext.open(db_url)
+    ctx.close()
+    rc, out = cli(db_url, "import-13f", str(TABLE), *args[:-2], "--accession",
+                  "0000000444-25-000001")  # fmt: skip
+    assert rc == 0
+    # Stored as an older version stored it: rename the accession to the old local id.
+    from sqlalchemy import text
+
+    ctx = AppContext.open(db_url)
+    with ctx.db.session() as s:
+        s.execute(text("UPDATE filings SET accession = :a WHERE accession = :b"),
+                  {"a": "local-" + with_filer, "b": "0000000444-25-000001"})  # fmt: skip
+    ctx.close()
+    rc, out = cli(db_url, "import-13f", str(TABLE), *args[:-2])
+    assert rc == 0 and "already imported" in out, out
+    rc, out = cli(db_url, "import-13f", str(TABLE), "--cik", "444", "--period", "2025-09-30",
+                  "--filed", "2025-11-14", "--no-map")  # fmt: skip
+    assert rc == 0 and "already imported" not in out, out
