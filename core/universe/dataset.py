@@ -9,7 +9,6 @@ import re
 import zipfile
 from collections.abc import Iterator
 from dataclasses import dataclass
-from itertools import islice
 from pathlib import Path
 
 from core.domain.filings import normalize_accession
@@ -21,12 +20,10 @@ MAX_ZIP_BYTES = 2 * 2**30  # the 2026 sets are about 100 MB
 MAX_MEMBER_BYTES = 8 * 2**30  # one table, inflated (INFOTABLE is about 700 MB)
 MAX_RATIO = 200  # a member that inflates more than this is a zip bomb, not a table
 REQUIRED = ("SUBMISSION.tsv", "COVERPAGE.tsv", "SUMMARYPAGE.tsv", "INFOTABLE.tsv")
-BATCH_ROWS = 20_000
+_PIECE = 2 * 2**20  # characters of a table read at a time (about 14,000 holdings)
+_MAX_RECORD = 64 * 2**20  # no record of the SEC's tables comes near this
 _MONTHS = {m: i for i, m in enumerate(
     ("JAN", "FEB", "MAR", "APR", "MAY", "JUN", "JUL", "AUG", "SEP", "OCT", "NOV", "DEC"), 1)}
-# Field texts may hold a tab or a newline only inside quotes; the SEC's tables can carry
-# long free text (ADDITIONALINFORMATION), past csv's default 128 KiB limit.
-csv.field_size_limit(16 * 2**20)
 
 INFOTABLE_COLUMNS = (
     "ACCESSION_NUMBER", "NAMEOFISSUER", "TITLEOFCLASS", "CUSIP", "VALUE", "SSHPRNAMT",
@@ -137,48 +134,89 @@ class DataSet:
         return self.members["INFOTABLE.TSV"].file_size
 
     # -- reading ----------------------------------------------------------------------------
-    def _rows(self, name: str, wanted: tuple[str, ...], optional: tuple[str, ...] = ()
-              ) -> tuple[Iterator[list[str]], list[int | None], io.TextIOWrapper]:
+    def _open(self, name: str, wanted: tuple[str, ...], optional: tuple[str, ...] = ()
+              ) -> tuple[list[int | None], io.TextIOWrapper]:  # fmt: skip
+        """The table's text after its header, and where each wanted column is."""
         raw = self.zip.open(self.members[name.upper()])
         text = io.TextIOWrapper(raw, encoding="utf-8", errors="replace", newline="")
-        reader = csv.reader(text, delimiter="\t", quotechar='"', doublequote=True, strict=False)
         try:
-            header = [h.strip().upper().lstrip("\ufeff") for h in next(reader)]
-        except StopIteration:
-            raise FilingFormatError(f"{self.path.name}: {name} is empty (no header line)") from None
+            first = text.readline()
+        except (zipfile.BadZipFile, EOFError, OSError) as exc:
+            raise FilingFormatError(f"{self.path.name}: {name} cannot be read: {exc}") from None
+        header = [h.strip().upper().lstrip("\ufeff") for h in first.rstrip("\r\n").split("\t")]
+        if not first.strip():
+            raise FilingFormatError(f"{self.path.name}: {name} is empty (no header line)")
         missing = [c for c in wanted if c not in header]
         if missing:
             raise FilingFormatError(f"{self.path.name}: {name} has no column "
                                     f"{', '.join(missing)}")  # fmt: skip
-        index = [header.index(c) if c in header else None for c in (*wanted, *optional)]
-        return reader, index, text
+        return [header.index(c) if c in header else None for c in (*wanted, *optional)], text
+
+    def _blocks(self, text: io.TextIOWrapper, name: str, width: int
+                ) -> Iterator[tuple[int, list[list[str]]]]:  # fmt: skip
+        """(file line of the first record, records) per piece of the table, blank lines
+        dropped. Most pieces hold no quote at all and are split on newlines and tabs in C;
+        a piece with quotes (a field holding '"', a tab or a newline) goes through csv,
+        once its quotes pair up (a quoted field may run across a piece's end)."""
+        line = 2
+        pending = ""
+        while True:
+            try:
+                chunk = text.read(_PIECE)
+            except (zipfile.BadZipFile, EOFError, OSError) as exc:
+                raise FilingFormatError(f"{self.path.name}: {name} cannot be read whole: "
+                                        f"{exc}") from None  # fmt: skip
+            data = pending + chunk
+            if chunk:
+                cut = data.rfind("\n") + 1
+                block, pending = data[:cut], data[cut:]
+                if not block or ('"' in block and block.count('"') % 2):
+                    pending = data  # a quoted field goes on: read further first
+                    if len(pending) > _MAX_RECORD:
+                        raise FilingFormatError(f"{self.path.name}: {name} near line {line}: "
+                                                "a quote that never closes")  # fmt: skip
+                    continue
+            else:
+                block, pending = data, ""
+            if not block:
+                return
+            if "\r" in block:
+                block = block.replace("\r\n", "\n")
+            lines = block.count("\n") + (not block.endswith("\n"))
+            if '"' in block:
+                reader = csv.reader(io.StringIO(block, newline=""), delimiter="\t",
+                                    quotechar='"', doublequote=True, strict=True)
+                try:
+                    rows = list(reader)
+                except csv.Error as exc:
+                    raise FilingFormatError(f"{self.path.name}: {name} near line "
+                                            f"{line + reader.line_num - 1}: {exc}") from None
+            else:
+                rows = [r.split("\t") for r in block.removesuffix("\n").split("\n")]
+            if rows and min(map(len, rows)) < width:
+                bad = [k for k, r in enumerate(rows) if len(r) < width and any(r)]
+                if bad:
+                    raise FilingFormatError(f"{self.path.name}: {name} line {line + bad[0]} "
+                                            f"has {len(rows[bad[0]])} fields, not {width}")
+                rows = [r for r in rows if len(r) >= width]
+            if rows:
+                yield line, rows
+            line += lines
+            if not chunk:
+                return
 
     def _table(self, name: str, wanted: tuple[str, ...], optional: tuple[str, ...] = ()
                ) -> dict[str, list[str]]:
         """A small table keyed by accession: the wanted columns' texts ('' if absent)."""
-        reader, index, text = self._rows(name, wanted, optional)
+        index, text = self._open(name, wanted, optional)
         width = max(i for i in index if i is not None) + 1
         out: dict[str, list[str]] = {}
         with text:
-            for line, row in enumerate(self._checked(reader, name), 2):
-                if len(row) < width:
-                    if not any(row):
-                        continue
-                    raise FilingFormatError(f"{self.path.name}: {name} line {line} has "
-                                            f"{len(row)} fields, not {width}")  # fmt: skip
-                out[row[index[0]].strip()] = [row[i].strip() if i is not None else ""
-                                              for i in index]  # fmt: skip
+            for _line, rows in self._blocks(text, name, width):
+                for row in rows:
+                    out[row[index[0]].strip()] = [row[i].strip() if i is not None else ""
+                                                  for i in index]  # fmt: skip
         return out
-
-    def _checked(self, reader, name: str):
-        try:
-            yield from reader
-        except csv.Error as exc:
-            raise FilingFormatError(f"{self.path.name}: {name} line {reader.line_num}: "
-                                    f"{exc}") from None  # fmt: skip
-        except (zipfile.BadZipFile, EOFError, OSError) as exc:
-            raise FilingFormatError(f"{self.path.name}: {name} cannot be read whole: "
-                                    f"{exc}") from None  # fmt: skip
 
     def submissions(self) -> list[Submission]:
         subs = self._table("SUBMISSION.tsv", ("ACCESSION_NUMBER", "FILING_DATE",
@@ -207,26 +245,13 @@ class DataSet:
         return out
 
     def infotable(self) -> Iterator[InfoBatch]:
-        """The holdings in batches of BATCH_ROWS, in file order."""
+        """The holdings in batches (a piece of the table each), in file order."""
         name = "INFOTABLE.tsv"
-        reader, index, text = self._rows(name, INFOTABLE_COLUMNS, ("FIGI",))
+        index, text = self._open(name, INFOTABLE_COLUMNS, ("FIGI",))
         width = max(i for i in index if i is not None) + 1
-        line = 2
         with text:
-            rows_iter = self._checked(reader, name)
-            while batch := list(islice(rows_iter, BATCH_ROWS)):
-                short = next((k for k, r in enumerate(batch) if len(r) < width), None)
-                if short is not None:
-                    batch = [r for r in batch if len(r) >= width or any(r)]  # blank lines
-                    short = next((k for k, r in enumerate(batch) if len(r) < width), None)
-                    if short is not None:
-                        raise FilingFormatError(
-                            f"{self.path.name}: {name} line {line + short} has "
-                            f"{len(batch[short])} fields, not {width}")  # fmt: skip
-                    if not batch:
-                        continue
-                yield _info_batch(batch, index, line, self.path.name)
-                line += len(batch)
+            for line, rows in self._blocks(text, name, width):
+                yield _info_batch(rows, index, line, self.path.name)
 
 
 def _int_or_none(text: str) -> int | None:
@@ -237,15 +262,19 @@ def _int_or_none(text: str) -> int | None:
 
 
 def _none_if_empty(col) -> list:
-    return [c.strip() or None for c in col]
+    return [c or None for c in col]
 
 
 def _ints(col, name: str, line: int, file: str, optional: bool = False) -> list:
     try:
-        values = [int(c) if c else None for c in col] if optional else list(map(int, col))
+        if optional and "" in col:
+            values = [int(c) if c else None for c in col]
+        else:
+            values = list(map(int, col))
     except ValueError:
         values = [_int_text(c, name, line + k, file, optional) for k, c in enumerate(col)]
-    if any(v is not None and not (0 <= v <= MAX_INT) for v in values):
+    present = [v for v in values if v is not None] if optional else values
+    if present and (min(present) < 0 or max(present) > MAX_INT):
         k = next(k for k, v in enumerate(values) if v is not None and not (0 <= v <= MAX_INT))
         raise FilingFormatError(f"{file}: INFOTABLE line {line + k}: {name} {values[k]} is "
                                 "out of range")  # fmt: skip
@@ -273,15 +302,15 @@ def _info_batch(rows: list[list[str]], index: list[int | None], line: int,
      v_sole, v_shared, v_none, figi) = (cols[i] if i is not None else (("",) * n)
                                         for i in index)  # fmt: skip
     batch = InfoBatch(
-        accession=[a.strip() for a in acc],
-        issuer=[s.strip() for s in issuer],
-        title_of_class=[s.strip() for s in title],
-        cusip=[c.strip().upper() for c in cusip],
+        accession=list(map(str.strip, acc)),
+        issuer=list(map(str.strip, issuer)),
+        title_of_class=list(map(str.strip, title)),
+        cusip=list(map(str.upper, map(str.strip, cusip))),
         figi=_none_if_empty(figi),
         value=_ints(value, "VALUE", line, file),
         shares=_ints(shares, "SSHPRNAMT", line, file),
-        share_type=[s.strip().upper() or None for s in sh_type],
-        put_call=[p.strip().upper() or None for p in put_call],
+        share_type=[s or None for s in map(str.upper, map(str.strip, sh_type))],
+        put_call=[p or None for p in map(str.upper, map(str.strip, put_call))],
         investment_discretion=_none_if_empty(discretion),
         other_managers=_none_if_empty(others),
         voting_sole=_ints(v_sole, "VOTING_AUTH_SOLE", line, file, True),
