@@ -1,6 +1,6 @@
 """Many writers, one truth, with real processes on SQLite and on PostgreSQL: first starts at
-once, two adds on one new statement date, a writer during a long import, a writer behind a
-held lock (the waiting notice), undo after another process's edit."""
+once, two buys on one date, two sales of the same shares, a writer during a long import, a
+writer behind a held lock (the waiting notice), undo after another process's edit."""
 
 from __future__ import annotations
 
@@ -16,8 +16,8 @@ from pathlib import Path
 import pytest
 
 from core.context import AppContext
-from core.domain.own import HoldingInput
-from core.services.own_undo import EditConflict, OwnEdits
+from core.domain.own import HoldingInput, TxInput
+from core.services.own import EditConflict
 from tests.builders import Row, cover_page, info_table, submission
 
 pytestmark = pytest.mark.backends
@@ -48,6 +48,10 @@ def python(script: str, **extra: str) -> subprocess.Popen:
 def finish(proc: subprocess.Popen, timeout: float = 120) -> tuple[int, str, str]:
     out, err = proc.communicate(timeout=timeout)
     return proc.returncode, out, err
+
+
+def held(ctx: AppContext, day: dt.date) -> dict[str, int]:
+    return {h.ticker: h.shares for h in ctx.own.holdings_at("Mine", day)}
 
 
 class _ctx:
@@ -94,8 +98,8 @@ GATED_ADD = """
 
 
 def test_two_adds_on_one_new_date_both_land(db_url, tmp_path):
-    """Each of several new dates gets two adds at the same instant from two processes:
-    every date ends with the position carried forward plus both new ones."""
+    """Each of several dates gets two buys at the same instant from two processes: every
+    date ends with the position bought before plus both new ones."""
     with _ctx(db_url) as ctx:
         ctx.own.create("Mine")
         ctx.own.add("Mine", HoldingInput("NVDA", "10", "2025-01-02", None, None))
@@ -114,10 +118,48 @@ def test_two_adds_on_one_new_date_both_land(db_url, tmp_path):
             rc, _out, err = finish(p)
             assert rc == 0, err
     with _ctx(db_url) as ctx:
-        for day in days:
-            held = ctx.own.statement("Mine", dt.date.fromisoformat(day))
-            assert held is not None
-            assert sorted(h.ticker for h in held) == ["AAPL", "MSFT", "NVDA"], day
+        for n, day in enumerate(days, 1):
+            assert held(ctx, dt.date.fromisoformat(day)) == {
+                "AAPL": 5 * n, "MSFT": 5 * n, "NVDA": 10}, day
+
+
+GATED_SELL = """
+    import os, sys, time
+    from core.context import AppContext
+    from core.domain.own import TxInput
+    from core.services.own import HoldingError
+    ctx = AppContext.open(sys.argv[1], offline=True)
+    print("ready", flush=True)
+    while not os.path.exists(sys.argv[2]):
+        time.sleep(0.001)
+    try:
+        ctx.own.add_tx("Mine", TxInput("sell", "NVDA", "2025-03-03", shares="10", price="1"))
+        print("sold", flush=True)
+    except HoldingError as exc:
+        print("refused:", exc, flush=True)
+    ctx.close()
+"""
+
+
+def test_two_sales_of_the_same_shares_at_once_one_lands(db_url, tmp_path):
+    """10 NVDA held; two processes sell all 10 at the same instant: the ledger is read and
+    checked under the book's lock, so exactly one sale lands and the other is refused."""
+    with _ctx(db_url) as ctx:
+        ctx.own.create("Mine")
+        ctx.own.add("Mine", HoldingInput("NVDA", "10", "2025-01-02", None, None))
+    gate = tmp_path / "gate"
+    procs = []
+    for _ in range(2):
+        p = python(GATED_SELL.replace("sys.argv[1]", repr(db_url))
+                   .replace("sys.argv[2]", repr(str(gate))))  # fmt: skip
+        assert p.stdout.readline().strip() == "ready", p.stderr.read()
+        procs.append(p)
+    gate.touch()
+    outs = sorted(finish(p)[1].strip() for p in procs)
+    assert outs[1] == "sold" and outs[0].startswith("refused: ledger: sell of 10 NVDA"), outs
+    with _ctx(db_url) as ctx:
+        assert held(ctx, dt.date(2025, 3, 3)) == {}
+        assert [t.type.value for t in ctx.own.transactions("Mine")] == ["buy", "sell"]
 
 
 def big_filing(tmp_path: Path, rows: int = 50_000) -> Path:
@@ -168,7 +210,7 @@ def test_a_writer_during_a_long_import_waits_and_succeeds(db_url, backend, tmp_p
         assert WAITING in err
     assert "error" not in err
     with _ctx(db_url) as ctx:
-        assert [h.ticker for h in ctx.own.statement("Mine", dt.date(2025, 7, 1))] == ["NVDA"]
+        assert list(held(ctx, dt.date(2025, 7, 1))) == ["NVDA"]
         imported = [f for f in ctx.queries.filings() if f.accession == "0000999999-25-000050"]
         assert imported and imported[0].rows == 50_000
 
@@ -207,7 +249,7 @@ def test_a_writer_behind_another_says_it_waits_then_lands(db_url):
     assert err.strip().splitlines() == [WAITING]  # one line, said once
     assert waited >= 1.0
     with _ctx(db_url) as ctx:
-        assert [h.ticker for h in ctx.own.statement("Mine", dt.date(2025, 7, 1))] == ["NVDA"]
+        assert list(held(ctx, dt.date(2025, 7, 1))) == ["NVDA"]
 
 
 def test_a_writer_gives_up_at_the_timeout_with_one_line(db_url):
@@ -226,44 +268,40 @@ def test_a_writer_gives_up_at_the_timeout_with_one_line(db_url):
     assert lines[-1].startswith("error: another Stakewatch kept") and "busy" in lines[-1]
     assert "SELECT" not in err and "Traceback" not in err
     with _ctx(db_url) as ctx:
-        assert ctx.own.statement("Mine", dt.date(2025, 7, 1)) is None  # nothing changed
+        assert ctx.own.transactions("Mine") == []  # nothing changed
 
 
 def test_undo_after_another_process_edit_refuses_and_keeps_theirs(db_url):
-    """This process adds AAPL; another process then changes AAPL on the same statement and
-    adds MSFT. Undo refuses (AAPL is no longer what this edit made) and changes nothing."""
+    """This process buys AAPL; another process then removes that buy, buys 12 AAPL and 4
+    MSFT. Undo refuses (the buy is no longer what this edit made) and changes nothing."""
     with _ctx(db_url) as ctx:
         ctx.own.create("Mine")
         day = dt.date(2025, 7, 1)
-        edits = OwnEdits(ctx.own)
-        before = edits.snapshot("Mine", [day])
-        ctx.own.add("Mine", HoldingInput("AAPL", "10", day.isoformat(), None, None))
-        after = edits.snapshot("Mine", [day])
+        tx, change = ctx.own.add("Mine", HoldingInput("AAPL", "10", day.isoformat()))
+        rc, _out, err = finish(stakewatch(ctx.db._url, "tx", "remove", str(tx.id)))
+        assert rc == 0, err
         for ticker, shares in (("AAPL", "12"), ("MSFT", "4")):
             rc, _out, err = finish(stakewatch(ctx.db._url, "holding", "add", "--portfolio",
                                               "Mine", "--ticker", ticker, "--shares", shares,
                                               "--date", day.isoformat(), "--offline"))
             assert rc == 0, err
-        with pytest.raises(EditConflict, match="someone else changed AAPL as of 2025-07-01"):
-            edits.swap("Mine", after, before)
-        held = {h.ticker: h.shares for h in ctx.own.statement("Mine", day)}
-        assert held == {"AAPL": 12, "MSFT": 4}
+        with pytest.raises(EditConflict, match="someone else changed buy of AAPL on 2025-07-01"):
+            ctx.own.swap("Mine", change, back=True)
+        assert held(ctx, day) == {"AAPL": 12, "MSFT": 4}
 
 
 def test_undo_reverts_only_its_own_rows(db_url):
-    """Another process added MSFT to the statement this edit made: undo removes AAPL only."""
+    """Another process bought MSFT after this edit bought AAPL: undo removes AAPL only."""
     with _ctx(db_url) as ctx:
         ctx.own.create("Mine")
         day = dt.date(2025, 7, 1)
-        edits = OwnEdits(ctx.own)
-        before = edits.snapshot("Mine", [day])
-        ctx.own.add("Mine", HoldingInput("AAPL", "10", day.isoformat(), None, None))
-        after = edits.snapshot("Mine", [day])
+        _tx, change = ctx.own.add_tx("Mine", TxInput("buy", "AAPL", day.isoformat(),
+                                                     shares="10", price="200"))  # fmt: skip
         rc, _out, err = finish(stakewatch(ctx.db._url, "holding", "add", "--portfolio", "Mine",
                                           "--ticker", "MSFT", "--shares", "4", "--date",
                                           day.isoformat(), "--offline"))  # fmt: skip
         assert rc == 0, err
-        edits.swap("Mine", after, before)  # undo
-        assert [h.ticker for h in ctx.own.statement("Mine", day)] == ["MSFT"]
-        edits.swap("Mine", before, after)  # redo
-        assert sorted(h.ticker for h in ctx.own.statement("Mine", day)) == ["AAPL", "MSFT"]
+        ctx.own.swap("Mine", change, back=True)  # undo
+        assert held(ctx, day) == {"MSFT": 4}
+        ctx.own.swap("Mine", change, back=False)  # redo
+        assert held(ctx, day) == {"AAPL": 10, "MSFT": 4}

@@ -12,7 +12,7 @@ from core.domain.own import HoldingInput
 
 pytestmark = pytest.mark.backends
 
-# Each row written to own holdings or portfolios takes a number; numbers up to the limit
+# Each row written to own transactions or portfolios takes a number; numbers up to the limit
 # are refused with SQLSTATE `state`. A sequence, because a refused transaction's rollback
 # does not give its number back: the count of tries survives.
 REFUSE = """
@@ -27,7 +27,7 @@ BEGIN
     IF TG_OP = 'DELETE' THEN RETURN OLD; END IF;
     RETURN NEW;
 END $$;
-CREATE TRIGGER refuse BEFORE INSERT OR UPDATE OR DELETE ON own_holdings
+CREATE TRIGGER refuse BEFORE INSERT OR UPDATE OR DELETE ON own_transactions
     FOR EACH ROW EXECUTE FUNCTION refuse();
 CREATE TRIGGER refuse BEFORE INSERT OR UPDATE OR DELETE ON portfolios
     FOR EACH ROW EXECUTE FUNCTION refuse();
@@ -77,7 +77,7 @@ def test_add_runs_again_after_a_serialization_failure(refusing, state):
     own.create("Mine")
     first = r.refuse_next(2)
     own.add("Mine", HoldingInput("NVDA", "3", DAY.isoformat(), None, None))
-    assert [(h.ticker, h.shares) for h in own.statement("Mine", DAY)] == [("NVDA", 3)]
+    assert [(h.ticker, h.shares) for h in own.holdings_at("Mine", DAY)] == [("NVDA", 3)]
     assert r.tries_since(first) == 3  # refused twice, landed on the third run
 
 
@@ -90,11 +90,11 @@ def test_the_retry_is_bounded_and_changes_nothing(refusing):
     with pytest.raises(DBAPIError):
         r.ctx.own.add("Mine", HoldingInput("NVDA", "3", DAY.isoformat(), None, None))
     assert r.tries_since(first) == 5  # db.transaction's bound
-    assert r.ctx.own.statement("Mine", DAY) is None
+    assert r.ctx.own.transactions("Mine") == []
 
 
 def test_every_own_write_runs_again_when_refused_once(refusing):
-    from core.services.own import PreviewLine
+    from core.domain.own import TxInput
 
     r = refusing()
     own = r.ctx.own
@@ -105,18 +105,23 @@ def test_every_own_write_runs_again_when_refused_once(refusing):
         assert r.tries_since(first) >= 2  # refused, then run again
         return out
 
+    def tickers():
+        return {h.ticker for h in own.holdings_at("Ours", DAY)}
+
     once(lambda: own.create("Mine"))
     once(lambda: own.rename("Mine", "Ours"))
     once(lambda: own.add("Ours", HoldingInput("NVDA", "3", DAY.isoformat(), None, None)))
-    held = own.statement("Ours", DAY)
     aapl = own.check(HoldingInput("AAPL", "5", DAY.isoformat(), None, None), use_network=False)
-    once(lambda: own.store_lines("Ours", [PreviewLine(1, {}, aapl, {})]))
-    assert {h.ticker for h in own.statement("Ours", DAY)} == {"NVDA", "AAPL"}
-    once(lambda: own.set_statement("Ours", DAY, held))
-    assert [h.ticker for h in own.statement("Ours", DAY)] == ["NVDA"]
+    change = once(lambda: own.add_transactions("Ours", [aapl]))
+    assert tickers() == {"NVDA", "AAPL"}
+    once(lambda: own.swap("Ours", change, back=True))
+    assert tickers() == {"NVDA"}
+    [nvda] = own.transactions("Ours")
+    once(lambda: own.edit_tx(nvda.id, TxInput("buy", "NVDA", DAY.isoformat(), shares="4",
+                                              price="1")))  # fmt: skip
     _portfolio, kept = once(lambda: own.delete("Ours"))
-    assert [h.ticker for h in kept] == ["NVDA"]
+    assert [t.ticker for t in kept] == ["NVDA"]
     once(lambda: own.restore("Ours", kept))
-    gone = once(lambda: own.remove(own.statement("Ours", DAY)[0].id))
-    assert gone.ticker == "NVDA"
-    assert own.statement("Ours", DAY) == []
+    [(gone, _)] = once(lambda: own.remove([own.transactions("Ours")[0].id]))
+    assert (gone.ticker, gone.shares) == ("NVDA", 4)
+    assert own.transactions("Ours") == []

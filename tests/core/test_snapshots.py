@@ -237,7 +237,7 @@ def test_an_own_snapshot_carries_cost_and_gain_like_pnl(snap_ctx, tmp_path):
     assert not validate(snap)
     [book] = snap["portfolios"]
     by = {p["ticker"]: p for p in book["positions"]}
-    rows = {r.ticker: r for r in own.pnl("Mine")}
+    rows = {r.ticker: r for r in own.pnl("Mine").lines}
     assert by["CRWV"]["cost"] == rows["CRWV"].cost == 4000.0
     assert by["CRWV"]["gain"] == pytest.approx(rows["CRWV"].pnl)
     assert by["NVDA"]["cost"] is None and by["NVDA"]["gain"] is None
