@@ -40,6 +40,11 @@ def holdings_json(h: Holdings, stakes: dict | None = None) -> dict:
             {
                 "cusip": p.cusip,
                 "ticker": p.ticker,
+                # The symbol at the report's date where it differs from today's (prices
+                # use `ticker`): TuSimple was TSP for 2023-12-31, TSPH now.
+                "ticker_as_filed": p.ticker_as_filed or p.ticker,
+                "ticker_as_filed_until": (p.as_filed_until.isoformat()
+                                          if p.ticker_as_filed and p.as_filed_until else None),
                 "issuer": p.issuer,
                 "title_of_class": p.title_of_class,
                 "titles": list(p.titles),
@@ -223,8 +228,9 @@ def cmd_holdings(ctx, args, out: TextIO) -> int:
 
     rows = [
         (
-            p.ticker or "?", issuer(p.issuer), p.title_of_class,
-            (p.put_call or p.share_type or ""), f"{p.shares:,}", money(p.value), pct(p.weight),
+            (f"{p.ticker_as_filed} (now {p.ticker})" if p.ticker_as_filed else p.ticker or "?"),
+            issuer(p.issuer), p.title_of_class, (p.put_call or p.share_type or ""),
+            f"{p.shares:,}", money(p.value), pct(p.weight),
         )
         for p in h.positions
     ]  # fmt: skip

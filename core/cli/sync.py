@@ -292,3 +292,6 @@ def register(sub) -> None:
     )  # fmt: skip
     i.add_argument("file", type=Path, metavar="FILE.csv")
     i.set_defaults(func=cmd_companies_import_map)
+    from core.cli import companies  # refresh-map, show
+
+    companies.register(csub, _deadline_option)

@@ -72,6 +72,10 @@ class Position:
     # Every class title filed for this position, largest row first; title_of_class is the
     # first of them (the label), the rest are kept for the detail.
     titles: tuple[str, ...] = ()
+    # The symbol it traded under at the report's date when that differs from today's
+    # `ticker` (TuSimple: TSP then, TSPH now), and the last date that symbol was seen.
+    ticker_as_filed: str | None = None
+    as_filed_until: dt.date | None = None
 
     @property
     def is_option(self) -> bool:

@@ -130,3 +130,88 @@ class SecurityInfo:
     shares_outstanding: int | None = None
     shares_outstanding_date: dt.date | None = None
     in_master: bool = False
+
+
+def describe(db: Database, key: str) -> list[SecurityInfo]:
+    """The securities a CUSIP or a ticker names (a ticker: every CUSIP it named, today or
+    ever); empty when nothing knows it."""
+    from core.domain import cusip as cusip_rules
+    from core.storage.cusip_store import CusipStore
+
+    text = key.strip().upper()
+    with db.session(write=False) as s:
+        store = CusipStore(s)
+        is_cusip = len(text) == 9 and cusip_rules.is_valid(text)
+        cusips = [text] if is_cusip else store.cusips_for_ticker(text.replace("/", "-"))
+        seed = {c: tk for c, tk, *_ in seed_sightings() if c in set(cusips)}
+        out = []
+        for cusip in cusips:
+            company, master = store.company_row(cusip), store.master(cusip)
+            sightings = store.sightings_of([cusip]).get(cusip, [])
+            if cusip in seed and not any(x.source == tm.SEED for x in sightings):
+                sightings.append(tm.Sighting(cusip, seed[cusip], tm.SEED))
+            if company is None and master is None and not sightings:
+                continue
+            names, classes = store.filed_as(cusip)
+            ticker = company.ticker if company else master.ticker if master else None
+            listing = store.sec_listing(ticker) or (
+                store.sec_listing(master.ticker) if master else None)
+            if company is not None and company.name not in names:
+                names.insert(0, company.name)
+            if listing and listing[2] not in names:
+                names.append(listing[2])
+            if company is not None:
+                source = (company.mapping_source or company.origin) if company.ticker else None
+            else:
+                source = master.source if master else None
+            out.append(SecurityInfo(
+                cusip, ticker, source, _utc(company.mapped_at) if company else None,
+                company.mapping_reason if company else None, tuple(names), tuple(classes),
+                tuple(sorted(sightings, key=_sighting_order)),
+                (company.sec_cik if company else None) or (listing[0] if listing else None)
+                or (master.cik if master else None),
+                listing[1] if listing else None, listing[2] if listing else None,
+                company.shares_outstanding if company else None,
+                company.shares_outstanding_date if company else None, master is not None,
+            ))  # fmt: skip
+    return out
+
+
+def _sighting_order(s: tm.Sighting) -> tuple:
+    return (s.first_seen or dt.date.max, tm.RANK.get(s.source, 9), s.ticker)
+
+
+def _utc(when: dt.datetime | None) -> dt.datetime | None:
+    """SQLite hands back naive timestamps; they were written in UTC."""
+    return when.replace(tzinfo=dt.UTC) if when is not None and when.tzinfo is None else when
+
+
+def symbols_as_filed(session, cusips, period: dt.date) -> dict[str, tm.Sighting]:
+    """cusip -> the dated symbol it had at `period` (fails data, bundled filings)."""
+    from core.storage.cusip_store import CusipStore
+
+    found = CusipStore(session).sightings_of(cusips)
+    out = {}
+    for cusip, sightings in found.items():
+        at = tm.symbol_at(sightings, period)
+        if at is not None:  # "until": the last date any dated source saw that symbol
+            until = max((x.last_seen for x in sightings if x.ticker == at.ticker
+                         and x.source in tm.DATED and x.last_seen), default=at.last_seen)
+            out[cusip] = at._replace(last_seen=until)
+    return out
+
+
+def with_symbols_as_filed(holdings, as_filed: dict[str, tm.Sighting]):
+    """Holdings whose positions say the symbol of the report's date where it differs from
+    today's ticker (prices use today's)."""
+    from dataclasses import replace
+
+    def one(p):
+        at = as_filed.get(p.cusip)
+        if at is None or p.ticker is None or at.ticker == p.ticker:
+            return p
+        return replace(p, ticker_as_filed=at.ticker, as_filed_until=at.last_seen)
+
+    if not as_filed:
+        return holdings
+    return replace(holdings, positions=tuple(one(p) for p in holdings.positions))

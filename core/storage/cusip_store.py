@@ -154,12 +154,12 @@ class CusipStore:
     def cusips_for_ticker(self, ticker: str) -> list[str]:
         """CUSIPs a ticker names: today (master, companies) or ever (any sighting)."""
         m, c = t.CusipMaster, t.Company
+        held = sorted(self.s.scalars(select(c.cusip).where(c.ticker == ticker)))
         found = set(self.s.scalars(select(m.cusip).where(m.ticker == ticker)))
-        found |= set(self.s.scalars(select(c.cusip).where(c.ticker == ticker)))
-        if not found:
+        if not found and not held:
             found = set(self.s.scalars(select(t.SecurityTicker.cusip)
                                        .where(t.SecurityTicker.ticker == ticker)))  # fmt: skip
-        return sorted(found)
+        return held + sorted(found - set(held))  # a company's first: what filings hold
 
     def sec_listing(self, ticker: str | None) -> tuple[str, str | None, str] | None:
         """(cik, exchange, name) of a listed ticker."""
@@ -167,6 +167,19 @@ class CusipStore:
             return None
         r = self.s.get(t.SecTicker, ticker)
         return (r.cik, r.exchange, r.name) if r else None
+
+    def filed_as(self, cusip: str) -> tuple[list[str], list[str]]:
+        """The issuer names and titles of class filings gave a CUSIP, most used first."""
+        r = t.FilingRow
+        names = self.s.execute(select(r.issuer).where(r.cusip == cusip).group_by(r.issuer)
+                               .order_by(func.count().desc(), r.issuer).limit(5)).scalars()
+        classes = self.s.execute(select(r.title_of_class).where(r.cusip == cusip)
+                                 .group_by(r.title_of_class)
+                                 .order_by(func.count().desc(), r.title_of_class).limit(5))
+        return list(names), list(classes.scalars())  # fmt: skip
+
+    def company_row(self, cusip: str) -> t.Company | None:
+        return self.s.scalar(select(t.Company).where(t.Company.cusip == cusip))
 
     def counts(self) -> dict[str, int]:
         q = select(t.SecurityTicker.source, func.count()).group_by(t.SecurityTicker.source)
