@@ -219,11 +219,17 @@ def _run(argv, open_window, out: TextIO, gui_commands) -> int:
             deadline=getattr(args, "deadline", None),
             on_wait=lambda notice: print(notice, file=sys.stderr, flush=True),
         )
+        rc = None
         try:
             with contextlib.redirect_stderr(EscapingWriter(sys.stderr)):
-                return args.func(ctx, args, out)
+                rc = args.func(ctx, args, out)
         finally:
-            ctx.close()
+            try:
+                ctx.close()
+            except KeyboardInterrupt:
+                if rc is None:
+                    raise
+        return rc  # (Ctrl-C while closing after the work was done changes nothing)
     except UsageError as exc:
         print(error_line(exc, *_db_secrets(argv)), file=sys.stderr)
         return EXIT_BAD_INPUT

@@ -118,9 +118,12 @@ def cmd_import(ctx, args, out: TextIO) -> int:
             print(error_line(exc), file=sys.stderr)
             failed += 1
             continue
-        mapping = None
-        if not args.no_map and not report.already_present:
-            mapping = _map_imported(ctx, report, show_progress)
+        mapping, cut = None, False
+        try:
+            if not args.no_map and not report.already_present:
+                mapping = _map_imported(ctx, report, show_progress)
+        except KeyboardInterrupt:  # the import is committed: it stands, and is reported
+            cut = True
         if mapping is not None:  # the list of unmapped CUSIPs as it stands after mapping
             from dataclasses import replace
 
@@ -129,6 +132,11 @@ def cmd_import(ctx, args, out: TextIO) -> int:
         _print_import(report, out)
         if mapping is not None:
             print(f"  {mapping.line()}", file=out)
+        if cut:
+            print("  tickers:    mapping interrupted; 'stakewatch companies map' does it later",
+                  file=out)  # fmt: skip
+            if path != args.paths[-1]:
+                raise KeyboardInterrupt  # the files after this one were not imported
     # A mapping that could not be done does not change the exit code: the import stands.
     return EXIT_BAD_INPUT if failed else EXIT_OK
 

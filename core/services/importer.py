@@ -75,6 +75,14 @@ class _Tally:
     invalid: list[str] = field(default_factory=list)  # CUSIPs failing the check digit
     new_companies: int = 0  # made for this filing (kept when the table is read again)
     from_map: int = 0  # of them, named by the CUSIP master
+    unmapped: tuple[str, ...] = ()  # CUSIPs left without a ticker once stored
+    complete: bool = False  # every row stored: only the commit was left
+
+    def restart(self) -> None:
+        """The table is read again from row 1: its counts start over (companies made
+        stay made)."""
+        self.rows = self.value_as_filed = 0
+        self.issuers, self.invalid = {}, []
 
 
 def _listing(items: list[str]) -> str:
@@ -155,6 +163,31 @@ class Importer:
                 early.clear()
         header, legacy = self._header(path, kind, sec, cover, options, warnings)
         tally = _Tally()
+        try:
+            stored = yield from self._transaction(path, header, legacy, events, early,
+                                                  warnings, tally)  # fmt: skip
+        except KeyboardInterrupt:
+            # Ctrl-C as the transaction ended: if it committed, the import is done and is
+            # reported so (the filing is there); otherwise it was rolled back: interrupted.
+            if not tally.complete or not self.saved(header.accession):
+                raise
+            stored = tally.unmapped
+        if isinstance(stored, ImportReport):  # already imported
+            return stored
+        yield ImportProgress(path, 1.0, tally.rows)
+        return self._report(path, header, tally, warnings, unmapped=stored,
+                            new=tally.new_companies)  # fmt: skip
+
+    def saved(self, accession: str) -> bool:
+        """Whether a filing with that accession is in the database (a fresh read)."""
+        with self.db.session(write=False) as s:
+            return Repository(s).filing_exists(accession)
+
+    def _transaction(
+        self, path, header, legacy, events, early, warnings, tally: _Tally
+    ) -> Generator[ImportProgress, None, ImportReport | tuple]:
+        """The one transaction: the filing and its rows; the CUSIPs left without a ticker
+        (or the report of a filing already there)."""
         with self.db.session() as s:
             repo = Repository(s)
             if repo.filing_exists(header.accession) or any(
@@ -196,7 +229,7 @@ class Importer:
                     store(event)
                 elif isinstance(event, src.Restart):  # read again, sequentially, from row 1
                     repo.delete_rows(filing_id)
-                    tally = _Tally(new_companies=tally.new_companies)
+                    tally.restart()
                 elif isinstance(event, src.Progress) and event.total_bytes:
                     yield ImportProgress(path, event.done_bytes / event.total_bytes, tally.rows)
                 elif isinstance(event, CoverPage):
@@ -214,10 +247,9 @@ class Importer:
 
                 tally.from_map = CusipStore(s).apply_master(dt.datetime.now(dt.UTC))
             mapped = repo.tickers(tally.issuers)
-            unmapped = tuple(sorted(c for c in tally.issuers if c not in mapped))
-        yield ImportProgress(path, 1.0, tally.rows)
-        return self._report(path, header, tally, warnings, unmapped=unmapped,
-                            new=tally.new_companies)  # fmt: skip
+            tally.unmapped = tuple(sorted(c for c in tally.issuers if c not in mapped))
+            tally.complete = True
+        return tally.unmapped
 
     # -- helpers --------------------------------------------------------------------------
     @staticmethod

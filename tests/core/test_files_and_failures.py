@@ -69,3 +69,60 @@ def test_a_table_stored_under_an_older_id_is_still_already_imported(db_url):
     rc, out = cli(db_url, "import-13f", str(TABLE), "--cik", "444", "--period", "2025-09-30",
                   "--filed", "2025-11-14", "--no-map")  # fmt: skip
     assert rc == 0 and "already imported" not in out, out
+
+
+# -- Ctrl-C after the import committed ---------------------------------------------------------
+IMPORT = ("import-13f", str(TABLE), "--cik", "555", "--period", "2025-06-30", "--filed",
+          "2025-08-14")  # fmt: skip
+
+
+def _filings_of(db_url: str, cik: str) -> list:
+    rc, out = cli(db_url, "filings", "--portfolio", cik, "--json")
+    import json
+
+    return json.loads(out) if rc == 0 else []
+
+
+@pytest.mark.backends
+def test_ctrl_c_as_the_import_commits_reports_it_done(db_url, monkeypatch):
+    from core.services.importer import Importer
+
+    original = Importer._transaction
+
+    def store_then_interrupted(self, *args):
+        yield from original(self, *args)  # committed
+        raise KeyboardInterrupt  # the user's Ctrl-C, a moment too late
+
+    monkeypatch.setattr(Importer, "_transaction", store_then_interrupted)
+    rc, out, err = run(db_url, *IMPORT, "--no-map")
+    assert (rc, err) == (0, ""), (rc, err)
+    assert "accession local-" in out and "rows:" in out
+    assert len(_filings_of(db_url, "555")) == 1
+
+
+@pytest.mark.backends
+def test_ctrl_c_before_the_commit_is_an_interrupt_and_nothing_is_kept(db_url, monkeypatch):
+    from core.storage.repositories import Repository
+
+    def interrupted(self, *args, **kwargs):
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(Repository, "tickers", interrupted)  # the transaction's last step
+    rc, _, err = run(db_url, *IMPORT, "--no-map")
+    assert (rc, err) == (130, "error: interrupted\n")
+    monkeypatch.undo()
+    assert _filings_of(db_url, "555") == []
+
+
+@pytest.mark.backends
+def test_ctrl_c_while_mapping_after_the_import_keeps_it_and_says_so(db_url, monkeypatch):
+    import core.cli.filings
+
+    def interrupted(*args, **kwargs):
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(core.cli.filings, "_map_imported", interrupted)
+    rc, out, err = run(db_url, *IMPORT)
+    assert (rc, err) == (0, ""), (rc, err)
+    assert "rows:" in out and "mapping interrupted" in out
+    assert len(_filings_of(db_url, "555")) == 1
