@@ -106,7 +106,7 @@ def _columns(block: object, where: str, refused: list[str]) -> list[IndexEntry]:
         if filed_on is None or not isinstance(form, str):
             continue
         if not is_accession(accession):
-            refused.append(repr(accession)[:60])
+            refused.append(_shown(accession))
             continue
         doc = docs[i] if i < len(docs) else ""
         out.append(IndexEntry(
@@ -115,6 +115,12 @@ def _columns(block: object, where: str, refused: list[str]) -> list[IndexEntry]:
             primary_document=doc[:200] if isinstance(doc, str) else "",
         ))  # fmt: skip
     return out
+
+
+def _shown(value: object) -> str:
+    """A refused value as it can be named in one line: repr'd, its middle cut if long."""
+    r = repr(value)
+    return r if len(r) <= 80 else r[:40] + "..." + r[-37:]
 
 
 def cik10(cik: str | int) -> str:
