@@ -36,11 +36,17 @@ from gui.workers import TaskRunner
 def _charts_page(w: MainWindow) -> QWidget:
     from gui.pages.charts import ChartsPage  # pyqtgraph: only when first shown
 
-    page = ChartsPage(w.ctx.analytics, w.ctx.prices, w.runner)
+    page = ChartsPage(w.ctx.analytics, w.ctx.prices, w.runner, performance=w.ctx.performance)
     state = w.qsettings.value("charts-splitter")
     if isinstance(state, QByteArray):
         page.restore_splitter(state)
     return page
+
+
+def _transactions_page(w: MainWindow) -> QWidget:
+    from gui.pages.transactions import TransactionsPage
+
+    return TransactionsPage(w.ctx.own, w.own_actions)
 
 
 def page_specs(w: MainWindow) -> list[PageSpec]:
@@ -49,12 +55,14 @@ def page_specs(w: MainWindow) -> list[PageSpec]:
     ctx = w.ctx
     return [
         PageSpec("dashboard", "Dashboard",
-                 lambda: DashboardPage(ctx.analytics, w.runner, own=ctx.own)),
+                 lambda: DashboardPage(ctx.analytics, w.runner, own=ctx.own,
+                                       performance=ctx.performance)),
         PageSpec("holdings", "Holdings",
                  lambda: HoldingsPage(ctx.queries, ctx.analytics, ctx.companies, w.undo_stack,
                                       w.runner, own=ctx.own)),
         PageSpec("charts", "Charts", lambda: _charts_page(w), lazy=True),
         PageSpec("companies", "Companies", lambda: CompaniesPage(ctx.companies, w.runner)),
+        PageSpec("transactions", "Transactions", lambda: _transactions_page(w), lazy=True),
     ]  # fmt: skip
 
 
@@ -103,6 +111,9 @@ class MainWindow(QMainWindow):
         self.sync_actions = SyncActions(self)  # EDGAR: check, follow, map; the banner
         self.holdings.tickers_changed.connect(self.reload_pages)
         self.holdings.model.shares_edited.connect(self.own_actions._on_shares_edited)
+        self.holdings.sell_requested.connect(self.own_actions.sell_holding)
+        self.dashboard.add_requested.connect(self.own_actions.add_holding)
+        self.dashboard.import_requested.connect(self.own_actions.choose_holdings_csv)
         self.position_nav = PositionNavigator(self)  # one position in depth, and back
 
         self.live = LiveQuotes(self)  # streamed ticks in the tiles; polling if it fails
@@ -153,10 +164,13 @@ class MainWindow(QMainWindow):
                                                     own.rename_portfolio)
         self.delete_portfolio_action = self.make_action("&Delete portfolio...", None,
                                                     own.delete_portfolio)
-        self.add_holding_action = self.make_action("&Add holding...", "Ctrl+N", own.add_holding,
-                                               "Enter a holding of your own portfolio")
-        self.import_holdings_action = self.make_action("&Import holdings CSV...", None,
-                                                   own.choose_holdings_csv)
+        self.add_holding_action = self.make_action("&Add transaction...", "Ctrl+N",
+                                                   own.add_holding, "Record a buy, sale, "
+                                                   "dividend, split, transfer or fee")
+        self.import_holdings_action = self.make_action("&Import transactions CSV...", None,
+                                                       own.choose_holdings_csv)
+        self.reconcile_action = self.make_action("&Reconcile with a broker statement...", None,
+                                                 lambda: own.reconcile_csv())
         self.compare_action = self.make_action("&Compare with NVIDIA...", None, own.compare)
         self.refresh_action = self.make_action("&Refresh prices", "F5",
                                            self.quote_actions.refresh_prices,
@@ -194,7 +208,7 @@ class MainWindow(QMainWindow):
                       self.delete_portfolio_action])  # fmt: skip
         m.addSeparator()
         m.addActions([self.add_holding_action, self.import_holdings_action,
-                      self.compare_action])  # fmt: skip
+                      self.reconcile_action, self.compare_action])  # fmt: skip
         m = bar.addMenu("&View")
         m.addActions(self.page_actions)
         m.addSeparator()
@@ -282,7 +296,7 @@ class MainWindow(QMainWindow):
             own = self.portfolio.kind == "own"
             for action in (self.rename_portfolio_action, self.delete_portfolio_action,
                            self.add_holding_action, self.import_holdings_action,
-                           self.compare_action):  # fmt: skip
+                           self.reconcile_action, self.compare_action):  # fmt: skip
                 action.setEnabled(own)
             self.reload_pages()
 

@@ -408,15 +408,17 @@ class OwnPortfolios:
         book = replay(txs, day, self.cost_basis)
         return sorted(book.holdings.values(), key=lambda h: h.ticker)
 
-    def pnl(self, portfolio: str, day: dt.date | None = None) -> PnlReport:
+    def pnl(self, portfolio: str, day: dt.date | None = None,
+            latest: bool = False) -> PnlReport:  # fmt: skip
         """Holdings at `day` (today by default) at the latest cached prices (at `day`'s
-        closes for a past date), against their cost; realised gain and dividends to then."""
+        closes for a past date, unless `latest`), against their cost; realised gain and
+        dividends up to then."""
         p = self._own(portfolio)
         with self.db.session(write=False) as s:
             txs = OwnStore(s).transactions(p)
             book = replay(txs, day, self.cost_basis)
             held = sorted(book.holdings.values(), key=lambda h: h.ticker)
-            past = day is not None and day < utc_now().date()
+            past = day is not None and day < utc_now().date() and not latest
             closes = {h.ticker: PriceStore(s).close_on_or_before(h.ticker, day)
                       for h in held} if past else {}  # fmt: skip
         if past:

@@ -33,6 +33,12 @@ class ConcentrationChart(QWidget):
         for curve, colour in ((self.top1, c[0]), (self.top5, c[1]), (self.eff, c[2])):
             curve.setPen(pg.mkPen(colour, width=2))
 
+    def clear(self) -> None:
+        """No book: no curves (never another book's)."""
+        self.series = None
+        for curve in (self.top1, self.top5, self.eff):
+            curve.setData([], [])
+
     def charts(self) -> list[TimeChart]:
         return [self.weights, self.effective]
 

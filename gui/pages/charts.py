@@ -25,6 +25,7 @@ from core.domain.positions import PortfolioRef
 from core.services.analytics import Analytics, History
 from core.services.prices import ALWAYS, PriceRefresher
 from gui.charts.concentration_chart import ConcentrationChart
+from gui.charts.performance_chart import PerformanceChart
 from gui.charts.price_chart import PriceChart
 from gui.charts.time_chart import PRESETS, TimeChart
 from gui.charts.value_chart import OTHER, ValueChart, position_names
@@ -36,9 +37,11 @@ LIST_WIDTH, LIST_NARROW = 220, 150  # the list's width (and cap), and on a narro
 
 class ChartsPage(QWidget):
     def __init__(self, analytics: Analytics, prices: PriceRefresher | None,
-                 runner: TaskRunner, parent: QWidget | None = None) -> None:  # fmt: skip
+                 runner: TaskRunner, parent: QWidget | None = None,
+                 performance=None) -> None:  # fmt: skip
         super().__init__(parent)
         self.analytics = analytics
+        self.performance = performance  # Performances: the return tab (None: no tab)
         self.runner = runner
         self._generation = 0
         self.prices = prices
@@ -52,6 +55,9 @@ class ChartsPage(QWidget):
         self.tabs.addTab(self.value, "Value")
         self.tabs.addTab(self.concentration, "Concentration")
         self.tabs.addTab(self.price, "NVDA and CRWV")
+        self.returns = PerformanceChart()
+        if performance is not None:
+            self.tabs.addTab(self.returns, "Return")
 
         self.positions = QListWidget()
         self.positions.setMaximumWidth(LIST_WIDTH)
@@ -141,12 +147,13 @@ class ChartsPage(QWidget):
         if self.portfolio is None:
             return
         self._generation += 1
-        generation, portfolio, analytics, prices = (
-            self._generation, self.portfolio, self.analytics, self.prices)
+        generation, portfolio, analytics, prices, performance = (
+            self._generation, self.portfolio, self.analytics, self.prices, self.performance)
 
         def load():
             bars = {t: prices.cached_bars(t) for t in ALWAYS} if prices is not None else {}
-            return analytics.history(portfolio), bars
+            perf = performance.run(portfolio) if performance is not None else None
+            return analytics.history(portfolio), bars, perf
 
         self.runner.submit("charts", load,
                            on_success=lambda data: self._apply(generation, *data),
@@ -159,18 +166,37 @@ class ChartsPage(QWidget):
         self.history = None
         self.value.series = None
         self.value.redraw()
+        self.concentration.clear()
+        for chart in self.time_charts():  # no other book's filing lines either
+            chart.set_markers([])
+        self.returns.set_report(None, why)
         self.positions.clear()
+        if self.portfolio is not None and self.portfolio.kind == "own":
+            why = (f"{self.portfolio.name} has no transactions yet: add your first holding "
+                   "(Portfolio > Add transaction, Ctrl+N) or import a CSV.")
         self.note.setText(why)
+        # Empty axes say nothing ("$1 $1 $0"): the message takes the charts' place.
+        self.splitter.hide()
+        self.note.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.layout().setStretchFactor(self.note, 1)
 
-    def _apply(self, generation: int, h: History, bars: dict) -> None:
+    def _apply(self, generation: int, h: History, bars: dict, perf=None) -> None:
         if generation != self._generation:
             return
+        self.splitter.show()
+        self.note.setAlignment(Qt.AlignmentFlag.AlignLeft)
+        self.layout().setStretchFactor(self.note, 0)
+        self.returns.set_report(perf)
         self.history = h
         s = h.series
         self.value.set_series(s, names=position_names(s, h.reports))
         self.concentration.set_series(s)
+        own = h.portfolio.kind == "own"
         marks = []
         for r in h.reports:
+            if own:  # a portfolio's words: the days its transactions changed the holdings
+                marks.append((r.period, f"transactions of {r.period}", True))
+                continue
             accessions = ", ".join(r.holdings.accessions)
             marks.append((r.period, f"period of report {r.period} ({accessions})", True))
             marks.append((r.filed, f"filed {r.filed}: report for {r.period} ({accessions})",
@@ -185,7 +211,8 @@ class ChartsPage(QWidget):
         unpriced = sorted({names[j] for j in range(len(s.keys))
                            if (s.shares[:, j] > 0).any() and not s.priced[:, j].any()})  # fmt: skip
         note = ("Dots: values as filed at each period of report. Solid lines: periods of "
-                "report; dashed: filing dates (hover for the filing).")
+                "report; dashed: filing dates (hover for the filing)." if not own else
+                "Lines: the days your transactions changed the holdings (hover for the date).")
         if not priced_days:
             note += " No daily prices cached: quarterly points only (F5 fetches prices)."
         elif unpriced:
@@ -215,6 +242,7 @@ class ChartsPage(QWidget):
     def apply_theme(self) -> None:
         for chart in self.time_charts():
             chart.apply_theme()
+        self.returns.apply_theme()
         self.concentration.apply_theme()
         self.value.redraw()
         if self.history is not None:

@@ -14,13 +14,16 @@ from PySide6.QtWidgets import (
     QGridLayout,
     QHBoxLayout,
     QLabel,
+    QPushButton,
     QSplitter,
+    QTabWidget,
     QVBoxLayout,
     QWidget,
 )
 
 from core.domain.filings import issuer_label
 from core.domain.positions import PortfolioRef
+from core.domain.prices import price_when, prices_span
 from core.services.analytics import Analytics, ChangeSet, History, Summary
 from core.services.own import pnl_at, pnl_totals
 from core.services.prices import PriceNow, utc_now
@@ -29,7 +32,6 @@ from gui import theme
 from gui.formatting import money_long, money_short, percent, signed_money
 from gui.widgets.allocation import AllocationDonut, Slice
 from gui.widgets.changes_table import ChangesTable
-from gui.widgets.quote_strip import FRESH
 from gui.workers import TaskRunner
 
 YEAR = dt.timedelta(days=365)
@@ -74,11 +76,16 @@ class Card(QFrame):
 class DashboardPage(QWidget):
     loaded = Signal()  # a book's figures are shown (at cached prices)
 
+    add_requested = Signal()  # an empty own book's "Add your first holding"
+    import_requested = Signal()  # ... and "Import a CSV"
+
     def __init__(self, analytics: Analytics, runner: TaskRunner, own=None,
-                 parent: QWidget | None = None) -> None:  # fmt: skip
+                 parent: QWidget | None = None, performance=None) -> None:  # fmt: skip
         super().__init__(parent)
         self.analytics = analytics
         self.own = own  # OwnPortfolios: the P&L of own books (None: filers only)
+        self.performance = performance  # Performances: returns against the benchmark
+        self.perf_chart = None  # built when its first data arrives, as the year chart
         self.runner = runner
         self._generation = 0
         # What the cards show, repriced by streamed ticks (core's Summary.at and pnl_at).
@@ -119,8 +126,40 @@ class DashboardPage(QWidget):
         alloc_layout.setContentsMargins(0, 0, 0, 0)
         alloc_layout.addWidget(QLabel("<b>Allocation now</b>"))
         alloc_layout.addWidget(self.allocation, 1)
+        # An empty own book: what to do, in the chart's place.
+        self.empty = QWidget()
+        empty_layout = QVBoxLayout(self.empty)
+        self.empty_text = QLabel()
+        self.empty_text.setWordWrap(True)
+        self.empty_text.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        buttons = QHBoxLayout()
+        self.add_button = QPushButton("Add your first holding")
+        self.add_button.clicked.connect(self.add_requested)
+        self.import_button = QPushButton("Import a CSV")
+        self.import_button.clicked.connect(self.import_requested)
+        buttons.addStretch(1)
+        buttons.addWidget(self.add_button)
+        buttons.addWidget(self.import_button)
+        buttons.addStretch(1)
+        empty_layout.addStretch(1)
+        empty_layout.addWidget(self.empty_text)
+        empty_layout.addLayout(buttons)
+        empty_layout.addStretch(1)
+        self.empty.hide()
+        self.chart_layout.addWidget(self.empty, 1)
+        self.chart_tabs = QTabWidget()
+        self.chart_tabs.setDocumentMode(True)
+        self.chart_tabs.addTab(self.chart_box, "Value")
+        self.perf_box = QWidget()
+        self.perf_layout = QVBoxLayout(self.perf_box)
+        self.perf_layout.setContentsMargins(0, 0, 0, 0)
+        self.perf_note = QLabel("Loading…")
+        self.perf_note.setWordWrap(True)
+        self.perf_note.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.perf_layout.addWidget(self.perf_note, 1)
+        self.chart_tabs.addTab(self.perf_box, "Return")
         top = QSplitter(Qt.Orientation.Horizontal)
-        top.addWidget(self.chart_box)
+        top.addWidget(self.chart_tabs)
         top.addWidget(alloc_box)
         top.setStretchFactor(0, 3)
         top.setStretchFactor(1, 2)
@@ -178,18 +217,22 @@ class DashboardPage(QWidget):
         generation, portfolio, analytics, own = (self._generation, self.portfolio,
                                                  self.analytics, self.own)  # fmt: skip
 
+        performance = self.performance
+
         def load():
             summary = analytics.summary(portfolio, live=False)
             changes = analytics.changes(portfolio)
             pnl = None
             if portfolio.kind == "own" and own is not None:
-                rows = own.pnl(portfolio.name)
-                pnl = (rows, pnl_totals(rows, summary.report.period))
+                # Today's holdings at the latest prices, and what the ledger earned.
+                report = own.pnl(portfolio.name, latest=True)
+                pnl = (report.lines, report.totals, report)
+            perf = performance.run(portfolio) if performance is not None else None
             try:
                 history = analytics.history(portfolio, start=utc_now().date() - YEAR)
             except (NotFoundError, InvalidRequestError) as exc:  # the cards still show
                 history = str(exc)
-            return summary, changes, pnl, history
+            return summary, changes, pnl, history, perf
 
         self.runner.submit("dashboard", load,
                            on_success=lambda data: self._apply(generation, *data),
@@ -203,28 +246,48 @@ class DashboardPage(QWidget):
         for card in (self.value_card, self.gain_card, self.concentration_card,
                      self.report_card):  # fmt: skip
             card.clear()
-        self.value_card.detail.setText(why)
+        own = self.portfolio is not None and self.portfolio.kind == "own"
+        if own:  # a new own book: what to do, and nothing of another book
+            why = (f"{self.portfolio.name} has no transactions yet. Add your first holding "
+                   "(Portfolio > Add transaction, Ctrl+N) or import a CSV of transactions or "
+                   "holdings (your broker's, Portfolio Performance's or Wealthfolio's).")
+            self.value_card.set_title("Market value")
+            self.report_card.set_title("Earned")
+            self.changes_title.setText("<b>Transactions</b>")
+        self.empty_text.setText(why)
+        self.empty.setVisible(own)
+        for w in (self.chart_title, self.changes_title, self.changes):
+            w.setVisible(not own)
+        self.value_card.detail.setText("" if own else why)
         self.changes.set_changes([])
         self.allocation.set_slices([])
         if self.year_chart is not None:
             self.year_chart.series = None
             self.year_chart.redraw()
-        self.chart_note.setText(why)
-        self.chart_note.show()
+        self.chart_note.setText("" if own else why)
+        self.chart_note.setVisible(not own)
+        if self.perf_chart is not None:
+            self.perf_chart.set_report(None, why)
+        self.perf_note.setText(why)
 
     def _apply(self, generation: int, summary: Summary, changes: ChangeSet, pnl,
-               history: History | str) -> None:  # fmt: skip
+               history: History | str, perf=None) -> None:  # fmt: skip
         if generation != self._generation:
             return
         own = summary.portfolio.kind == "own"
-        self.summary, self.pnl = summary, pnl
+        self.empty.hide()
+        for w in (self.chart_title, self.changes_title, self.changes):
+            w.show()
+        self.summary, self.pnl = summary, (pnl[:2] if pnl is not None else None)
         self._show_book(summary, own)
         if own and pnl is not None:
-            self._show_pnl(*pnl)
+            self._show_pnl(*pnl[:2])
+            self._show_earned(pnl[2])
         self.gain_card.setVisible(own and pnl is not None)
         self._show_changes(changes, own)
         # The chart after this paint: the figures are up first.
         QTimer.singleShot(0, lambda: self._show_history(generation, history))
+        QTimer.singleShot(0, lambda: self._show_performance(generation, perf))
         self.loaded.emit()
 
     # -- streamed prices ------------------------------------------------------------------
@@ -259,7 +322,7 @@ class DashboardPage(QWidget):
         unpriced = [p.position.ticker or p.position.cusip for p in s.positions if not p.priced]
         if own:
             self.value_card.set_title("Market value")
-            self.report_card.set_title("Last statement")
+            self.report_card.set_title("Earned")
         else:
             self.value_card.set_title("Value now")
             self.report_card.set_title("Last filing")
@@ -268,6 +331,7 @@ class DashboardPage(QWidget):
             self.value_card.figure.setToolTip(money_long(s.total_now))
             detail = (f"<span style='color:{colour}'>{s.change_pct:+.2f}%</span> against "
                       f"{money_short(s.reported_total)} reported for {s.report.period}")
+            detail += f"<br>{self._span(s)}"
             if unpriced:
                 detail += f"<br><i>no price for {', '.join(unpriced)}: counted as reported</i>"
             self.value_card.detail.setText(detail)
@@ -281,12 +345,8 @@ class DashboardPage(QWidget):
                 f"effective N {s.effective_n_now:.2f}")  # fmt: skip
         else:
             self.concentration_card.clear()
-        self.report_card.figure.setText(str(s.report.period))
-        if own:
-            self.report_card.detail.setText(
-                f"{len(s.positions)} position{'s' if len(s.positions) != 1 else ''} · "
-                f"{s.days_since_period} days ago")  # fmt: skip
-        else:
+        if not own:
+            self.report_card.figure.setText(str(s.report.period))
             self.report_card.detail.setText(
                 f"filed {s.report.filed} ({s.days_since_filed} days ago) · "
                 f"{s.days_since_period} days since the period end<br>"
@@ -297,11 +357,51 @@ class DashboardPage(QWidget):
                   p.value_now / total, "" if p.priced else "(no price: counted as reported)")
             for p in s.positions if p.value_now > 0])  # fmt: skip
 
+    def _show_earned(self, report) -> None:
+        """An own book's realised gain and income, from its ledger (core's figures)."""
+        c = theme.colours()
+        gain = report.realised_gain
+        if gain is None:
+            self.report_card.figure.setText("—")
+            self.report_card.figure.setToolTip("a sale without its price: realised gain unknown")
+        else:
+            colour = c.up if gain >= 0 else c.down
+            self.report_card.figure.setText(
+                f"<span style='color:{colour}'>{signed_money(float(gain))}</span>")
+            self.report_card.figure.setToolTip("realised gain of every sale, fees counted")
+        self.report_card.detail.setText(
+            f"realised · dividends {money_short(float(report.dividends))}"
+            + (f" · fees {money_short(float(report.fees))}" if report.fees else "")
+            + f"<br>{report.transactions} transaction{'s' if report.transactions != 1 else ''}"
+            f" · holdings as of {report.day}")
+
+    def _show_performance(self, generation: int, perf) -> None:
+        if generation != self._generation:
+            return
+        if perf is None or not len(perf.days):
+            self.perf_note.setText("No daily closes to compute returns from yet: Prices > "
+                                   "Refresh prices (F5), or Prices > Import CSV.")
+            self.perf_note.show()
+            if self.perf_chart is not None:
+                self.perf_chart.hide()
+            return
+        if self.perf_chart is None:
+            from gui.charts.performance_chart import PerformanceChart
+
+            self.perf_chart = PerformanceChart(compact=True)
+            self.perf_chart.setMinimumHeight(150)
+            self.perf_layout.insertWidget(0, self.perf_chart, 1)
+        self.perf_chart.show()
+        self.perf_chart.set_report(perf)
+        self.perf_note.hide()
+
     def _show_pnl(self, rows, totals) -> None:
         c = theme.colours()
         self.value_card.figure.setText(money_short(totals.value))
         self.value_card.figure.setToolTip(money_long(totals.value))
         detail = f"cost {money_short(totals.cost)}" if totals.cost else "no costs entered"
+        if self.summary is not None:
+            detail += f"<br>{self._span(self.summary)}"
         if totals.unpriced:
             detail += f"<br><i>{totals.unpriced} without a price: not in the value</i>"
         self.value_card.detail.setText(detail)
@@ -319,27 +419,41 @@ class DashboardPage(QWidget):
             self.gain_card.detail.setText(detail + self._day_text(rows, totals))
 
     @staticmethod
+    def _span(s: Summary) -> str:
+        """The dates of the prices the value used (core's words)."""
+        now = utc_now()
+        return prices_span([p.price.when(now) for p in s.positions
+                            if p.priced and p.price is not None])  # fmt: skip
+
+    @staticmethod
     def _day_text(rows, totals) -> str:
         if totals.day_change is None:
             return "<br>day's change: no previous close known"
+        now = utc_now()
         times = [r.quote_time for r in rows if r.quote_time is not None]
-        today = bool(times) and utc_now() - min(times) < FRESH
+        # Coloured only when every price is of the latest session (core's rule).
+        today = bool(times) and all(price_when(1.0, t, "cache", now).current for t in times)
         c = theme.colours()
         text = signed_money(totals.day_change)
         if today:
             colour = c.up if totals.day_change >= 0 else c.down
             return f"<br>today <span style='color:{colour}'>{text}</span>"
-        when = f" ({max(times):%Y-%m-%d})" if times else ""
-        return f"<br>last session{when} {text}"
+        when = f" of {max(times):%b} {max(times).day}" if times else ""
+        return f"<br>day's change{when}: {text}"
 
     def _show_changes(self, cs: ChangeSet, own: bool) -> None:
         shown = [c for c in cs.changes if c.status != "UNCHANGED"]
         unchanged = len(cs.changes) - len(shown)
-        what = "statement" if own else "filing"
-        since = f"since {cs.previous_period}" if cs.previous_period else "the first report"
-        self.changes_title.setText(
-            f"<b>What changed in the last {what}</b> ({cs.period}, {since}) · "
-            f"{len(shown)} change{'s' if len(shown) != 1 else ''}, {unchanged} unchanged")
+        count = (f"{len(shown)} change{'s' if len(shown) != 1 else ''}, "
+                 f"{unchanged} unchanged")
+        if own:  # a portfolio's words: transactions and holdings, never reports
+            since = f"against {cs.previous_period}" if cs.previous_period else "the first"
+            self.changes_title.setText(f"<b>What your transactions of {cs.period} changed</b> "
+                                       f"({since}) · {count}")
+        else:
+            since = f"since {cs.previous_period}" if cs.previous_period else "the first report"
+            self.changes_title.setText(f"<b>What changed in the last filing</b> ({cs.period}, "
+                                       f"{since}) · {count}")
         rows = cs.changes
         if len(rows) > MAX_CHANGE_ROWS:  # a compact table: the largest changes of a big book
             rows = sorted(rows, key=lambda c: (c.status == "UNCHANGED", -abs(c.value_change)))
@@ -386,6 +500,8 @@ class DashboardPage(QWidget):
     def apply_theme(self) -> None:
         if self.year_chart is not None:
             self.year_chart.apply_theme()
+        if self.perf_chart is not None:
+            self.perf_chart.apply_theme()
             self.year_chart.redraw()
         self.allocation.update()
         if self.portfolio is not None:

@@ -68,6 +68,7 @@ class SetTickerCommand(WindowEdit):
 
 class HoldingsPage(QWidget):
     tickers_changed = Signal()
+    sell_requested = Signal(str)  # an own book's row: "Sell..." (the ticker)
 
     def __init__(
         self,
@@ -143,7 +144,8 @@ class HoldingsPage(QWidget):
         self.footnote.setWordWrap(True)
 
         bar = QHBoxLayout()
-        bar.addWidget(QLabel("Period of report:"))
+        self.period_label = QLabel("Period of report:")
+        bar.addWidget(self.period_label)
         bar.addWidget(self.period_box)
         bar.addSpacing(12)
         bar.addWidget(self.filter, 1)
@@ -161,6 +163,8 @@ class HoldingsPage(QWidget):
         self.copy_action.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
         self.copy_action.triggered.connect(self.copy_selection)
         self.table.addAction(self.copy_action)
+        self.table.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
+        self.table.customContextMenuRequested.connect(self._on_context_menu)
 
         self.period_box.currentIndexChanged.connect(self._on_period_changed)
         self.filter.textChanged.connect(self.proxy.setFilterFixedString)
@@ -172,6 +176,9 @@ class HoldingsPage(QWidget):
     def show_portfolio(self, portfolio: PortfolioRef) -> None:
         self.portfolio = portfolio
         self.model.shares_editable = portfolio.kind == "own"
+        # An own book speaks a portfolio's language: holdings on a date, never "report".
+        self.period_label.setText("Holdings on:" if portfolio.kind == "own"
+                                  else "Period of report:")  # fmt: skip
         # A stake is shown for 13F books (an own holding's share of a company is noise).
         self.fitter.set_never({COL_STAKE} if portfolio.kind == "own" else PNL_COLUMNS)
         periods = self.queries.periods(portfolio)
@@ -214,7 +221,8 @@ class HoldingsPage(QWidget):
         def load():
             rows = analytics.holdings_view(portfolio, period)
             # An own book's P&L: core's numbers, the same `stakewatch pnl` prints.
-            pnl = own.pnl(portfolio.name, period) if portfolio.kind == "own" and own else None
+            pnl = own.pnl(portfolio.name, period, latest=True).lines \
+                if portfolio.kind == "own" and own else None
             return rows, pnl
 
         self.runner.submit("holdings", load,
@@ -306,6 +314,22 @@ class HoldingsPage(QWidget):
         rows = self.selected_rows()
         if rows:
             QGuiApplication.clipboard().setText(self.model.as_tsv(rows))
+
+    def _on_context_menu(self, pos) -> None:
+        """Copy; on an own book's row also Sell... (the ledger records the sale)."""
+        from PySide6.QtWidgets import QMenu
+
+        index = self.table.indexAt(pos)
+        menu = QMenu(self)
+        menu.addAction(self.copy_action)
+        if index.isValid() and self.portfolio is not None and self.portfolio.kind == "own":
+            row = self.model.row_at(self.proxy.mapToSource(index).row())
+            ticker = row.position.ticker
+            if ticker and row.position.shares:
+                sell = menu.addAction(f"Sell {ticker}...")
+                sell.triggered.connect(lambda: self.sell_requested.emit(ticker))
+        menu.popup(self.table.viewport().mapToGlobal(pos))
+        self.context_menu = menu  # kept for tests, and alive while it shows
 
     def focus_filter(self) -> None:
         self.filter.setFocus()
