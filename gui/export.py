@@ -8,6 +8,7 @@ from pathlib import Path
 
 from core.domain.analytics import Series
 from core.files import write_verified
+from core.services.snapshots import prices_used
 from gui.formatting import money_long, signed_money
 
 CHART_SIZE = (1200, 650)
@@ -181,7 +182,8 @@ def report_html(snapshot: dict, legends: dict[str, list[tuple[str, str]]] | None
     names = ", ".join(b["name"] for b in snapshot["portfolios"])
     parts = [
         f"<h1 style='margin-bottom:2px'>Stakewatch report: {html.escape(names)}</h1>",
-        f"<p style='font-size:8pt;color:#444'>As of <b>{snapshot['as_of']}</b>; taken "
+        f"<p style='font-size:8pt;color:#444'>As of <b>{snapshot['as_of']}</b>, "
+        f"<b>{prices_used(snapshot)}</b>; taken "
         f"{snapshot['created_at']} by Stakewatch {snapshot['app_version']} (database schema "
         f"{snapshot['database_schema']}). US dollars; values at the prices used, each with its "
         "time and source on the positions page; numbers trace to the filings (accession "
@@ -284,7 +286,7 @@ def write_pdf(app, snapshot: dict, histories: dict[str, Series], path: Path,
 
     def write(tmp: Path) -> None:
         writer = QPdfWriter(str(tmp))
-        writer.setTitle(f"Stakewatch report as of {snapshot['as_of']}")
+        writer.setTitle(f"Stakewatch report as of {snapshot['as_of']}, {prices_used(snapshot)}")
         writer.setCreator(f"Stakewatch {snapshot['app_version']}")
         writer.setPageLayout(QPageLayout(QPageSize(QPageSize.PageSizeId.A4),
                                          QPageLayout.Orientation.Portrait,

@@ -24,14 +24,17 @@ CHANGE_COLUMNS = ("portfolio", "period", "cusip", "ticker", "issuer", "status",
 # machine names above).
 MONEY, PRICE, SHARE, PCT, PCT_POINTS, DATE = ('"$"#,##0', '"$"#,##0.00', "#,##0.####",
                                               "0.00%", '0.00"%"', "yyyy-mm-dd")  # fmt: skip
+WHOLE, TIME = "#,##0", "yyyy-mm-dd hh:mm"  # Excel shows "#,##0.####" of 5 as "5."
+DATE_COLUMNS = {"period": DATE, "date": DATE, "price_time": TIME}
+HHI_SCALE = 10_000  # the app's scale: HHI 1,250 is a book of eight equal positions
 HUMAN = {
-    "portfolio": ("Portfolio", None), "period": ("Period of report", None),
+    "portfolio": ("Portfolio", None), "period": ("Period of report", DATE),
     "cusip": ("CUSIP", None), "ticker": ("Ticker", None), "issuer": ("Issuer", None),
     "title_of_class": ("Class", None), "share_type": ("SH/PRN", None),
     "put_call": ("Put/call", None), "shares": ("Shares", SHARE),
     "shares_now": ("Shares now (split-adjusted)", SHARE),
     "value_reported": ("Reported value", MONEY), "weight_reported": ("Reported weight", PCT),
-    "price": ("Price", PRICE), "price_time": ("Price time", None),
+    "price": ("Price", PRICE), "price_time": ("Price time (UTC)", TIME),
     "price_source": ("Price source", None), "value": ("Value", MONEY), "weight": ("Weight", PCT),
     "priced": ("Priced", None), "cost_per_share": ("Cost per share", PRICE),
     "cost": ("Cost", MONEY), "gain": ("Unrealised gain", MONEY), "gain_pct": ("Gain %", PCT_POINTS),
@@ -41,7 +44,7 @@ HUMAN = {
     "price_effect": ("Price effect", MONEY), "quantity_effect": ("Quantity effect", MONEY),
     "date": ("Date", DATE), "total_value": ("Total value", MONEY),
     "top1_weight": ("Top-1 weight", PCT), "top5_weight": ("Top-5 share", PCT),
-    "hhi": ("HHI", "0.0000"), "effective_n": ("Effective N", "0.00"),
+    "hhi": ("HHI (0-10,000)", WHOLE), "effective_n": ("Effective N", "0.00"),
     "as_filed": ("As filed", None), "item": ("Item", None), "value_text": ("Value", None),
 }  # fmt: skip
 
@@ -74,6 +77,8 @@ def write_xlsx(
     from openpyxl.styles import Font
     from openpyxl.utils import get_column_letter
 
+    from core.files import write_workbook
+
     def write(tmp: Path) -> None:
         wb = Workbook()
         bold = Font(bold=True)
@@ -86,8 +91,9 @@ def write_xlsx(
             for cell in ws[1]:
                 cell.font = bold
             widths = [len(str(cell.value)) for cell in ws[1]]
+            kinds = [DATE_COLUMNS.get(c) for c in columns]
             for n, r in enumerate(rows):
-                r = [xlsx_value(v) for v in r]
+                r = [_as_date(xlsx_value(v), k) for v, k in zip(r, kinds, strict=False)]
                 ws.append(r)
                 if any(isinstance(v, str) and v.startswith("=") for v in r):
                     text_cells(ws[ws.max_row])  # a name like '=HYPERLINK(...)' stays text
@@ -96,7 +102,12 @@ def write_xlsx(
             for j, c in enumerate(columns, 1):
                 fmt = HUMAN.get(c, (c, None))[1]
                 letter = get_column_letter(j)
-                if fmt:
+                if fmt == SHARE:  # whole counts without Excel's trailing dot
+                    for cell in ws[letter][1:]:
+                        v = cell.value
+                        whole = isinstance(v, int) or (isinstance(v, float) and v.is_integer())
+                        cell.number_format = WHOLE if whole else SHARE
+                elif fmt:
                     for cell in ws[letter][1:]:
                         cell.number_format = fmt
                 ws.column_dimensions[letter].width = min(60, widths[j - 1] + 3)
@@ -110,7 +121,8 @@ def write_xlsx(
         for name, s in histories.items():
             for i, day in enumerate(s.dates):
                 hist_rows.append([name, day.astype(object), float(s.totals[i]), float(s.top1[i]),
-                                  float(s.top5[i]), float(s.hhi[i]), float(s.effective_n[i]),
+                                  float(s.top5[i]), round(float(s.hhi[i]) * HHI_SCALE),
+                                  float(s.effective_n[i]),
                                   bool(s.is_period_end[i])])  # fmt: skip
         sheet("History", ["portfolio", "date", "total_value", "top1_weight", "top5_weight",
                           "hhi", "effective_n", "as_filed"], hist_rows)  # fmt: skip
@@ -118,9 +130,12 @@ def write_xlsx(
             [book["name"], book["report"]["period"]] + [c.get(k) for k in CHANGE_COLUMNS[2:]]
             for book in snapshot["portfolios"] for c in book["changes"]
         ))  # fmt: skip
+        from core.services.snapshots import prices_used
+
         about = [
             ["kind", snapshot["kind"]], ["schema_version", snapshot["schema_version"]],
             ["created_at", snapshot["created_at"]], ["as_of", snapshot["as_of"]],
+            ["prices_used", prices_used(snapshot)],
             ["app_version", snapshot["app_version"]],
             ["database_schema", snapshot["database_schema"]],
         ]  # fmt: skip
@@ -132,7 +147,7 @@ def write_xlsx(
             about.append([f"price {p['ticker']}", f"{p['price']} at {p['time']} ({p['source']}"
                           + (f"; {p['detail']}" if p["detail"] else "") + ")"])  # fmt: skip
         sheet("About", ["item", "value_text"], about)
-        wb.save(tmp)
+        write_workbook(wb, tmp)  # a full disk: one OSError, no traceback after it
 
     write_atomic(path, write, force)
 
@@ -144,3 +159,21 @@ def _shown(value) -> str:
     if isinstance(value, int) and not isinstance(value, bool):
         return f"${value:,}"
     return "" if value is None else str(value)
+
+
+def _as_date(value: object, kind: str | None) -> object:
+    """An ISO date or time of a date column as a real date (Excel sorts and filters it);
+    times in UTC without the zone, which Excel cannot hold (the header says UTC)."""
+    import datetime as dt
+
+    if kind is None or not isinstance(value, str) or not value:
+        return value
+    try:
+        if kind == DATE and len(value) == 10:
+            return dt.date.fromisoformat(value)
+        moment = dt.datetime.fromisoformat(value)
+    except ValueError:
+        return value
+    if moment.tzinfo is not None:
+        moment = moment.astimezone(dt.UTC).replace(tzinfo=None)
+    return moment

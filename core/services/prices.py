@@ -9,7 +9,15 @@ from collections.abc import Callable, Generator, Sequence
 from dataclasses import dataclass, field, replace
 
 from core.domain import market
-from core.domain.prices import DailyBar, IntradayResult, Quote, Split, normalize_ticker
+from core.domain.prices import (
+    DailyBar,
+    IntradayResult,
+    PriceWhen,
+    Quote,
+    Split,
+    normalize_ticker,
+    price_when,
+)
 from core.prices.provider import PriceProvider
 from core.storage.database import Database, ReadOnlyDatabaseError
 from core.storage.price_store import PriceStore
@@ -76,6 +84,10 @@ class PriceNow:
         if self.price is None or not self.previous_close:
             return None
         return (self.price / self.previous_close - 1.0) * 100.0
+
+    def when(self, now: dt.datetime) -> PriceWhen:
+        """How old it is, in the words every view uses (core.domain.prices.price_when)."""
+        return price_when(self.price, self.quote_time, self.source, now, self.detail)
 
     def newer_than(self, shown: PriceNow | dt.datetime | None) -> bool:
         """A market price printed after the price (or at the time) shown: a streamed tick

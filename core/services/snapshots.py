@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import math
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -239,11 +240,22 @@ def _looks_like(path: Path) -> str:
     return "binary data"
 
 
+def _not_json(name: str) -> None:
+    raise ValueError(f"{name} is not a number JSON allows")
+
+
+def _finite(text: str) -> float:
+    value = float(text)
+    if not math.isfinite(value):
+        raise ValueError(f"{text[:20]} is too large a number")
+    return value
+
+
 def load(path: Path) -> dict:
     """Read a JSON snapshot; one clear SnapshotError if it is not one we understand."""
     try:
         text = read_input(Path(path), MAX_SNAPSHOT_BYTES).decode("utf-8")
-        data = json.loads(text)
+        data = json.loads(text, parse_constant=_not_json, parse_float=_finite)
     except InputFileError as exc:
         raise SnapshotError(str(exc)) from None
     except UnicodeDecodeError:
@@ -253,6 +265,8 @@ def load(path: Path) -> dict:
         raise SnapshotError(f"{path} is not a JSON snapshot: {exc}") from None
     except RecursionError:
         raise SnapshotError(f"{path} is not a JSON snapshot: nested too deeply") from None
+    except ValueError as exc:  # NaN, Infinity, 1e999, an integer of more than 4,300 digits
+        raise SnapshotError(f"{path} is not a JSON snapshot: {str(exc).split(';')[0]}") from None
     if not isinstance(data, dict) or data.get("kind") != KIND:
         raise SnapshotError(f"{path} is not a Stakewatch snapshot")
     version = data.get("schema_version")
@@ -361,3 +375,17 @@ def diff(a: dict, b: dict) -> dict:
     return {"before": {"created_at": a["created_at"], "as_of": a["as_of"]},
             "after": {"created_at": b["created_at"], "as_of": b["as_of"]},
             "portfolios": books}  # fmt: skip
+
+
+def prices_used(snapshot: dict) -> str:
+    """The dates of the prices a snapshot's values used, in the words every view uses:
+    'at closes of Sep 25 - Oct 9' (its "as of" is the day it describes, not the prices')."""
+    from core.domain.prices import price_when, prices_span
+
+    def utc(text: str) -> dt.datetime:  # a time written without its zone is UTC
+        t = dt.datetime.fromisoformat(text)
+        return t if t.tzinfo is not None else t.replace(tzinfo=dt.UTC)
+
+    now = utc(snapshot["created_at"])
+    return prices_span([price_when(p["price"], utc(p["time"]), p["source"], now)
+                        for p in snapshot["prices"] if p.get("time")])  # fmt: skip

@@ -10,9 +10,10 @@ from PySide6.QtGui import QColor, QFont
 
 from core.domain.filings import issuer_label
 from core.domain.following import PositionStake
+from core.domain.prices import price_when
 from core.services.analytics import HoldingRow
 from core.services.own import Pnl, PnlTotals, pnl_at
-from core.services.prices import PriceNow
+from core.services.prices import PriceNow, utc_now
 from gui import theme
 from gui.formatting import money_long, money_short, percent, signed_money
 
@@ -223,8 +224,8 @@ class HoldingsTableModel(QAbstractTableModel):
             return f"{money_long(p.value)} as filed"
         if col == COL_VALUE_NOW and r.price is not None and r.value_now is not None:
             q = r.price
-            when = f"{q.quote_time:%Y-%m-%d %H:%M} UTC" if q.quote_time else "unknown time"
-            return (f"{money_long(r.value_now)} = shares x {q.price:,.2f} ({q.source}, {when}"
+            when = q.when(utc_now()).text  # core's words: "Sep 25 close · 73 days old"
+            return (f"{money_long(r.value_now)} = shares x {q.price:,.2f} ({when} · {q.source}"
                     + (f"; {q.detail}" if q.detail else "") + ")")  # fmt: skip
         return None
 
@@ -243,7 +244,8 @@ class HoldingsTableModel(QAbstractTableModel):
         if col == COL_DAY:
             if q.day_change is None:
                 return "no previous close known for this ticker"
-            when = f" (quote of {q.quote_time:%Y-%m-%d %H:%M} UTC)" if q.quote_time else ""
+            when = (f" (price of {price_when(1.0, q.quote_time, 'cache', utc_now()).text})"
+                    if q.quote_time else "")  # fmt: skip
             return f"shares x (price - previous close){when}"
         return None
 

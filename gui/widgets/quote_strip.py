@@ -1,7 +1,7 @@
 """A row of quote tiles (NVDA, CRWV): price, day change, quote time, source, stale badge.
 
-A day change is coloured only while it is today's: an older one is the last session's, and
-the tile says so in words, in plain text colour."""
+A day change is coloured only while it is the latest session's; an older one is shown in
+plain text with its date and age (core's price_when words, the same everywhere)."""
 
 from __future__ import annotations
 
@@ -11,20 +11,12 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QVBoxLayout, QWidget
 
 from core.domain.market import is_stale
+from core.domain.prices import age_words
 from core.services.prices import PriceNow
 from gui import theme
 from gui.widgets.sparkline import Sparkline
 
 FRESH = dt.timedelta(days=1)  # a change older than this is not "today's"
-
-
-def _age(seconds: float | None) -> str:
-    if seconds is None:
-        return ""
-    for unit, size in (("d", 86400), ("h", 3600), ("min", 60)):
-        if seconds >= size:
-            return f"{seconds / size:.0f} {unit} ago"
-    return "just now"
 
 
 def is_current(p: PriceNow, now: dt.datetime) -> bool:
@@ -66,13 +58,20 @@ class QuoteTile(QFrame):
 
     def set_price(self, p: PriceNow | None, now: dt.datetime, offline: bool) -> None:
         c = theme.colours()
-        if p is None or p.price is None:
-            reason = p.reason if p else "not loaded yet"
-            self.label.setText(f"<b>{self.ticker}</b> no price")
-            self.when.setText(f"<span style='color:{c.muted}'>{reason}</span>")
-            self.setToolTip(f"{self.ticker}: no price known ({reason})")
+        when = p.when(now) if p is not None else None
+        if p is None or when is None or not when.priced:
+            hint = "Prices > Import prices CSV..." if offline else "F5 fetches prices"
+            self.label.setText(f"<b>{self.ticker}</b> no price yet")
+            self.when.setText(f"<span style='color:{c.muted}'>{hint}</span>")
+            tip = [f"{self.ticker}: no market price known yet ({hint})."]
+            if p is not None and p.source == "filing" and p.price is not None:
+                tip.append(f"Its latest filing implies ${p.price:,.2f} a share ({p.detail}); "
+                           "that is not a market price, so it is not shown as one.")
+            if p is not None and p.reason:
+                tip.append(f"Why: {p.reason}")
+            self.setToolTip("\n".join(tip))
             return
-        current = is_current(p, now)
+        current = when.current
         if p.previous_close:  # the line's reference, whichever comes first: minutes or quote
             self.spark.set_reference(p.previous_close)
         parts = [f"<b>{p.ticker}</b>", f"${p.price:,.2f}"]
@@ -80,30 +79,24 @@ class QuoteTile(QFrame):
             if current:
                 colour = c.up if p.change_pct >= 0 else c.down
                 parts.append(f"<span style='color:{colour}'>{p.change_pct:+.2f}%</span>")
-            else:  # the last session's change, not today's: no green or red
+            else:  # an older session's change, not today's: no green or red
                 parts.append(f"{p.change_pct:+.2f}%")
         self.label.setText(" ".join(parts))
-        if p.source == "live" and current:
-            state = f" · {p.detail.lower()}" if p.detail in ("PRE", "POST", "CLOSED") else ""
-            stamp = f"{p.quote_time:%H:%M:%S} UTC" if p.quote_time else ""
-            when = f"live{state} · {stamp}"
-        else:
-            stamp = f"{p.quote_time:%b %d %H:%M}" if p.quote_time else "unknown time"
-            when = f"as of {stamp} · {p.source}" + ("" if current else " · last session")
+        text = when.text + ("" if when.text.startswith("live") else f" · {p.source}")
         badge = ""
         if offline:
             badge = f" <span style='color:{c.warn}'><b>offline</b></span>"
         elif is_stale(p.quote_time, now):
             badge = f" <span style='color:{c.warn}'><b>stale</b></span>"
-        self.when.setText(f"<span style='color:{c.muted}'>{when}</span>{badge}")
+        self.when.setText(f"<span style='color:{c.muted}'>{text}</span>{badge}")
         full = f"{p.quote_time:%Y-%m-%d %H:%M} UTC" if p.quote_time else "unknown"
         tip = [f"{p.ticker} {p.price:,.4f} {p.currency or ''}".rstrip(),
-               f"quote time: {full} ({_age(p.age_seconds)})",
+               f"quote time: {full} ({age_words(p.age_seconds)})",
                f"source: {p.source}" + (f" ({p.detail})" if p.detail else "")]  # fmt: skip
         if p.previous_close is not None:
             tip.append(f"previous close: {p.previous_close:,.2f}")
             if not current:
-                tip.append("the change shown is that of the last session known")
+                tip.append("the change shown is that of an older session, not today's")
         if p.reason:
             tip.append(f"not live: {p.reason}")
         self.setToolTip("\n".join(tip))

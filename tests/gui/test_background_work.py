@@ -88,8 +88,10 @@ def test_quotes_arrive_in_the_background_with_their_source(qtbot, make_window, o
     qtbot.waitUntil(lambda: "$225.07" in tile.text() and "live" in tile.text(),
                     timeout=5000)  # fmt: skip
     crwv = w.quotes.tiles["CRWV"]
-    qtbot.waitUntil(lambda: "filing" in crwv.text(), timeout=5000)
-    assert "not live: no network" in crwv.toolTip()
+    # A filing's value / shares is no market price: "no price yet", the filing in the hover.
+    qtbot.waitUntil(lambda: "no price yet" in crwv.text(), timeout=5000)
+    assert "$" not in crwv.text() and "filing implies" in crwv.toolTip()
+    assert "no network" in crwv.toolTip()
     assert not hasattr(w.dashboard, "tiles")  # the quotes show once, in the toolbar
 
 
@@ -181,8 +183,9 @@ def test_offline_shows_the_cache_and_never_fetches(qtbot, make_window, open_ctx)
     p = slow()
     w = make_window(open_ctx(p, offline=True))
     assert not w.refresh_action.isEnabled() and not w.quote_actions.timer.isActive()
-    text = w.quotes.tiles["CRWV"].text()
-    assert "offline" in text and "filing" in text
+    tile = w.quotes.tiles["CRWV"]
+    assert "no price yet" in tile.text() and "Import prices CSV" in tile.text()
+    assert "filing implies" in tile.toolTip() and "offline" in tile.toolTip()
     assert p.calls == []
 
 
