@@ -127,3 +127,34 @@ def _why(path: Path, exc: OSError) -> str:
     if exc.errno in (errno.ENOSPC, errno.EDQUOT, errno.EFBIG):
         return f"{path}: no space left on the disk; nothing written"
     return f"{path}: cannot write it ({exc.strerror or exc}); nothing written"
+
+
+def write_workbook(wb, tmp: Path) -> None:
+    """Save an openpyxl workbook to `tmp` so that a full disk is one OSError and nothing
+    else: the zip is built in memory and written here (openpyxl's own ZipFile, cut short,
+    fails again when collected and prints a traceback after the error line), and the
+    half-written worksheet streams it keeps in temporary files are finalised quietly."""
+    import gc
+    import io
+    import sys
+
+    buffer = io.BytesIO()
+    failure: OSError | None = None
+    hook = sys.unraisablehook
+    sys.unraisablehook = lambda unraisable: None  # the broken streams' own complaints
+    try:
+        try:
+            wb.save(buffer)
+        except Exception as exc:  # lxml says a full temporary folder as IO_ENOSPC
+            code = getattr(exc, "errno", None) or next(
+                (getattr(errno, c) for c in ("ENOSPC", "EFBIG", "EDQUOT") if f"IO_{c}" in str(exc)),
+                None)  # fmt: skip
+            if code is None:
+                raise
+            failure = OSError(code, os.strerror(code))
+    finally:
+        gc.collect()  # the failed save's streams, while their complaints are muted
+        sys.unraisablehook = hook
+    if failure is not None:
+        raise failure
+    tmp.write_bytes(buffer.getbuffer())

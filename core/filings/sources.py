@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 import zipfile
+import zlib
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -111,7 +112,8 @@ def _chunks(stream: BinaryIO, what: str, max_bytes: int) -> Iterator[bytes]:
     while True:
         try:
             chunk = stream.read(CHUNK)
-        except (zipfile.BadZipFile, EOFError, OSError) as exc:  # a bad CRC, a cut archive
+        except (zipfile.BadZipFile, zlib.error, EOFError, OSError) as exc:
+            # a bad CRC, a corrupt deflate stream, a cut archive
             raise FilingFormatError(f"{what} cannot be read: {exc}") from None
         if not chunk:
             return
@@ -308,7 +310,10 @@ def read_zip(path: Path, max_bytes: int = DEFAULT_MAX_BYTES,
                     "refused as a zip bomb"
                 )
         members = [(i.filename, i.file_size, lambda i=i: zf.open(i)) for i in infos]
-        yield from read_members(members, path.name, max_bytes, piecewise)
+        try:
+            yield from read_members(members, path.name, max_bytes, piecewise)
+        except (zipfile.BadZipFile, zlib.error, EOFError) as exc:  # a member's first bytes
+            raise FilingFormatError(f"{path.name} cannot be read: {exc}") from None
 
 
 def read_folder(path: Path, max_bytes: int = DEFAULT_MAX_BYTES,

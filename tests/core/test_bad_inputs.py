@@ -91,6 +91,14 @@ def files(tmp_path: Path) -> dict[str, Path]:
     data[i + 40] ^= 0x20  # one flipped bit inside the stored member: its CRC fails
     bad_zip.write_bytes(bytes(data))
     out["bad_zip"] = bad_zip
+    deflated = tmp_path / "bad-deflate.zip"
+    with zipfile.ZipFile(deflated, "w", zipfile.ZIP_DEFLATED) as zf:
+        zf.writestr("infotable.xml", TABLE.read_bytes() * 20)
+    data = bytearray(deflated.read_bytes())
+    start = data.find(b"infotable.xml") + len("infotable.xml") + 200
+    data[start : start + 40] = bytes(b ^ 0xFF for b in data[start : start + 40])
+    deflated.write_bytes(bytes(data))  # the deflate stream itself is corrupt
+    out["bad_deflate"] = deflated
     nested = tmp_path / "nested.json"
     nested.write_text("[" * 200_000 + "]" * 200_000)
     out["nested"] = nested
@@ -154,6 +162,8 @@ CASES = [
     ("import-13f", "{zero}", "--cik", "1", "--period", "2025-06-30", "--filed", "2025-08-14"),
     ("import-13f", "{fifo}", "--cik", "1", "--period", "2025-06-30", "--filed", "2025-08-14"),
     ("import-13f", "{bad_zip}"),
+    ("import-13f", "{bad_deflate}", "--cik", "1", "--period", "2025-06-30", "--filed",
+     "2025-08-14"),
     ("import-13f", "{folder}"),
     ("import-13f", "/nonexistent/file.xml"),
     ("import-13f", "{value_2_64}", "--cik", "1", "--period", "2025-06-30", "--filed",
@@ -396,3 +406,64 @@ def test_an_oversized_csv_field_names_its_own_line(db, tmp_path, capsys, quoted)
     err = run_bad(db, capsys, "holding", "import-csv", str(f), "--portfolio", "Mine",
                   "--offline")  # fmt: skip
     assert "holdings.csv line 4:" in err, err
+
+
+@pytest.mark.parametrize("number", ["NaN", "-Infinity", "1e999", "9" * 5000])
+@pytest.mark.parametrize("command", ["show", "diff"])
+def test_a_snapshot_with_numbers_json_does_not_allow_is_one_line(db, tmp_path, capsys,
+                                                                 number, command):
+    """A real snapshot whose total (and shares) were edited to NaN, Infinity, 1e999 or an
+    integer of 5,000 digits: refused before anything of it is printed."""
+    good = tmp_path / "good.json"
+    assert main(["--db", str(db), "export", "--portfolio", "Mine", "--format", "json",
+                 "--out", str(good), "--offline"], out=io.StringIO()) == 0  # fmt: skip
+    text = good.read_text()
+    bad = tmp_path / "bad.json"
+    bad.write_text(re.sub(r'("total_value": )[0-9.e+-]+', rf"\g<1>{number}",
+                          re.sub(r'("shares": )"?[0-9.]+"?', rf"\g<1>{number}", text, count=1),
+                          count=1))  # fmt: skip
+    assert bad.read_text() != text
+    argv = ("snapshot", "show", str(bad)) if command == "show" else (
+        "snapshot", "diff", str(good), str(bad))
+    capsys.readouterr()
+    out = io.StringIO()
+    rc = main(["--db", str(db), *argv], out=out)
+    err = capsys.readouterr().err
+    assert rc == 2 and err.startswith("error: ") and err.count("\n") == 1, (rc, err)
+    assert out.getvalue() == ""  # nothing printed before the error
+
+
+FILLS_WHILE_WRITING = """
+import resource, signal, sys
+import core.services.snapshots as snapshots
+limit, write = int(sys.argv[1]), snapshots.write_verified
+def full_disk(*args, **kwargs):  # the database is open; the disk fills as the file is written
+    signal.signal(signal.SIGXFSZ, signal.SIG_IGN)
+    resource.setrlimit(resource.RLIMIT_FSIZE, (limit, limit))
+    return write(*args, **kwargs)
+snapshots.write_verified = full_disk
+from gui.__main__ import main
+sys.exit(main(sys.argv[2:]))
+"""
+
+
+@pytest.mark.parametrize("limit", [1000, 4000, 9000])  # in the zip, in a sheet, at the end
+@pytest.mark.parametrize("fmt", ["xlsx", "csv", "json"])
+def test_an_export_filling_the_disk_is_one_line_and_no_traceback(db, tmp_path, fmt, limit):
+    """The disk fills while the export writes (the output and openpyxl's temporary sheet
+    files alike): exit 2, one line, the old file kept; nothing printed after the line
+    (openpyxl's half-written ZipFile used to print a traceback when collected)."""
+    target = tmp_path / f"out.{fmt}"
+    target.write_text("the old file\n")
+    proc = subprocess.run(
+        [sys.executable, "-c", FILLS_WHILE_WRITING, str(limit), "--db", str(db), "export",
+         "--all", "--offline", "--format", fmt, "--out", str(target), "--force"],
+        cwd=ROOT, capture_output=True, text=True, timeout=120,
+    )  # fmt: skip
+    if proc.returncode == 0:
+        assert fmt != "xlsx" or limit > 4000, "the workbook fits in 1000 bytes?"
+        pytest.skip(f"the {fmt} export is smaller than {limit} bytes")
+    assert proc.returncode == 2, proc.stderr
+    assert proc.stderr == f"error: {target}: no space left on the disk; nothing written\n"
+    assert target.read_text() == "the old file\n"
+    assert not [p for p in tmp_path.iterdir() if p.name.endswith(".part")]
