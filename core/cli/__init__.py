@@ -95,6 +95,8 @@ def build_parser() -> argparse.ArgumentParser:
 
 def _size(text: str) -> tuple[int, int]:
     try:
+        if not text.isascii():  # int() takes other scripts' digits ("５")
+            raise ValueError(text)
         w, h = (int(v) for v in text.lower().split("x"))
     except ValueError:
         raise argparse.ArgumentTypeError(f"{text!r} is not a size like 1280x800") from None

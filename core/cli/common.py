@@ -34,9 +34,12 @@ def date_arg(text: str) -> dt.date:
 def seconds_arg(text: str) -> float:
     """A finite number of seconds above zero (nan and inf are no deadline at all)."""
     try:
+        if not text.isascii():  # float() takes other scripts' digits ("５")
+            raise ValueError(text)
         value = float(text)
     except ValueError:
-        raise argparse.ArgumentTypeError(f"{text!r} is not a number of seconds") from None
+        raise argparse.ArgumentTypeError(f"{text!r} is not a number of seconds "
+                                         "(use the digits 0-9)") from None  # fmt: skip
     if not (0 < value <= 3600):  # also false for nan
         raise argparse.ArgumentTypeError(f"{text!r} is not between 0 and 3600 seconds")
     return value

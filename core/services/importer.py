@@ -295,8 +295,10 @@ class Importer:
         if filed is None:
             raise FilingFormatError(f"{path.name} does not say when it was filed: give --filed")
         cik = o.cik or (cover.cik if cover else None) or (sec.cik if sec else None)
-        if not cik or not cik.strip().isdigit() or len(cik.strip()) > 10:
-            raise FilingFormatError(f"{path.name}: the filer's CIK is missing or not a number")
+        digits = (cik or "").strip()
+        if not (digits.isascii() and digits.isdigit()) or len(digits) > 10:  # not "５"
+            raise FilingFormatError(f"{path.name}: the filer's CIK is missing or not a number "
+                                    "(digits 0-9)")  # fmt: skip
         cik = cik.strip().zfill(10)
         name = o.name or (cover.filer_name if cover else None) or (sec.name if sec else None)
         name = (name or f"CIK {cik}").strip()

@@ -42,9 +42,11 @@ def _number(text: str, field: str) -> float | None:
     if not text:
         return None
     try:
+        if not text.isascii():  # float() takes other scripts' digits ("５")
+            raise ValueError(text)
         value = float(text.replace(",", ""))
     except ValueError:
-        raise ValueError(f"{field} {_shown(text)} is not a number") from None
+        raise ValueError(f"{field} {_shown(text)} is not a number (use the digits 0-9)") from None
     if math.isnan(value) or math.isinf(value) or value < 0:
         raise ValueError(f"{field} {_shown(text)} is not a price")
     if value > MAX_NUMBER:

@@ -73,9 +73,11 @@ def parse_value(name: str, text: str) -> bool | float | int | str:
             return False
         raise SettingsError(f"offline must be true or false, not {text!r}")
     try:
+        if not text.isascii():  # float() and int() take other scripts' digits ("５")
+            raise ValueError(text)
         value = float(text) if name == "deadline" else int(text)
     except ValueError:
-        raise SettingsError(f"{name} must be a number, not {text!r}") from None
+        raise SettingsError(f"{name} must be a number (digits 0-9), not {text!r}") from None
     low, high = {"deadline": (1, 600), "sync_check_hours": (1, 720)}.get(name, (10, 3600))
     if not low <= value <= high:
         raise SettingsError(f"{name} must be between {low} and {high}, not {text}")

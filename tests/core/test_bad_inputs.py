@@ -111,7 +111,8 @@ def files(tmp_path: Path) -> dict[str, Path]:
     inf_shares = tmp_path / "inf.csv"
     inf_shares.write_text("ticker,shares,date\nNVDA,1e309,2025-01-02\nNVDA,nan,2025-01-03\n")
     out["inf_shares"] = inf_shares
-    for name, row in {"huge_close": "2025-01-02,1,1,1,1e300,100",
+    for name, row in {"fullwidth_close": "2025-01-02,1,1,1,５,100",
+                      "huge_close": "2025-01-02,1,1,1,1e300,100",
                       "huge_volume": "2025-01-02,1,1,1,1,1e30",
                       "inf_close": "2025-01-02,1,1,1,1e400,100"}.items():  # fmt: skip
         p = tmp_path / f"{name}.csv"
@@ -122,7 +123,7 @@ def files(tmp_path: Path) -> dict[str, Path]:
     first_value = re.search(r"<(\w+:)?value>(\d+)<", table)
     assert first_value is not None
     for name, number in {"value_2_64": str(2**64), "value_5000_digits": "9" * 5000,
-                         "value_superscript": "1²"}.items():  # fmt: skip
+                         "value_superscript": "1²", "value_fullwidth": "１２"}.items():  # fmt: skip
         p = tmp_path / f"{name}.xml"
         p.write_text(table.replace(first_value.group(0),
                                    first_value.group(0).replace(first_value.group(2), number), 1))
@@ -174,6 +175,16 @@ CASES = [
      "2025-08-14", "--no-map"),
     # prices
     ("prices", "import", "{huge_close}", "--ticker", "NVDA"),
+    # digits of other scripts: int(), float() and Decimal() take "５" as 5
+    ("prices", "import", "{fullwidth_close}", "--ticker", "NVDA"),
+    ("import-13f", "{value_fullwidth}", "--cik", "1", "--period", "2025-06-30", "--filed",
+     "2025-08-14", "--no-map"),
+    ("import-13f", str(TABLE), "--cik", "５", "--period", "2025-06-30", "--filed",
+     "2025-08-14", "--no-map"),
+    ("holding", "add", "--portfolio", "Mine", "--ticker", "NVDA", "--shares", "５",
+     "--date", "2025-01-02", "--offline"),
+    ("settings", "deadline", "２０"),
+    ("quote", "--deadline", "５", "--offline"),
     ("prices", "import", "{huge_volume}", "--ticker", "NVDA"),
     ("prices", "import", "{inf_close}", "--ticker", "NVDA"),
     ("prices", "import", "{fifo}", "--ticker", "NVDA"),
