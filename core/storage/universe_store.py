@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session
 from core.storage import schema as t
 from core.storage.repositories import _COPY_ROWS, _COPY_TYPES, _SQLITE_ROWS, _insert_values
 
+_CUSIP_INDEX = next(i for i in t.FilingRow.__table__.indexes if i.name == "ix_filing_rows_cusip")
 _CHUNK = 5000  # keys per IN list (SQLite's variable limit, PostgreSQL's plan size)
 
 # Columns of a universe row tuple, in the order _SQLITE_ROWS and _COPY_ROWS take them.
@@ -74,6 +75,22 @@ class UniverseStore:
                 self.s.execute(insert(t.UniverseFiler.__table__),
                                [{"portfolio_id": i, "first_set": label} for i in made.values()])
         return {c: known[c] for c in names}
+
+    def defer_cusip_index(self, incoming: int) -> bool:
+        """SQLite: drop the rows' CUSIP index for a load that brings many rows, to build it
+        once at the end (sorting is several times cheaper than millions of scattered
+        inserts). Readers keep seeing the index: the drop is part of the load's transaction.
+        PostgreSQL keeps it (dropping would lock readers out until the load commits)."""
+        if self.dialect != "sqlite":
+            return False
+        held = self.s.scalar(select(func.coalesce(func.sum(t.FilingTotal.rows), 0))) or 0
+        if incoming * 4 < held:
+            return False
+        self.s.connection().exec_driver_sql(f"DROP INDEX IF EXISTS {_CUSIP_INDEX.name}")
+        return True
+
+    def build_cusip_index(self) -> None:
+        _CUSIP_INDEX.create(self.s.connection(), checkfirst=True)
 
     def add_filings(self, rows: list[dict]) -> dict[str, int]:
         """Insert filings (dicts of the filings table's columns); accession -> id."""

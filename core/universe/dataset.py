@@ -15,6 +15,7 @@ from core.domain.filings import normalize_accession
 from core.files import InputFileError, check_input
 from core.filings import FilingFormatError
 from core.filings.information_table import MAX_INT
+from core.perf import gc_paused
 
 MAX_ZIP_BYTES = 2 * 2**30  # the 2026 sets are about 100 MB
 MAX_MEMBER_BYTES = 8 * 2**30  # one table, inflated (INFOTABLE is about 700 MB)
@@ -183,27 +184,33 @@ class DataSet:
             if "\r" in block:
                 block = block.replace("\r\n", "\n")
             lines = block.count("\n") + (not block.endswith("\n"))
-            if '"' in block:
-                reader = csv.reader(io.StringIO(block, newline=""), delimiter="\t",
-                                    quotechar='"', doublequote=True, strict=True)
-                try:
-                    rows = list(reader)
-                except csv.Error as exc:
-                    raise FilingFormatError(f"{self.path.name}: {name} near line "
-                                            f"{line + reader.line_num - 1}: {exc}") from None
-            else:
-                rows = [r.split("\t") for r in block.removesuffix("\n").split("\n")]
-            if rows and min(map(len, rows)) < width:
-                bad = [k for k, r in enumerate(rows) if len(r) < width and any(r)]
-                if bad:
-                    raise FilingFormatError(f"{self.path.name}: {name} line {line + bad[0]} "
-                                            f"has {len(rows[bad[0]])} fields, not {width}")
-                rows = [r for r in rows if len(r) >= width]
+            with gc_paused():  # millions of row lists, all freed by reference counting
+                rows = self._split(block, name, line, width)
             if rows:
                 yield line, rows
             line += lines
             if not chunk:
                 return
+
+    def _split(self, block: str, name: str, line: int, width: int) -> list[list[str]]:
+        """A piece's records (blank lines dropped), each at least `width` fields."""
+        if '"' in block:
+            reader = csv.reader(io.StringIO(block, newline=""), delimiter="\t",
+                                quotechar='"', doublequote=True, strict=True)
+            try:
+                rows = list(reader)
+            except csv.Error as exc:
+                raise FilingFormatError(f"{self.path.name}: {name} near line "
+                                        f"{line + reader.line_num - 1}: {exc}") from None
+        else:
+            rows = [r.split("\t") for r in block.removesuffix("\n").split("\n")]
+        if rows and min(map(len, rows)) < width:
+            bad = [k for k, r in enumerate(rows) if len(r) < width and any(r)]
+            if bad:
+                raise FilingFormatError(f"{self.path.name}: {name} line {line + bad[0]} "
+                                        f"has {len(rows[bad[0]])} fields, not {width}")
+            rows = [r for r in rows if len(r) >= width]
+        return rows
 
     def _table(self, name: str, wanted: tuple[str, ...], optional: tuple[str, ...] = ()
                ) -> dict[str, list[str]]:
@@ -251,7 +258,9 @@ class DataSet:
         width = max(i for i in index if i is not None) + 1
         with text:
             for line, rows in self._blocks(text, name, width):
-                yield _info_batch(rows, index, line, self.path.name)
+                with gc_paused():
+                    batch = _info_batch(rows, index, line, self.path.name)
+                yield batch
 
 
 def _int_or_none(text: str) -> int | None:

@@ -30,6 +30,19 @@ def counts(ctx) -> dict[str, int]:
         return {t: conn.execute(text(f"SELECT count(*) FROM {t}")).scalar() for t in TABLES}
 
 
+def cusip_index(ctx) -> list[str]:
+    """The columns of the rows' CUSIP index (a load may drop it and build it again)."""
+    from sqlalchemy import inspect
+
+    with ctx.db.engine.connect() as conn:
+        found = [i for i in inspect(conn).get_indexes("filing_rows")
+                 if i["name"] == "ix_filing_rows_cusip"]  # fmt: skip
+    return found[0]["column_names"] if found else []
+
+
+INDEX_COLUMNS = ["cusip", "filing_id", "share_type", "put_call", "shares", "value_usd"]
+
+
 def load(ctx, path, label=None):
     return run(UniverseLoader(ctx.db).load(path, label))
 
@@ -61,6 +74,7 @@ def test_a_set_loads_with_quotes_units_notices_and_amendments(empty_ctx, tmp_pat
     assert (r.label, r.filings, r.notices, r.rows, r.new_filings, r.known_filings) == (
         "01mar2026-31may2026", 4, 1, 4, 4, 0)
     assert r.new_filers == 2 and r.warnings == ()
+    assert cusip_index(empty_ctx) == INDEX_COLUMNS
     assert rows_of(empty_ctx, "0000000001-26-000001") == [
         ('COREWEAVE "CLASS A"\tINC', 'CL "A"', CRWV, "BBG000000001", 1500, 1500, 10, "SH",
          None, "1,2", 10)]
@@ -144,6 +158,7 @@ def test_a_bad_row_late_in_the_table_leaves_nothing(empty_ctx, tmp_path):
     with pytest.raises(FilingFormatError, match=r"INFOTABLE line 44973: SSHPRNAMTTYPE 'XX'"):
         load(empty_ctx, write_set(tmp_path / "bad_form13f.zip", good))
     assert counts(empty_ctx) == before
+    assert cusip_index(empty_ctx) == INDEX_COLUMNS  # dropped for the load, back with the rest
 
 
 def test_cancel_midway_leaves_nothing(empty_ctx, tmp_path):
