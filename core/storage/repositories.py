@@ -9,7 +9,7 @@ import sqlite3
 from collections.abc import Iterable, Mapping, Sequence
 from itertools import chain, repeat
 
-from sqlalchemy import delete, func, insert, select, text
+from sqlalchemy import delete, func, insert, select
 from sqlalchemy.orm import Session
 
 from core.domain import cusip as cusip_rules
@@ -25,10 +25,6 @@ _SQLITE_ROWS = (
     "voting_sole, voting_shared, voting_none, provenance, value_usd)"
 )
 _SQLITE_FILING_COMPANIES = "INSERT INTO companies (cusip, name, origin, updated_at)"
-_PG_FILING_COMPANIES = text(
-    "INSERT INTO companies (cusip, name, origin, updated_at) SELECT c, n, 'filing', :now "
-    "FROM unnest(CAST(:cusips AS varchar[]), CAST(:names AS varchar[])) AS u(c, n) "
-    "ON CONFLICT (cusip) DO NOTHING")
 
 # SQLite takes many rows as multi-row INSERT statements, one sqlite3_step each. executemany
 # steps once per row and lets the GIL go every time; while another thread runs Python (the
@@ -184,12 +180,6 @@ class Repository:
         if not names:
             return 0
         conn = self.s.connection()
-        if conn.dialect.name == "postgresql":
-            # One statement per batch: the arrays are unnested by the server and the unique
-            # index decides what is new (an executemany of 50,000 dicts took seconds).
-            return conn.execute(_PG_FILING_COMPANIES, {
-                "cusips": list(names), "names": [n or c for c, n in names.items()],
-                "now": t.utcnow()}).rowcount  # fmt: skip
         if conn.dialect.name != "sqlite":
             return self.add_companies_if_absent(
                 ({"cusip": c, "name": n or c, "origin": "filing"} for c, n in names.items()),
