@@ -296,7 +296,10 @@ class HttpClient:
             except TooLarge as exc:
                 raise HttpError(str(exc)) from None
             except WallReached:
-                raise HttpError(_deadline_reason(deadline)) from None
+                if deadline.expired():
+                    raise HttpError(_deadline_reason(deadline)) from None
+                raise HttpError(f"not done within {self.timeout:g}s (a request's own "
+                                "time limit)") from None
             except StatusError as exc:
                 status = exc.status
                 wait = _retry_after(exc.headers)

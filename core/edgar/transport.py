@@ -41,12 +41,12 @@ class _Watchdog:
     """Shuts the connection's socket at the deadline or on cancel, so no read outlives it
     (a server trickling one byte a second never lets a per-read timeout fire)."""
 
-    def __init__(self, conn: http.client.HTTPConnection, deadline) -> None:
+    def __init__(self, conn: http.client.HTTPConnection, deadline, limit: float) -> None:
         self.conn = conn
         self.fired = False
         self._lock = threading.Lock()
         self._timer: threading.Timer | None = None
-        left = deadline.remaining()
+        left = min(deadline.remaining(), limit)
         self._unhook = deadline.on_cancel(self.fire)
         if left != float("inf"):
             self._timer = threading.Timer(left, self.fire)
@@ -70,7 +70,8 @@ class _Watchdog:
 def exchange(method: str, url: str, body: bytes | None, headers: dict[str, str], deadline,
              timeout: float, sink: BinaryIO, cap: int) -> int:  # fmt: skip
     """Send one request and stream a 2xx body into `sink` (at most `cap` bytes); returns the
-    body's size. Raises Redirected, StatusError, TooLarge, WallReached, TimeoutError, OSError
+    body's size. The whole exchange ends by `timeout` seconds or the deadline, whichever
+    comes first. Raises Redirected, StatusError, TooLarge, WallReached, TimeoutError, OSError
     or http.client.HTTPException."""
     parts = urlsplit(url)
     if parts.scheme not in ("http", "https") or not parts.hostname:
@@ -81,7 +82,7 @@ def exchange(method: str, url: str, body: bytes | None, headers: dict[str, str],
             parts.hostname, parts.port, timeout=per_read, context=ssl.create_default_context())
     else:
         conn = http.client.HTTPConnection(parts.hostname, parts.port, timeout=per_read)
-    dog = _Watchdog(conn, deadline)
+    dog = _Watchdog(conn, deadline, timeout)
     try:
         try:
             target = parts.path or "/"

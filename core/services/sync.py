@@ -36,6 +36,7 @@ WORKERS = 4
 # half of what is left, shares outstanding the rest.
 FETCH_SHARE = 0.6
 MAPPING_SHARE = 0.5
+REQUEST_FLOOR = 5.0  # seconds: no request is cut shorter than this by its own limit
 
 
 class SyncUnavailable(ValueError):
@@ -174,6 +175,11 @@ class Sync:
         seconds = deadline if deadline is not None else self.settings.deadline
         overall = Deadline(seconds)
         edgar = self.edgar_factory(contact)
+        if seconds is not None:
+            # Each request's own limit: half the downloads' share, so one hung request
+            # leaves its worker time for the filer's other filings and the next filer.
+            edgar.http.timeout = min(edgar.http.timeout,
+                                     max(REQUEST_FLOOR, seconds * FETCH_SHARE / 2))
         today = self.clock().date()
         work = [_Filer(f, self._since(f, since, today)) for f in filers]
         with self.db.session() as s:
