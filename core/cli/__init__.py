@@ -231,6 +231,10 @@ def _run(argv, open_window, out: TextIO, gui_commands) -> int:
             except KeyboardInterrupt:
                 if rc is None:
                     raise
+        damaged = getattr(ctx.db, "damaged", None)
+        if damaged and rc == EXIT_OK:  # SQLite reported corruption, maybe where a step went on
+            print(error_line(damaged), file=sys.stderr)
+            return EXIT_BAD_INPUT
         return rc  # (Ctrl-C while closing after the work was done changes nothing)
     except UsageError as exc:
         print(error_line(exc, *_db_secrets(argv)), file=sys.stderr)

@@ -21,6 +21,7 @@ from sqlalchemy.exc import DBAPIError, OperationalError
 
 from core.masking import mask_secrets, url_password
 from core.storage import transactions as tx
+from core.storage.damage import DamageWatch
 from core.storage.locks import SetupLockTimeout, advisory_lock, file_lock
 
 if TYPE_CHECKING:
@@ -74,6 +75,7 @@ class Database:
         self.notice = tx.WaitNotice(on_wait, tx.seconds_from_env(tx.NOTICE_ENV,
                                                                  tx.DEFAULT_NOTICE_AFTER))
         self.changes = tx.ChangeTally()
+        self._damage: DamageWatch | None = None
         self._threads = threading.local()
         kwargs: dict = {}
         if self.is_sqlite:
@@ -106,6 +108,12 @@ class Database:
         if self.is_sqlite:
             tx.configure_sqlite(self.engine, self.busy_timeout, self.notice,
                                 read_only=self.read_only)  # fmt: skip
+            assert self.path is not None
+            self._damage = DamageWatch(self.path)
+            self._damage.install(self.engine, DatabaseError)
+            if self.path.exists():
+                self._damage.check_at_open(lambda: sqlite3.connect(
+                    f"{self.path.resolve().as_uri()}?mode=ro", uri=True))  # fmt: skip
         elif is_pg:
             self._lock_watch = tx.configure_postgresql(self.engine, self.notice)
         tx.track_writes(self.engine, self.changes, notify_pg=is_pg)
@@ -242,6 +250,14 @@ class Database:
         assert self.path is not None
         folder = os.access(self.path.parent, os.W_OK)
         return not folder or (self.path.exists() and not os.access(self.path, os.W_OK))
+
+    @property
+    def damaged(self) -> str | None:
+        """Why nothing may be written to this SQLite file (SQLite reported it corrupt, now or
+        at an earlier run, and it has not checked clean since), or None."""
+        if self._damage is None or self._damage.reason is None:
+            return None
+        return self._damage.message()
 
     def dispose(self) -> None:
         if self._lock_watch is not None:
