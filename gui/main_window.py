@@ -17,6 +17,7 @@ from core.services.settings import SettingsStore
 from gui import theme, write_runner
 from gui.change_watcher import ChangeWatcher
 from gui.dialogs.settings_dialog import SettingsDialog
+from gui.holders_actions import HoldersNavigator
 from gui.import_actions import ImportActions
 from gui.live_quotes import LiveQuotes
 from gui.own_actions import OwnPortfolioActions
@@ -49,6 +50,13 @@ def _transactions_page(w: MainWindow) -> QWidget:
     return TransactionsPage(w.ctx.own, w.own_actions)
 
 
+def _holders_page(w: MainWindow) -> QWidget:
+    from core.services.holders import HoldersQueries
+    from gui.pages.holders import HoldersPage
+
+    return HoldersPage(HoldersQueries(w.ctx.db.reading), w.runner)
+
+
 def page_specs(w: MainWindow) -> list[PageSpec]:
     """Every page, in sidebar order: add a page here (it gets Ctrl+<n>, a sidebar row, the
     portfolio shown via its show_portfolio(p), the theme via its apply_theme())."""
@@ -63,6 +71,7 @@ def page_specs(w: MainWindow) -> list[PageSpec]:
         PageSpec("charts", "Charts", lambda: _charts_page(w), lazy=True),
         PageSpec("companies", "Companies", lambda: CompaniesPage(ctx.companies, w.runner)),
         PageSpec("transactions", "Transactions", lambda: _transactions_page(w), lazy=True),
+        PageSpec("holders", "Holders", lambda: _holders_page(w), lazy=True),
     ]  # fmt: skip
 
 
@@ -115,6 +124,7 @@ class MainWindow(QMainWindow):
         self.dashboard.add_requested.connect(self.own_actions.add_holding)
         self.dashboard.import_requested.connect(self.own_actions.choose_holdings_csv)
         self.position_nav = PositionNavigator(self)  # one position in depth, and back
+        self.holders_nav = HoldersNavigator(self)  # who else holds it; a holder's book
 
         self.live = LiveQuotes(self)  # streamed ticks in the tiles; polling if it fails
         self._apply_settings()
@@ -211,6 +221,7 @@ class MainWindow(QMainWindow):
                       self.reconcile_action, self.compare_action])  # fmt: skip
         m = bar.addMenu("&View")
         m.addActions(self.page_actions)
+        self.view_menu = m  # "Who else holds it" joins it
         m.addSeparator()
         themes = m.addMenu("&Theme")
         themes.addActions(list(self.theme_actions.values()))
@@ -280,6 +291,15 @@ class MainWindow(QMainWindow):
         index = names.index(wanted) if wanted in names else names.index(default)
         self.portfolio_box.setCurrentIndex(index)
         self._on_portfolio_selected(index)
+
+    def show_book(self, p: PortfolioRef) -> None:
+        """Show a book the picker may not list (a data set's filer, opened from Holders):
+        it joins the picker until the list is next reloaded."""
+        if all(q.id != p.id for q in self._portfolios):
+            self._portfolios.append(p)
+            self.portfolio_box.addItem(p.name)
+        self.select_portfolio(p.name)
+        self.show_page("holdings")
 
     def portfolios(self) -> list[PortfolioRef]:
         """The books the picker offers, in its order."""
