@@ -215,6 +215,7 @@ class HttpClient:
         sleep: Callable[[float], None] = time.sleep,
         max_json: int = MAX_JSON,
         max_download: int = MAX_DOCUMENT,
+        request_limit: float | None = None,
     ) -> None:
         self.headers = dict(headers)
         self.limiter = limiter
@@ -224,6 +225,7 @@ class HttpClient:
         self.sleep = sleep
         self.max_json = max_json
         self.max_download = max_download
+        self.request_limit = request_limit  # seconds for a whole request (None: the deadline)
         self.requests = 0
         self._count_lock = threading.Lock()
 
@@ -283,7 +285,7 @@ class HttpClient:
                     headers = {**self.headers, **(extra or {})}
                     with open_sink() as sink:
                         return exchange(method, url, body, headers, deadline, self.timeout,
-                                        sink, cap)  # fmt: skip
+                                        sink, cap, self.request_limit)  # fmt: skip
                 finally:
                     self.limiter.release()
             except Redirected as exc:
@@ -298,7 +300,7 @@ class HttpClient:
             except WallReached:
                 if deadline.expired():
                     raise HttpError(_deadline_reason(deadline)) from None
-                raise HttpError(f"not done within {self.timeout:g}s (a request's own "
+                raise HttpError(f"not done within {self.request_limit:g}s (a request's own "
                                 "time limit)") from None
             except StatusError as exc:
                 status = exc.status

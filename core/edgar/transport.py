@@ -68,11 +68,12 @@ class _Watchdog:
 
 
 def exchange(method: str, url: str, body: bytes | None, headers: dict[str, str], deadline,
-             timeout: float, sink: BinaryIO, cap: int) -> int:  # fmt: skip
+             timeout: float, sink: BinaryIO, cap: int,
+             limit: float | None = None) -> int:  # fmt: skip
     """Send one request and stream a 2xx body into `sink` (at most `cap` bytes); returns the
-    body's size. The whole exchange ends by `timeout` seconds or the deadline, whichever
-    comes first. Raises Redirected, StatusError, TooLarge, WallReached, TimeoutError, OSError
-    or http.client.HTTPException."""
+    body's size. Each read waits at most `timeout`; the whole exchange ends by the deadline
+    or after `limit` seconds, whichever comes first. Raises Redirected, StatusError,
+    TooLarge, WallReached, TimeoutError, OSError or http.client.HTTPException."""
     parts = urlsplit(url)
     if parts.scheme not in ("http", "https") or not parts.hostname:
         raise http.client.InvalidURL(f"not an http(s) address: {url[:100]!r}")
@@ -82,7 +83,7 @@ def exchange(method: str, url: str, body: bytes | None, headers: dict[str, str],
             parts.hostname, parts.port, timeout=per_read, context=ssl.create_default_context())
     else:
         conn = http.client.HTTPConnection(parts.hostname, parts.port, timeout=per_read)
-    dog = _Watchdog(conn, deadline, timeout)
+    dog = _Watchdog(conn, deadline, float("inf") if limit is None else limit)
     try:
         try:
             target = parts.path or "/"

@@ -178,8 +178,7 @@ class Sync:
         if seconds is not None:
             # Each request's own limit: half the downloads' share, so one hung request
             # leaves its worker time for the filer's other filings and the next filer.
-            edgar.http.timeout = min(edgar.http.timeout,
-                                     max(REQUEST_FLOOR, seconds * FETCH_SHARE / 2))
+            edgar.http.request_limit = max(REQUEST_FLOOR, seconds * FETCH_SHARE / 2)
         today = self.clock().date()
         work = [_Filer(f, self._since(f, since, today)) for f in filers]
         with self.db.session() as s:

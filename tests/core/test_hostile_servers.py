@@ -210,7 +210,7 @@ def test_cancel_shuts_a_socket_that_is_being_trickled(hostile):
 def test_a_request_has_its_own_time_limit_within_the_deadline(hostile):
     """A trickle keeps every read short; the request's own limit still ends it."""
     hostile.trickle("/slow.json")
-    client = HttpClient({"User-Agent": CONTACT}, RateLimiter(10, 1.0), timeout=1.0)
+    client = HttpClient({"User-Agent": CONTACT}, RateLimiter(10, 1.0), request_limit=1.0)
     with pytest.raises(HttpError, match="a request's own time limit"):
         client.get_json(hostile.url + "/slow.json", Deadline(600))
 
