@@ -18,6 +18,11 @@ def explain(exc: BaseException, path: Path | None) -> str | None:
     """A one-line reason for a database failure, or None if `exc` is not one."""
     if not isinstance(exc, SQLAlchemyError | sqlite3.Error):
         return None
+    # A failure the session met again on its way out (PendingRollbackError after a server
+    # went away mid-import): the first one says what happened.
+    first = _first_dbapi_error(exc)
+    if first is not None:
+        exc = first
     orig = exc.orig if isinstance(exc, DBAPIError) else exc
     text = str(orig).lower()
     where = str(path) if path is not None else "the database"
@@ -36,4 +41,28 @@ def explain(exc: BaseException, path: Path | None) -> str | None:
         return f"cannot read or write {where}: a disk I/O error"
     if "locked" in text or "busy" in text:
         return f"{where} is busy: another program holds it; try again"
+    if isinstance(exc, DBAPIError) and (exc.connection_invalidated or any(
+            lost in text for lost in _LOST)):  # fmt: skip
+        said = str(orig).strip().splitlines()[0][:160] if str(orig).strip() else "no reason"
+        return (f"the connection to the database server was lost ({said}); the work in "
+                "progress was not saved: try again")
     return f"the database failed ({type(orig).__name__}); nothing was changed"
+
+
+# How psycopg and libpq say a server went away mid-transaction.
+_LOST = ("server closed the connection", "terminating connection", "connection is closed",
+         "connection is lost", "consuming input failed", "connection already closed",
+         "the connection was closed", "ssl syscall error", "no connection to the server")
+
+
+def _first_dbapi_error(exc: BaseException) -> DBAPIError | None:
+    """The first driver error among the exceptions that led to `exc` (itself included)."""
+    seen: set[int] = set()
+    found = None
+    cause: BaseException | None = exc
+    while cause is not None and id(cause) not in seen:
+        if isinstance(cause, DBAPIError):
+            found = cause
+        seen.add(id(cause))
+        cause = cause.__cause__ or cause.__context__
+    return found

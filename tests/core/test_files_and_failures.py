@@ -203,3 +203,61 @@ def test_corruption_a_step_goes_past_still_ends_in_one_line(tmp_path, monkeypatc
     monkeypatch.setattr(listing, "portfolio_lines", lenient)
     rc, _, err = run(str(db), "portfolios")
     assert rc == 2 and "damaged" in err and err.count("\n") == 1, err
+
+
+# -- a PostgreSQL server gone mid-import ------------------------------------------------------
+@pytest.mark.backends
+def test_a_server_connection_lost_mid_import_is_one_line(db_url, backend, request, monkeypatch,
+                                                         tmp_path):
+    """The server ends the import's connection while rows go in (as when it dies): one
+    line saying so, exit 2, never PendingRollbackError; nothing of the filing is kept."""
+    if backend != "postgresql":
+        pytest.skip("SQLite has no server to lose")
+    from core.storage.repositories import Repository
+    from tests.builders import Row, info_table
+
+    cluster = request.getfixturevalue("pg_cluster")
+    name = db_url.split("@/", 1)[1].split("?")[0]
+    assert run(db_url, "init")[0] == 0
+    table = tmp_path / "big.xml"
+    table.write_text(info_table([Row(value=i + 1, shares=i + 1, issuer=f"ISSUER {i}")
+                                 for i in range(30_000)]))  # fmt: skip
+    original, batches = Repository.add_rows, []
+
+    def add_rows(self, *args, **kwargs):
+        batches.append(1)
+        if len(batches) == 2:  # rows are going in: the server ends this connection
+            cluster.admin("SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+                          f"WHERE datname = '{name}' AND pid <> pg_backend_pid()")
+        return original(self, *args, **kwargs)
+
+    monkeypatch.setattr(Repository, "add_rows", add_rows)
+    rc, _, err = run(db_url, "import-13f", str(table), "--cik", "9", "--period", "2025-06-30",
+                     "--filed", "2025-08-14", "--no-map")  # fmt: skip
+    assert len(batches) >= 2, "the table went in as one batch: nothing was cut"
+    assert rc == 2 and err.startswith("error: ") and err.count("\n") == 1, err
+    assert "connection to the database server was lost" in err, err
+    assert "PendingRollback" not in err and "OperationalError" not in err
+    monkeypatch.undo()
+    assert _filings_of(db_url, "9") == []
+
+
+def test_pending_rollback_after_a_lost_connection_says_what_happened():
+    """SQLAlchemy's PendingRollbackError, met on the way out after the server went away,
+    is explained by the first failure, not by its own name."""
+    import psycopg
+    from sqlalchemy.exc import OperationalError, PendingRollbackError
+
+    from core.storage.errors import explain
+
+    lost = OperationalError("INSERT ...", {}, psycopg.OperationalError(
+        "server closed the connection unexpectedly"))  # fmt: skip
+    try:
+        try:
+            raise lost
+        except OperationalError:
+            raise PendingRollbackError("This Session's transaction has been rolled back") from None
+    except PendingRollbackError as exc:
+        why = explain(exc, None)
+    assert why is not None and "connection to the database server was lost" in why, why
+    assert "PendingRollback" not in why and "INSERT" not in why
