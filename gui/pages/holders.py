@@ -130,6 +130,8 @@ class HoldersPage(QWidget):
             self.period.setCurrentIndex(self.period.findData(report.period.isoformat()))
         self.period.blockSignals(False)
         self.model.set_rows(report.holders, report.sold_out)
+        # No count of shares outstanding, no stake: the column goes rather than stand empty.
+        self.fitter.set_never(set() if report.shares_outstanding else {COL_STAKE})
         self.table.sortByColumn(COL_VALUE, Qt.SortOrder.DescendingOrder)
         self.fitter.fit()
         self.summary.setText(summary_text(report))
