@@ -222,6 +222,14 @@ class OwnPortfolios:
                 errors[name] = f"a {kind.value} takes no {name}"
                 continue
             values[name] = check_decimal(text, name, errors)
+        for name, low, why in (("shares", 0, "must be more than zero"),
+                               ("price", -1, "is negative"), ("fees", -1, "is negative"),
+                               ("amount", 0, "must be more than zero"),
+                               ("ratio", 0, "a split's ratio (new shares per old share) "
+                                "must be more than zero")):  # fmt: skip
+            value = values.get(name)
+            if value is not None and (value <= 0 if low == 0 else value < 0):
+                errors[name] = why
         if kind is not None:
             if kind in (*SHARES_IN, *SHARES_OUT) and values["shares"] is None \
                     and "shares" not in errors:

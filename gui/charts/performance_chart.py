@@ -9,6 +9,7 @@ import numpy as np
 import pyqtgraph as pg
 from PySide6.QtWidgets import QButtonGroup, QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
+from core.domain.returns import max_drawdown
 from core.services.performance import PerformanceReport
 from gui import theme
 from gui.charts.time_chart import TimeChart, epoch_seconds
@@ -171,7 +172,6 @@ class PerformanceChart(QWidget):
 
 
 def _drawdown(growth: np.ndarray) -> float:
-    if not len(growth):
-        return 0.0
-    peak = np.maximum.accumulate(growth)
-    return float(np.max(1.0 - growth / peak))
+    """The range's drawdown, by core's definition (max_drawdown of the growth index)."""
+    growth = growth[np.isfinite(growth)]
+    return max_drawdown(growth) if len(growth) else 0.0

@@ -27,7 +27,7 @@ from core.services.own import Pnl, pnl_totals
 from core.services.prices import PriceNow
 from core.services.queries import InvalidRequestError, PortfolioQueries
 from gui import theme
-from gui.formatting import money_long, money_short, percent
+from gui.formatting import money_long, money_short, no_filings_yet, percent
 from gui.models.holdings_table_model import (
     COL_CHANGE,
     COL_CLASS,
@@ -212,7 +212,9 @@ class HoldingsPage(QWidget):
         self._generation += 1
         if self.portfolio is None or period is None:
             self.model.set_rows([])
-            self.summary.setText("No reports for this portfolio yet.")
+            self.summary.setText(no_filings_yet(self.portfolio.name)
+                                 if self.portfolio is not None and self.portfolio.kind == "filer"
+                                 else "No reports for this portfolio yet.")  # fmt: skip
             return
         generation, portfolio, analytics, own = (self._generation, self.portfolio,
                                                  self.analytics, self.own)  # fmt: skip
@@ -316,6 +318,10 @@ class HoldingsPage(QWidget):
             QGuiApplication.clipboard().setText(self.model.as_tsv(rows))
 
     def _on_context_menu(self, pos) -> None:
+        self._menu = self.context_menu(pos)  # kept alive while it shows
+        self._menu.popup(self.table.viewport().mapToGlobal(pos))
+
+    def context_menu(self, pos):
         """Copy; on an own book's row also Sell... (the ledger records the sale)."""
         from PySide6.QtWidgets import QMenu
 
@@ -328,8 +334,7 @@ class HoldingsPage(QWidget):
             if ticker and row.position.shares:
                 sell = menu.addAction(f"Sell {ticker}...")
                 sell.triggered.connect(lambda: self.sell_requested.emit(ticker))
-        menu.popup(self.table.viewport().mapToGlobal(pos))
-        self.context_menu = menu  # kept for tests, and alive while it shows
+        return menu
 
     def focus_filter(self) -> None:
         self.filter.setFocus()

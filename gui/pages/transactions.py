@@ -201,6 +201,7 @@ class TransactionsPage(QWidget):
         self.delete_action.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
         self.delete_action.triggered.connect(self.delete_selected)
         self.table.addAction(self.delete_action)
+        self.table.installEventFilter(self)  # Delete works however the window was activated
         self.edit_action = QAction("&Edit...", self)
         self.edit_action.triggered.connect(self.edit_selected)
 
@@ -228,6 +229,16 @@ class TransactionsPage(QWidget):
         self.table.selectionModel().selectionChanged.connect(self._on_selection)
         self.model.edited.connect(self._on_edited)
         self._on_selection()
+
+    def eventFilter(self, watched, event) -> bool:
+        from PySide6.QtCore import QEvent
+
+        if (watched is self.table and event.type() == QEvent.Type.KeyPress
+                and event.key() in (Qt.Key.Key_Delete, Qt.Key.Key_Backspace)
+                and self.table.state() != QAbstractItemView.State.EditingState):
+            self.delete_selected()
+            return True
+        return super().eventFilter(watched, event)
 
     # -- loading --------------------------------------------------------------------------
     def show_portfolio(self, portfolio: PortfolioRef) -> None:
@@ -297,15 +308,19 @@ class TransactionsPage(QWidget):
         if not self.model.flags(source) & Qt.ItemFlag.ItemIsEditable:
             self.actions.edit_transaction(self.model.rows[source.row()])
 
-    def _on_context_menu(self, pos) -> None:
+    def context_menu(self, pos) -> QMenu:
+        """Add; on a row also Edit and Delete."""
         index = self.table.indexAt(pos)
         menu = QMenu(self)
         menu.addAction("Add...", lambda: self.actions.add_transaction())
         if index.isValid():
             menu.addAction(self.edit_action)
             menu.addAction(self.delete_action)
-        menu.popup(self.table.viewport().mapToGlobal(pos))
-        self.context_menu = menu  # kept for tests, and alive while it shows
+        return menu
+
+    def _on_context_menu(self, pos) -> None:
+        self._menu = self.context_menu(pos)  # kept alive while it shows
+        self._menu.popup(self.table.viewport().mapToGlobal(pos))
 
     def _on_edited(self, tx: Transaction, field: str, text: str) -> None:
         """A cell typed over: the entry with that field changed, checked as a new one,

@@ -72,11 +72,14 @@ def test_undo_refuses_after_another_process_changed_the_row(qtbot, make_window, 
     assert w.own_actions.put_holding(HoldingInput("AAPL", "10", day.isoformat(), None, None), day)
     seen: list[str] = []
     w.statusBar().messageChanged.connect(seen.append)
+    [mine] = wctx.own.transactions("Mine")
+    stakewatch(db_url, "tx", "remove", str(mine.id))  # another process takes this buy back
     stakewatch(db_url, "holding", "add", "--portfolio", "Mine", "--ticker", "AAPL", "--shares",
                "12", "--date", day.isoformat(), "--offline")  # fmt: skip
     w.undo_stack.undo()
-    assert any(m.startswith("Not undone") and "someone else changed AAPL" in m for m in seen)
-    assert {h.ticker: h.shares for h in wctx.own.statement("Mine", day)} == {"AAPL": 12}
+    assert any(m.startswith("Not undone") and "someone else changed buy of AAPL" in m
+               for m in seen)  # fmt: skip
+    assert {h.ticker: h.shares for h in wctx.own.holdings_at("Mine", day)} == {"AAPL": 12}
     assert not w.undo_stack.canUndo()  # the unsafe step left the stack
     idle(qtbot, w)
 

@@ -40,7 +40,7 @@ def test_an_own_dashboard_shows_cost_value_and_gain_like_pnl(qtbot, make_window,
     w.portfolio_box.setCurrentText("Mine")
     idle(qtbot, w)
     d = w.dashboard
-    rows = gctx.own.pnl("Mine")
+    rows = gctx.own.pnl("Mine").lines
     totals = pnl_totals(rows)
     assert d.gain_card.isVisibleTo(w) and d.value_card.title.text().endswith(
         "Market value</span>")  # fmt: skip
@@ -52,7 +52,8 @@ def test_an_own_dashboard_shows_cost_value_and_gain_like_pnl(qtbot, make_window,
     words = " ".join(label.text() for label in d.findChildren(QLabel)
                      if not any(b is not None and b.isAncestorOf(label) for b in slot)).lower()
     assert "filing" not in words and "13f" not in words
-    assert "statement" in d.changes_title.text()
+    assert "your transactions of 2025-04-01" in d.changes_title.text()
+    assert "report" not in words and "statement" not in words
 
 
 def test_the_banner_slot_takes_and_gives_back_a_widget(qtbot, make_window, gctx):
@@ -68,7 +69,7 @@ def test_pnl_totals_add_up_what_pnl_lists(gctx):
     gctx.own.create("Two")
     gctx.own.add("Two", HoldingInput("CRWV", "10", "2025-04-01", cost="50"))
     gctx.own.add("Two", HoldingInput("NVDA", "5", "2025-04-01"))
-    rows = gctx.own.pnl("Two", dt.date(2025, 4, 1))
+    rows = gctx.own.pnl("Two", dt.date(2025, 4, 1)).lines
     t = pnl_totals(rows)
     assert t.positions == 2 and t.no_cost == 1
     assert t.cost == 500.0

@@ -23,7 +23,7 @@ def cell(model, row, col):
 def test_own_holdings_show_pnl_and_totals(qtbot, make_window, gctx):
     w = own_book_window(qtbot, make_window, gctx, "holdings")
     page = w.holdings
-    rows = {r.ticker: r for r in gctx.own.pnl("Mine")}
+    rows = {r.ticker: r for r in gctx.own.pnl("Mine").lines}
     by_ticker = {cell(page.model, i, COL_TICKER): i for i in range(page.model.rowCount())}
     crwv = by_ticker["CRWV"]
     assert cell(page.model, crwv, COL_COST) == money_short(rows["CRWV"].cost)

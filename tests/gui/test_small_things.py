@@ -42,7 +42,11 @@ def test_a_bad_new_name_asks_again_with_the_reason(qtbot, make_window, gctx, mon
     assert w.portfolio_box.currentText() == "Mine"
 
 
-def test_after_adding_a_holding_the_table_shows_its_date(qtbot, make_window, gctx):
+def test_a_backdated_buy_shows_on_its_date_and_every_later_one(qtbot, make_window, gctx):
+    """The complaint of issue 22: a holding added for an earlier date showed SOLD OUT in
+    the later statement. Now it is a buy: held from its date on, never sold out."""
+    from gui.models.holdings_table_model import COL_CHANGE, COL_TICKER
+
     gctx.own.create("Mine")
     gctx.own.add("Mine", HoldingInput("CRWV", "100", "2025-06-02"))
     w = make_window(gctx)
@@ -50,7 +54,16 @@ def test_after_adding_a_holding_the_table_shows_its_date(qtbot, make_window, gct
     idle(qtbot, w)
     assert w.own_actions.put_holding(HoldingInput("NVDA", "3", "2025-04-01"), dt.date(2025, 4, 1))
     idle(qtbot, w)
-    assert w.holdings.period() == dt.date(2025, 4, 1)
+    periods = [w.holdings.period_box.itemData(i) for i in range(w.holdings.period_box.count())]
+    assert periods == ["2025-06-02", "2025-04-01"]
+    assert w.holdings.period() == dt.date(2025, 6, 2)  # the latest: both held
+    m = w.holdings.model
+    rows = {m.index(r, COL_TICKER).data(): m.index(r, COL_CHANGE).data()
+            for r in range(m.rowCount())}  # fmt: skip
+    assert set(rows) == {"CRWV", "NVDA"} and "SOLD OUT" not in " ".join(map(str, rows.values()))
+    w.holdings.select_period(dt.date(2025, 4, 1))
+    idle(qtbot, w)
+    assert [m.index(r, COL_TICKER).data() for r in range(m.rowCount())] == ["NVDA"]
 
 
 def test_the_compare_view_right_aligns_numbers(qtbot):

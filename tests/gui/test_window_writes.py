@@ -25,13 +25,13 @@ WAITING = "waiting for another Stakewatch to finish writing..."
 DAY = dt.date(2025, 7, 1)
 
 # Holds Mine's write lock (SQLite: the file's; PostgreSQL: the portfolio's row) for argv[2]
-# seconds, what an edit of Mine holds while it runs; with argv[3], also adds that ticker to
-# the statement of DAY inside the same transaction.
+# seconds, what an edit of Mine holds while it runs; with argv[3], also buys 5 of that ticker
+# on DAY inside the same transaction.
 HOLD_LOCK = """
     import datetime as dt, sys, time
     from decimal import Decimal
     from core.context import AppContext
-    from core.domain.own import CheckedHolding
+    from core.domain.ledger import Transaction, TxType
     from core.storage.own_store import OwnStore
     ctx = AppContext.open(sys.argv[1], offline=True)
     portfolio = ctx.queries.portfolio("Mine")
@@ -39,8 +39,8 @@ HOLD_LOCK = """
         store = OwnStore(s)
         store.lock(portfolio)
         if len(sys.argv) > 3:
-            store.put(portfolio, CheckedHolding(sys.argv[3], None, Decimal(5),
-                                                dt.date(2025, 7, 1), None, None, False))
+            store.add(portfolio, [Transaction(None, dt.date(2025, 7, 1), TxType.BUY,
+                                              sys.argv[3], shares=Decimal(5))])
         print("locked", flush=True)
         time.sleep(float(sys.argv[2]))
     ctx.close()
@@ -100,7 +100,7 @@ def put(window, raw: HoldingInput, day: dt.date) -> bool:
 
 
 def _held(ctx) -> dict[str, int]:
-    return {h.ticker: h.shares for h in ctx.own.statement("Mine", DAY) or []}
+    return {h.ticker: h.shares for h in ctx.own.holdings_at("Mine", DAY)}
 
 
 def test_an_add_behind_another_writer_waits_then_lands(qtbot, make_window, wctx, db_url,
@@ -133,7 +133,7 @@ def test_an_undo_behind_another_writer_waits_then_lands(qtbot, make_window, wctx
     with Watch(w) as watch:
         w.undo_stack.undo()
     assert holder.wait(30) == 0, holder.stderr.read()
-    assert wctx.own.statement("Mine", DAY) is None  # the statement it made is gone
+    assert wctx.own.transactions("Mine") == []  # the buy it made is gone
     assert watch.ticks >= 10
     assert WAITING in watch.said
     assert watch.actions_on == {False}
@@ -150,8 +150,8 @@ def test_an_undo_behind_another_writer_waits_then_lands(qtbot, make_window, wctx
 
 def test_undo_takes_back_only_its_own_row_when_another_wrote_meanwhile(
         qtbot, make_window, wctx, db_url):  # fmt: skip
-    """Another process adds MSFT to the same new statement while the window's add waits
-    for it: the add lands beside MSFT, and undo removes NVDA only."""
+    """Another process buys MSFT on the same day while the window's add waits for it: the
+    add lands beside MSFT, and undo removes NVDA only."""
     w = make_window(wctx)
     w.reload_portfolios(select="Mine")
     idle(qtbot, w)
@@ -182,7 +182,7 @@ def test_a_write_blocked_past_the_timeout_is_one_message_and_changes_nothing(
         assert len(messages) == 1
         kind, title, text = messages[0]
         assert kind == "warning" and title == "Not saved"
-        assert text.startswith("Not saved (set NVDA in Mine as of 2025-07-01): another "
+        assert text.startswith("Not saved (buy 3 NVDA in Mine on 2025-07-01): another "
                                "Stakewatch kept") and "busy" in text  # fmt: skip
         assert "SELECT" not in text and "Traceback" not in text
         assert w.statusBar().currentMessage() == text
@@ -194,12 +194,12 @@ def test_a_write_blocked_past_the_timeout_is_one_message_and_changes_nothing(
         assert put(w, HoldingInput("NVDA", "3", DAY.isoformat(), None, None), DAY)
         holder = hold_lock(db_url, 4)
         w.undo_stack.undo()
-        assert messages[-1][2].startswith("Not undone (set NVDA in Mine")
+        assert messages[-1][2].startswith("Not undone (buy 3 NVDA in Mine")
         qtbot.waitUntil(lambda: w.undo_stack.index() == 1)  # stepped back
         assert w.undo_stack.canUndo() and _held(ctx) == {"NVDA": 3}
         assert holder.wait(30) == 0
         w.undo_stack.undo()
-        assert ctx.own.statement("Mine", DAY) is None
+        assert ctx.own.transactions("Mine") == []
         idle(qtbot, w)
         w.close()
     finally:
