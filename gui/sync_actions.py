@@ -114,7 +114,10 @@ class SyncActions(QObject):
 
     def follow(self) -> None:
         online = not self.ctx.settings.offline and self.ensure_contact()
-        dialog = FollowDialog(self.following(), self.w.runner, online, parent=self.w)
+        from core.services.holders import HoldersQueries  # filers found by name as you type
+
+        dialog = FollowDialog(self.following(), self.w.runner, online, parent=self.w,
+                              search=HoldersQueries(self.ctx.db.reading).search_filers)
         if dialog.exec() != QDialog.DialogCode.Accepted:
             return
         cik, name = dialog.values()

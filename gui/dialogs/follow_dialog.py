@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import QTimer
+from collections.abc import Callable
+
+from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
     QFormLayout,
     QLabel,
     QLineEdit,
+    QListWidget,
+    QListWidgetItem,
     QWidget,
 )
 
@@ -17,11 +21,15 @@ from core.services.queries import InvalidRequestError
 from gui.workers import TaskRunner
 
 LOOKUP_DELAY_MS = 600  # wait for the typing to pause before asking EDGAR
+FIND_DELAY_MS = 200  # names are searched locally: a short pause is enough
 
 
 class FollowDialog(QDialog):
     def __init__(self, following: Following, runner: TaskRunner, online: bool,
-                 parent: QWidget | None = None) -> None:  # fmt: skip
+                 parent: QWidget | None = None,
+                 search: Callable[[str], list] | None = None) -> None:  # fmt: skip
+        """`search`: filers by words of their name (core.services.holders); with it the
+        dialog finds a filer as you type, from the loaded data sets and followed filers."""
         super().__init__(parent)
         self.setWindowTitle("Follow a 13F filer")
         self.following = following
@@ -39,6 +47,11 @@ class FollowDialog(QDialog):
         self.buttons.accepted.connect(self.accept)
         self.buttons.rejected.connect(self.reject)
         form = QFormLayout(self)
+        self.search = search
+        self.find = QLineEdit()
+        self.found = QListWidget()
+        if search is not None:
+            self._build_find(form)
         form.addRow("SEC CIK:", self.cik)
         form.addRow("Name:", self.name)
         form.addRow(self.status)
@@ -51,6 +64,51 @@ class FollowDialog(QDialog):
         self.cik.textChanged.connect(self._on_cik_changed)
         self.name.textChanged.connect(self._update_ok)
         self._update_ok()
+
+    # -- find by name --------------------------------------------------------------------------
+    def _build_find(self, form: QFormLayout) -> None:
+        self.find.setPlaceholderText("words of the name, any order (e.g. citadel advisors)")
+        self.found.setMaximumHeight(140)
+        self.found.itemActivated.connect(self._on_pick)
+        self.found.itemClicked.connect(self._on_pick)
+        self._find_timer = QTimer(self)
+        self._find_timer.setSingleShot(True)
+        self._find_timer.setInterval(FIND_DELAY_MS)
+        self._find_timer.timeout.connect(self._find_now)
+        self.find.textChanged.connect(lambda _t: self._find_timer.start())
+        form.addRow("Find by name:", self.find)
+        form.addRow(self.found)
+
+    def _find_now(self) -> None:
+        text = self.find.text().strip()
+        if not text or self.search is None:
+            self.found.clear()
+            return
+        search = self.search
+        self.runner.submit("find-filer", lambda: search(text),
+                           on_success=lambda found, t=text: self._on_filers(t, found))
+
+    def _on_filers(self, text: str, found: list) -> None:
+        if text != self.find.text().strip():
+            return  # the user typed on
+        self.found.clear()
+        for f in found:
+            size = f" · ${f.size / 1e9:,.2f}B" if f.size and f.size >= 1e9 else (
+                f" · ${f.size / 1e6:,.1f}M" if f.size else "")
+            latest = f" · {f.latest_period}" if f.latest_period else ""
+            mark = " · followed" if f.followed else ""
+            item = QListWidgetItem(f"{f.name} (CIK {f.cik}){latest}{size}{mark}")
+            item.setData(Qt.ItemDataRole.UserRole, (f.cik, f.name))
+            self.found.addItem(item)
+        if not found:
+            self.found.addItem(QListWidgetItem("No stored filer's name holds those words."))
+
+    def _on_pick(self, item: QListWidgetItem) -> None:
+        picked = item.data(Qt.ItemDataRole.UserRole)
+        if picked:
+            cik, name = picked
+            self.cik.setText(str(int(cik)))
+            self.name.setText(name)
 
     def _valid_cik(self) -> str | None:
         try:

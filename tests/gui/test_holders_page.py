@@ -136,3 +136,26 @@ def test_numbers_sort_as_numbers():
     proxy.setSortRole(SORT_ROLE)
     proxy.sort(COL_SHARES, Qt.SortOrder.DescendingOrder)
     assert [proxy.index(r, COL_FILER).data() for r in range(3)] == ["C", "B", "A"]
+
+
+def test_the_follow_dialog_finds_a_filer_as_you_type(qtbot, uctx):
+    from core.services.following import Following
+    from core.services.holders import HoldersQueries
+    from gui.dialogs.follow_dialog import FollowDialog
+    from gui.workers import TaskRunner
+
+    runner = TaskRunner()
+    dialog = FollowDialog(Following(uctx.db, uctx.settings), runner, online=False,
+                          search=HoldersQueries(uctx.db.reading).search_filers)
+    qtbot.addWidget(dialog)
+    dialog.find.setText("fund gam")
+    qtbot.waitUntil(lambda: dialog.found.count() == 1, timeout=10_000)
+    item = dialog.found.item(0)
+    assert item.text().startswith("GAMMA FUND (CIK 0000000003) · 2026-06-30")
+    dialog._on_pick(item)
+    assert dialog.values() == ("3", "GAMMA FUND")
+    dialog.find.setText("no such words")
+    qtbot.waitUntil(lambda: "No stored filer" in (dialog.found.item(0).text()
+                                                  if dialog.found.count() else ""),
+                    timeout=10_000)  # fmt: skip
+    runner.pool.waitForDone(5000)
