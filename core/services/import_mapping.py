@@ -49,7 +49,7 @@ def map_after_import(
     wanted = set(cusips)
     if not wanted:
         return None
-    todo = [c for c in mapper.unmapped(retry=False) if c in wanted]
+    todo = mapper.unmapped_among(wanted)  # set-based: no scan of every filing row
     if not todo:
         return None
     if offline:

@@ -198,6 +198,7 @@ class Importer:
                     events_close()
                 return self._report(path, header, tally, warnings, already=True)
             portfolio = repo.filer_portfolio(header.cik, header.filer_name)
+            named_at = dt.datetime.now(dt.UTC)  # new companies named from the map: this time
             filing_id = repo.add_filing(portfolio, header)
             multiplier = header.value_unit.multiplier
 
@@ -220,7 +221,7 @@ class Importer:
                 valid = set(cusips.valid_only(fresh))
                 tally.invalid.extend(c for c in fresh if c not in valid)
                 tally.new_companies += repo.add_filing_companies(
-                    {c: n for c, n in fresh.items() if c in valid})  # fmt: skip
+                    {c: n for c, n in fresh.items() if c in valid}, named_at)  # fmt: skip
 
             for batch in early:
                 store(batch)
@@ -242,10 +243,10 @@ class Importer:
                     f"{len(tally.invalid)} CUSIP(s) fail the check digit (rows kept): "
                     + _listing(sorted(tally.invalid))
                 )
-            if tally.new_companies:  # new CUSIPs take the map's tickers: no network
+            if tally.new_companies:  # named from the CUSIP master as they were made
                 from core.storage.cusip_store import CusipStore
 
-                tally.from_map = CusipStore(s).apply_master(dt.datetime.now(dt.UTC))
+                tally.from_map = CusipStore(s).named_at(named_at)
             mapped = repo.tickers(tally.issuers)
             tally.unmapped = tuple(sorted(c for c in tally.issuers if c not in mapped))
             tally.complete = True

@@ -60,6 +60,11 @@ class CusipMapper:
         with self.db.session() as s:
             return SyncStore(s).unmapped_cusips(portfolio_ids, retry=retry)
 
+    def unmapped_among(self, cusips: Iterable[str]) -> list[str]:
+        """Of these CUSIPs (an import's), those never asked about and still unmapped."""
+        with self.db.session(write=False) as s:
+            return SyncStore(s).unmapped_among(cusips)
+
     def map_unmapped(
         self, portfolio_ids: Iterable[int] | None = None, *, retry: bool = True,
         deadline: Deadline | None = None, only: Iterable[str] | None = None,
@@ -68,10 +73,14 @@ class CusipMapper:
         """Ask OpenFIGI about every CUSIP without a ticker (held in those portfolios, and
         among `only` if given), then store all answers in one transaction; if any batch
         fails, store none, or with `keep_partial` the answers of the batches before it."""
-        cusips = self.unmapped(portfolio_ids, retry=retry)
-        if only is not None:
-            wanted = set(only)
-            cusips = [c for c in cusips if c in wanted]
+        if only is not None and portfolio_ids is None:  # no join: the caller named them
+            with self.db.session(write=False) as s:
+                cusips = SyncStore(s).unmapped_among(only, retry=retry)
+        else:
+            cusips = self.unmapped(portfolio_ids, retry=retry)
+            if only is not None:
+                wanted = set(only)
+                cusips = [c for c in cusips if c in wanted]
         if not cusips:
             return MappingReport(0)
         figi = self.figi_factory()

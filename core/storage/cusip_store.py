@@ -134,6 +134,12 @@ class CusipStore:
         return self.s.execute(q).rowcount or 0
 
     # -- reads ----------------------------------------------------------------------------
+    def named_at(self, when: dt.datetime) -> int:
+        """Companies named from the map at `when` (an import's one timestamp)."""
+        c = t.Company
+        return self.s.scalar(select(func.count()).select_from(c).where(
+            c.mapped_at == when, c.origin == "filing", c.ticker.is_not(None))) or 0  # fmt: skip
+
     def sightings_of(self, cusips: Iterable[str]) -> dict[str, list[tm.Sighting]]:
         wanted = set(cusips)
         out: dict[str, list[tm.Sighting]] = {}

@@ -83,16 +83,36 @@ class SyncStore:
         held = select(t.FilingRow.cusip).join(t.Filing, t.Filing.id == t.FilingRow.filing_id)
         if portfolio_ids is not None:
             held = held.where(t.Filing.portfolio_id.in_(list(portfolio_ids)))
+        held = held.distinct().subquery()
+        # A join on the distinct held CUSIPs, not `IN (subquery)`: right after a bulk import
+        # PostgreSQL has no statistics and ran the IN as a subplan per company (50,000
+        # companies x 50,000 rows: minutes); a join is hashed whatever the estimates.
         q = (
             select(t.Company.cusip)
-            .where(t.Company.ticker.is_(None), t.Company.origin != USER)
-            .where(func.coalesce(t.Company.mapping_source, "") != USER)
-            .where(t.Company.cusip.in_(held.distinct()))
+            .join(held, held.c.cusip == t.Company.cusip)
+            .where(*self._unmapped_filter(retry))
             .order_by(t.Company.cusip)
         )
-        if not retry:
-            q = q.where(t.Company.mapping_reason.is_(None))
         return list(self.s.scalars(q))
+
+    def unmapped_among(self, cusips: Iterable[str], *, retry: bool = False) -> list[str]:
+        """Those of `cusips` (held by a filing just imported) without a ticker, not set by
+        a user, and (without `retry`) never asked about: one scan of companies, no join."""
+        wanted = set(cusips)
+        if not wanted:
+            return []
+        q = select(t.Company.cusip).where(*self._unmapped_filter(retry))
+        if len(wanted) <= 500:
+            q = q.where(t.Company.cusip.in_(wanted))
+        return sorted(c for c in self.s.scalars(q) if c in wanted)
+
+    @staticmethod
+    def _unmapped_filter(retry: bool) -> list:
+        out = [t.Company.ticker.is_(None), t.Company.origin != USER,
+               func.coalesce(t.Company.mapping_source, "") != USER]  # fmt: skip
+        if not retry:
+            out.append(t.Company.mapping_reason.is_(None))
+        return out
 
     def apply_mappings(self, results: Iterable[tuple[str, str | None, str | None]],
                        source: str, when: dt.datetime) -> tuple[int, int]:  # fmt: skip
