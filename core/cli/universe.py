@@ -8,6 +8,7 @@ from typing import TextIO
 
 from core.cli.common import (
     EXIT_OK,
+    EXIT_PARTIAL,
     UsageError,
     date_arg,
     money,
@@ -33,7 +34,10 @@ def _holders(ctx):
 # -- universe load | list ---------------------------------------------------------------------
 def cmd_universe_load(ctx, args, out: TextIO) -> int:
     if args.latest or (args.source and not _is_file(args.source)):
-        path, label = _fetch(ctx, args)
+        fetched = _fetch(ctx, args)
+        if fetched is None:
+            return EXIT_PARTIAL
+        path, label = fetched
     elif args.source:
         path, label = Path(args.source), None
     else:
@@ -68,12 +72,21 @@ def _is_file(text: str) -> bool:
     return text.lower().endswith(".zip") or "/" in text or Path(text).exists()
 
 
-def _fetch(ctx, args) -> tuple[Path, str]:
+def _fetch(ctx, args) -> tuple[Path, str] | None:
+    """The data set downloaded from the SEC; None (said on stderr) if the network failed."""
+    from core.edgar.http import HttpError, MissingContactError
     from core.services.universe_fetch import fetch_data_set
 
     if ctx.settings.offline:
         raise UsageError("offline: fetching a data set needs EDGAR (give PATH.zip instead)")
-    return fetch_data_set(ctx, None if args.latest else args.source, deadline=args.deadline)
+    try:
+        return fetch_data_set(ctx, None if args.latest else args.source, deadline=args.deadline)
+    except MissingContactError as exc:
+        raise UsageError(str(exc)) from None
+    except HttpError as exc:
+        print(f"error: cannot fetch the data set from the SEC: {exc}; nothing was changed",
+              file=sys.stderr)
+        return None
 
 
 def cmd_universe_list(ctx, args, out: TextIO) -> int:
