@@ -174,7 +174,8 @@ class AppContext:
     def snapshots(self):
         from core.services.snapshots import Snapshots
 
-        return Snapshots(self.db, self.queries, self.analytics, self.prices)
+        return Snapshots(self.db, self.queries, self.analytics, self.prices,
+                         performance=self.performance, cost_basis=self.settings.cost_basis)
 
     @property
     def importer(self):

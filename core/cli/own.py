@@ -80,11 +80,7 @@ def cmd_tx_add(ctx, args, out: TextIO) -> int:
 
 
 def tx_json(name: str, t) -> dict:
-    return {"id": t.id, "portfolio": name, "date": t.date.isoformat(), "type": t.type.value,
-            "ticker": t.ticker, "cusip": t.cusip, "shares": _str(t.shares),
-            "price": _str(t.price), "fees": _str(t.fees), "amount": _str(t.amount),
-            "ratio": _str(t.ratio), "currency": t.currency, "note": t.note,
-            "origin": t.origin, "verified": t.verified}  # fmt: skip
+    return {**t.as_json(), "portfolio": name}
 
 
 def cmd_tx_list(ctx, args, out: TextIO) -> int:

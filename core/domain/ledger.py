@@ -57,6 +57,19 @@ class Transaction:
     created_at: dt.datetime | None = None
     modified_at: dt.datetime | None = None
 
+    def as_json(self) -> dict:
+        """The entry as exports and `tx list --json` write it (decimals as exact strings)."""
+
+        def text(d: Decimal | None) -> str | None:
+            return format(d.normalize(), "f") if d is not None else None
+
+        return {"id": self.id, "date": self.date.isoformat(), "type": self.type.value,
+                "ticker": self.ticker, "cusip": self.cusip, "shares": text(self.shares),
+                "price": text(self.price), "fees": text(self.fees),
+                "amount": text(self.amount), "ratio": text(self.ratio),
+                "currency": self.currency, "note": self.note, "origin": self.origin,
+                "verified": self.verified}  # fmt: skip
+
     @property
     def sort_key(self) -> tuple:
         return (self.date, DAY_ORDER[self.type], self.id if self.id is not None else 1 << 62)

@@ -19,6 +19,10 @@ CHANGE_COLUMNS = ("portfolio", "period", "cusip", "ticker", "issuer", "status",
                   "shares_before", "shares_after", "shares_change", "value_before",
                   "value_after", "price_effect", "quantity_effect")  # fmt: skip
 
+TX_COLUMNS = ("portfolio", "date", "type", "ticker", "cusip", "shares", "price", "fees",
+              "amount", "ratio", "note", "origin")  # fmt: skip
+RETURN_COLUMNS = ("portfolio", "from", "to", "twr", "irr", "max_drawdown", "benchmark",
+                  "benchmark_twr", "realised_gain", "dividends", "missing")  # fmt: skip
 
 # XLSX: the header a person reads and the number format of each column (CSV keeps the
 # machine names above).
@@ -46,7 +50,30 @@ HUMAN = {
     "top1_weight": ("Top-1 weight", PCT), "top5_weight": ("Top-5 share", PCT),
     "hhi": ("HHI (0-10,000)", WHOLE), "effective_n": ("Effective N", "0.00"),
     "as_filed": ("As filed", None), "item": ("Item", None), "value_text": ("Value", None),
+    "type": ("Type", None), "fees": ("Fees", PRICE), "amount": ("Amount", PRICE),
+    "ratio": ("Split ratio", "0.####"), "note": ("Note", None), "origin": ("From", None),
+    "from": ("From", DATE), "to": ("To", DATE), "twr": ("Time-weighted return", PCT),
+    "irr": ("Money-weighted (IRR, a year)", PCT), "max_drawdown": ("Max drawdown", PCT),
+    "benchmark": ("Benchmark", None), "benchmark_twr": ("Benchmark return", PCT),
+    "realised_gain": ("Realised gain", MONEY), "dividends": ("Dividends", MONEY),
+    "missing": ("No prices for", None),
 }  # fmt: skip
+DATE_COLUMNS.update({"from": DATE, "to": DATE})
+
+
+def _tx_numbers(row: list) -> list:
+    """Exact decimal strings as numbers in a sheet (a person sums them)."""
+    out = list(row)
+    for i in (5, 6, 7, 8, 9):
+        if out[i] is not None:
+            out[i] = float(out[i])
+    return out
+
+
+def _returns_row(r: dict) -> list:
+    return [r["from"], r["to"], r["twr"], r["irr"], r["max_drawdown"], r["benchmark"]["ticker"],
+            r["benchmark"]["twr"], r.get("realised_gain"), r.get("dividends"),
+            ", ".join(m["ticker"] for m in r["missing_prices"])]
 
 
 def position_rows(snapshot: dict):
@@ -130,6 +157,14 @@ def write_xlsx(
             [book["name"], book["report"]["period"]] + [c.get(k) for k in CHANGE_COLUMNS[2:]]
             for book in snapshot["portfolios"] for c in book["changes"]
         ))  # fmt: skip
+        tx_rows = [[book["name"], *(t.get(k) for k in TX_COLUMNS[1:])]
+                   for book in snapshot["portfolios"] for t in book.get("transactions", [])]
+        if tx_rows:
+            sheet("Transactions", list(TX_COLUMNS), (_tx_numbers(r) for r in tx_rows))
+        returns = [[book["name"], *(_returns_row(book["returns"]))]
+                   for book in snapshot["portfolios"] if "returns" in book]  # fmt: skip
+        if returns:
+            sheet("Returns", list(RETURN_COLUMNS), returns)
         from core.services.snapshots import prices_used
 
         about = [

@@ -19,8 +19,10 @@ from core.services.queries import InvalidRequestError, NotFoundError, PortfolioQ
 from core.storage.database import HEAD_REVISION, Database
 from core.storage.price_store import PriceStore
 
-SCHEMA_VERSION = 2  # 2: own portfolios carry cost and unrealised gain
-READABLE_VERSIONS = (1, 2)  # a version 1 file reads as it is (it has no cost fields)
+# 2: own portfolios carry cost and unrealised gain; 3: every book its returns against the
+# benchmark, own books their transactions and the realised gain and dividends.
+SCHEMA_VERSION = 3
+READABLE_VERSIONS = (1, 2, 3)  # an older file reads as it is (without the newer fields)
 MAX_SNAPSHOT_BYTES = 64 * 2**20  # far above any real book, far below memory trouble
 KIND = "stakewatch-snapshot"
 
@@ -41,11 +43,14 @@ def app_version() -> str:
 # -- building ---------------------------------------------------------------------------------
 class Snapshots:
     def __init__(self, db: Database, queries: PortfolioQueries, analytics: Analytics,
-                 prices: PriceRefresher) -> None:  # fmt: skip
+                 prices: PriceRefresher, performance=None,
+                 cost_basis: str = "fifo") -> None:  # fmt: skip
         self.db = db
         self.queries = queries
         self.analytics = analytics
         self.prices = prices
+        self.performance = performance  # Performances: the returns of each book
+        self.cost_basis = cost_basis
 
     def build(
         self, portfolios: list[PortfolioRef], as_of: dt.date | None = None, live: bool = True
@@ -112,6 +117,11 @@ class Snapshots:
             r["weight"] = (r["value"] / total if total else 0.0) if r["put_call"] is None else None
         rows.sort(key=lambda r: (r["put_call"] is not None, -r["value"], r["cusip"]))
         pnl = self._own_costs(p, report.period, rows) if p.kind == "own" else None
+        extra: dict = {}
+        if self.performance is not None:
+            extra["returns"] = self.performance.run(p, end=day).as_json()
+        if p.kind == "own":
+            extra.update(self._ledger(p, day, pnl))
         import numpy as np
 
         weights = [[r["weight"] for r in equity]]
@@ -127,6 +137,7 @@ class Snapshots:
                        "accessions": list(report.holdings.accessions)},
             "previous_period": previous.period.isoformat() if previous else None,
             **({"pnl": pnl} if pnl is not None else {}),
+            **extra,
             "total_value_reported": report.holdings.total_value,
             "total_value": round(total, 2),
             "options_value_reported": report.holdings.options_value,
@@ -151,6 +162,20 @@ class Snapshots:
                 for f in filings
             ],
         }  # fmt: skip
+
+    def _ledger(self, p: PortfolioRef, day: dt.date, pnl: dict | None) -> dict:
+        """An own book's transactions up to `day`, and what they earned (into `pnl`)."""
+        from core.domain.ledger import replay
+        from core.storage.own_store import OwnStore
+
+        with self.db.session() as s:
+            txs = OwnStore(s).transactions(p, day)
+        book = replay(txs, day, self.cost_basis)
+        gain = book.realised_gain
+        if pnl is not None:
+            pnl.update({"realised_gain": float(gain) if gain is not None else None,
+                        "dividends": float(book.dividends), "fees": float(book.fees)})
+        return {"transactions": [t.as_json() for t in txs]}
 
     def _own_costs(self, p: PortfolioRef, statement: dt.date, rows: list[dict]) -> dict:
         """Cost and unrealised gain of an own book's positions (added to `rows`) and the

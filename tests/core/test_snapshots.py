@@ -30,7 +30,7 @@ def build(ctx, as_of=dt.date(2025, 5, 20)):
 
 def test_snapshot_content_as_of_a_date(snap_ctx):
     s = build(snap_ctx)
-    assert (s["kind"], s["schema_version"], s["as_of"]) == ("stakewatch-snapshot", 2,
+    assert (s["kind"], s["schema_version"], s["as_of"]) == ("stakewatch-snapshot", 3,
                                                             "2025-05-20")  # fmt: skip
     assert s["database_schema"] == HEAD_REVISION
     [book] = s["portfolios"]
@@ -86,7 +86,7 @@ def test_csv_and_xlsx(snap_ctx, tmp_path):
                                                            dt.date(2025, 5, 20))}  # fmt: skip
     exporters.write_xlsx(s, histories, tmp_path / "s.xlsx")
     wb = load_workbook(tmp_path / "s.xlsx")
-    assert wb.sheetnames == ["Positions", "History", "Changes", "About"]
+    assert wb.sheetnames == ["Positions", "History", "Changes", "Returns", "About"]
     pos = wb["Positions"]
     header = [c.value for c in pos[1]]
     assert header[:4] == ["Portfolio", "Period of report", "CUSIP", "Ticker"]  # for people
@@ -135,7 +135,7 @@ def test_existing_files_need_force(snap_ctx, tmp_path):
     [
         ("{not json", "is not a JSON snapshot"),
         ('{"kind": "other"}', "is not a Stakewatch snapshot"),
-        ('{"kind": "stakewatch-snapshot", "schema_version": 3}', "schema version 3"),
+        ('{"kind": "stakewatch-snapshot", "schema_version": 4}', "schema version 4"),
         ('{"kind": "stakewatch-snapshot", "schema_version": 1}', "lacks created_at"),
     ],
 )
@@ -216,13 +216,49 @@ def test_export_bad_input(snap_ctx, tmp_path, capsys, monkeypatch, argv, message
     assert not list(folder.iterdir())
 
 
-def test_a_version_1_file_still_opens(snap_ctx, tmp_path):
-    """Written before cost and gain were added: read as it is, nothing required of it."""
+@pytest.mark.parametrize("version", [1, 2])
+def test_older_versions_still_open(snap_ctx, tmp_path, version):
+    """Written before cost and gain (1), or returns and transactions (2) were added: read
+    as it is, nothing newer required of it."""
     old = build(snap_ctx)
-    old["schema_version"] = 1
+    old["schema_version"] = version
+    for book in old["portfolios"]:
+        book.pop("returns", None)
+        book.pop("transactions", None)
     path = tmp_path / "old.json"
     path.write_text(json.dumps(old))
-    assert load(path)["schema_version"] == 1
+    assert load(path)["schema_version"] == version
+
+
+def test_a_snapshot_carries_returns_and_an_own_books_transactions(snap_ctx, tmp_path):
+    from core.domain.own import TxInput
+
+    own = snap_ctx.own
+    own.create("Mine")
+    own.add_tx("Mine", TxInput("buy", "CRWV", "2025-04-01", shares="100", price="40", fees="1"))
+    own.add_tx("Mine", TxInput("sell", "CRWV", "2025-05-01", shares="40", price="50"))
+    own.add_tx("Mine", TxInput("dividend", "CRWV", "2025-05-02", amount="7.5"))
+    snap = snap_ctx.snapshots.build([snap_ctx.queries.portfolio("Mine"),
+                                     snap_ctx.queries.portfolio()], None, live=False)
+    assert not validate(snap)
+    mine, nvidia = snap["portfolios"]
+    assert [t["type"] for t in mine["transactions"]] == ["buy", "sell", "dividend"]
+    assert mine["transactions"][0]["fees"] == "1" and "transactions" not in nvidia
+    # 40 sold at 50 against 40 x (4,001 / 100): the realised gain, and the dividend.
+    assert mine["pnl"]["realised_gain"] == pytest.approx(2000 - 1600.4)
+    assert mine["pnl"]["dividends"] == 7.5
+    perf = snap_ctx.performance.run(snap_ctx.queries.portfolio("Mine"))
+    assert mine["returns"] == perf.as_json() and nvidia["returns"]["kind"] == "filer"
+    exporters.write_xlsx(snap, {}, tmp_path / "s.xlsx")
+    from openpyxl import load_workbook
+
+    wb = load_workbook(tmp_path / "s.xlsx")
+    tx = list(wb["Transactions"].values)
+    assert tx[0][:4] == ("Portfolio", "Date", "Type", "Ticker") and len(tx) == 4
+    assert tx[1][5] == 100 and tx[1][7] == 1  # shares and fees as numbers
+    returns = {r[0]: r for r in list(wb["Returns"].values)[1:]}
+    assert set(returns) == {"Mine", "NVIDIA Corp"}
+    assert perf.twr is not None and returns["Mine"][3] == pytest.approx(perf.twr)
 
 
 def test_an_own_snapshot_carries_cost_and_gain_like_pnl(snap_ctx, tmp_path):
