@@ -14,6 +14,7 @@ from core.storage import schema as t
 from core.storage.repositories import _COPY_ROWS, _COPY_TYPES, _SQLITE_ROWS, _insert_values
 
 _CUSIP_INDEX = next(i for i in t.FilingRow.__table__.indexes if i.name == "ix_filing_rows_cusip")
+_DEFERRED_CACHE_KIB = 32 * 1024
 _CHUNK = 5000  # keys per IN list (SQLite's variable limit, PostgreSQL's plan size)
 
 # Columns of a universe row tuple, in the order _SQLITE_ROWS and _COPY_ROWS take them.
@@ -86,7 +87,12 @@ class UniverseStore:
         held = self.s.scalar(select(func.coalesce(func.sum(t.FilingTotal.rows), 0))) or 0
         if incoming * 4 < held:
             return False
-        self.s.connection().exec_driver_sql(f"DROP INDEX IF EXISTS {_CUSIP_INDEX.name}")
+        conn = self.s.connection()
+        conn.exec_driver_sql(f"DROP INDEX IF EXISTS {_CUSIP_INDEX.name}")
+        # Rows are now only appended, and building the index sorts in memory up to the
+        # cache's size: a small cache keeps the load's peak memory down (bulk_cache puts
+        # the connection's own size back at the end).
+        conn.exec_driver_sql(f"PRAGMA cache_size = -{_DEFERRED_CACHE_KIB}")
         return True
 
     def build_cusip_index(self) -> None:
