@@ -144,6 +144,7 @@ def sync_json(report) -> dict:
         "shares_outstanding_updated": report.facts_updated,
         "facts_error": report.facts_error,
         "skipped_steps": list(report.skipped_steps),
+        "map_refresh": report.map_refresh,
         "requests": report.requests,
     }  # fmt: skip
 
@@ -168,6 +169,8 @@ def _print_sync(report, out: TextIO) -> None:
             print(f"  skipped {x.accession}: {x.reason}", file=out)
         for x in f.failed:
             print(f"  FAILED {x.accession or '(filer)'}: {x.reason}", file=out)
+    if report.map_refresh:
+        print(report.map_refresh, file=out)
     if report.mapped or report.unmapped:
         print(f"tickers: {report.mapped} CUSIP(s) mapped (OpenFIGI), {report.unmapped} left "
               "unmapped with the reason", file=out)  # fmt: skip

@@ -20,6 +20,8 @@ from core.storage.database import Database
 
 READ_PREFIX = "fails.read."  # meta: fails.read.cnsfails202511a -> rows read
 REFRESHED_KEY = "fails.refreshed_at"
+ATTEMPTED_KEY = "fails.attempted_at"
+RETRY_AFTER = dt.timedelta(days=1)
 STALE_AFTER = dt.timedelta(days=30)  # sync refreshes the map when older than this
 FIRST_MONTHS = 12  # without --since, a first refresh reads the last year's files
 
@@ -74,11 +76,15 @@ def month_arg(text: str) -> dt.date:
 
 
 def is_stale(meta: dict[str, str], now: dt.datetime) -> bool:
-    last = meta.get(REFRESHED_KEY)
-    try:
-        return last is None or now - dt.datetime.fromisoformat(last) > STALE_AFTER
-    except ValueError:
-        return True
+    """Over 30 days since the last complete refresh, and (after a failed one) over a day
+    since the last attempt: a server that is down is not asked at every sync."""
+    def older(key: str, age: dt.timedelta) -> bool:
+        try:
+            return key not in meta or now - dt.datetime.fromisoformat(meta[key]) > age
+        except ValueError:
+            return True
+
+    return older(REFRESHED_KEY, STALE_AFTER) and older(ATTEMPTED_KEY, RETRY_AFTER)
 
 
 class MapRefresher:
@@ -91,15 +97,16 @@ class MapRefresher:
         self.clock = clock
 
     def refresh(self, since: dt.date | None = None, *, offline: bool = False,
-                deadline: Deadline | None = None
+                deadline: Deadline | None = None, client: EdgarClient | None = None,
                 ) -> Generator[RefreshProgress, None, RefreshReport]:  # fmt: skip
         """Online: list the index page, fetch the files not read yet. Offline: only read
-        cached files not read yet. Either way the master is rebuilt if anything changed."""
+        cached files not read yet. Either way the master is rebuilt if anything changed.
+        `client`: an EDGAR client already made (sync's), else one declaring the contact."""
         now = self.clock()
         if since is not None and since > now.date():
             raise InvalidRequestError(f"--since {since:%Y-%m} is in the future")
         deadline = deadline or Deadline(None)
-        edgar = None if offline else self.edgar_factory(check_contact(self.contact))
+        edgar = None if offline else client or self.edgar_factory(check_contact(self.contact))
         since = since or _months_before(now.date(), FIRST_MONTHS)
         with self.db.session() as s:
             from core.storage.sync_store import SyncStore
@@ -172,11 +179,14 @@ class MapRefresher:
             return store.apply_master(now, unmapped_only=False)
 
     def _finish(self, report: RefreshReport, now: dt.datetime) -> RefreshReport:
-        if "index" not in report.failed and not report.offline:
+        if not report.offline:  # a file left unread is tried again a day later
             from core.storage.repositories import Repository
 
             with self.db.session() as s:
-                Repository(s).set_meta(REFRESHED_KEY, now.isoformat())
+                repo = Repository(s)
+                repo.set_meta(ATTEMPTED_KEY, now.isoformat())
+                if report.ok:
+                    repo.set_meta(REFRESHED_KEY, now.isoformat())
         return report
 
 
@@ -191,3 +201,19 @@ def _cached(cache: Path) -> list[fails.FailsFile]:
         found = fails.list_files(f'href="{p.name}"'.encode(), f"file://{p.parent}/")
         out.extend(found)
     return sorted(out)
+
+
+def refresh_if_stale(
+    db: Database, edgar: EdgarClient, clock: Callable[[], dt.datetime], deadline: Deadline,
+) -> Generator[RefreshProgress, None, str | None]:  # fmt: skip
+    """Sync's step: refresh the map with sync's own EDGAR client when the last complete
+    refresh is over 30 days old; the one line it ends with (None: fresh enough)."""
+    from core.storage.sync_store import SyncStore
+
+    with db.session(write=False) as s:
+        stale = is_stale(SyncStore(s).meta_with_prefix("fails."), clock())
+    if not stale:
+        return None
+    report = yield from MapRefresher(db, None, clock=clock).refresh(deadline=deadline,
+                                                                    client=edgar)
+    return report.line()

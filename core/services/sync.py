@@ -36,6 +36,7 @@ WORKERS = 4
 # half of what is left, shares outstanding the rest.
 FETCH_SHARE = 0.6
 MAPPING_SHARE = 0.5
+MAP_SHARE = 0.5  # of the time left after the filings, for the CUSIP map's refresh
 REQUEST_FLOOR = 5.0  # seconds: no request is cut shorter than this by its own limit
 
 
@@ -92,6 +93,7 @@ class SyncReport:
     requests: int = 0
     rate_limit_wait: float = 0.0
     finished_at: dt.datetime | None = None
+    map_refresh: str | None = None  # the CUSIP map's refresh (SEC fails data), when it ran
 
     @property
     def ok(self) -> bool:
@@ -131,6 +133,7 @@ class Sync:
         edgar_factory: Callable[[str], EdgarClient] = EdgarClient,
         mapper: CusipMapper | None = None,
         clock: Callable[[], dt.datetime] = utcnow,
+        refresh_map: bool = True,
     ) -> None:  # fmt: skip
         self.db = db
         self.importer = importer
@@ -138,6 +141,7 @@ class Sync:
         self.edgar_factory = edgar_factory
         self.mapper = mapper
         self.clock = clock
+        self.refresh_map = refresh_map  # the CUSIP map from the SEC's fails data, monthly
 
     # -- before anything is sent ----------------------------------------------------------
     def filers(self, keys: Sequence[str] | None = None) -> list[FilerStatus]:
@@ -197,6 +201,18 @@ class Sync:
         skipped_steps: list[str] = []
         mapped = unmapped = 0
         mapping_error = None
+        map_line = None
+        if self.refresh_map and not overall.expired():  # SEC fails data before OpenFIGI
+            from core.services.map_refresh import refresh_if_stale
+
+            gen = refresh_if_stale(self.db, edgar, self.clock, overall.share(MAP_SHARE))
+            while True:
+                try:
+                    p = next(gen)
+                except StopIteration as stop:
+                    map_line = stop.value
+                    break
+                yield SyncProgress(f"CUSIP map: {p.message}", *self._counts(work))
         if self.mapper is not None:
             if overall.expired():
                 skipped_steps.append("mapping CUSIPs to tickers: " + _no_time(overall))
@@ -217,7 +233,7 @@ class Sync:
         return SyncReport(
             filers=tuple(f.result() for f in work), mapped=mapped, unmapped=unmapped,
             mapping_error=mapping_error, facts_updated=facts, facts_error=facts_error,
-            skipped_steps=tuple(skipped_steps),
+            skipped_steps=tuple(skipped_steps), map_refresh=map_line,
             requests=edgar.requests, rate_limit_wait=edgar.http.limiter.waited,
             finished_at=self.clock(),
         )  # fmt: skip

@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session
 from core.domain import cusip as cusip_rules
 from core.domain.following import FilerStatus, MappingInfo, Stake
 from core.domain.positions import PortfolioRef
+from core.domain.ticker_map import OPENFIGI, Sighting
 from core.storage import schema as t
 from core.storage.repositories import Repository
 
@@ -127,6 +128,10 @@ class SyncStore:
                 c.ticker, c.mapping_source, c.mapped_at, c.mapping_reason = (
                     ticker, source, when, None)
                 mapped += 1
+                if source == OPENFIGI:  # kept in the CUSIP master, below the SEC's fails data
+                    from core.storage.cusip_store import CusipStore
+
+                    CusipStore(self.s).add_sighting(Sighting(cusip, ticker, OPENFIGI), when)
             else:
                 c.mapping_source, c.mapped_at, c.mapping_reason = source, when, reason
                 unmapped += 1

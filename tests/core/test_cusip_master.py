@@ -14,7 +14,7 @@ import pytest
 from core.domain import ticker_map as tm
 from tests.builders import Row
 from tests.conftest import F13, cli
-from tests.core.sec_fixtures import fake  # noqa: F401
+from tests.core.sec_fixtures import fake, sec_ctx  # noqa: F401
 from tests.cusips import unknown_cusips
 from tests.fake_sec import filing_text
 
@@ -261,3 +261,49 @@ def test_refresh_map_bad_input_is_one_line_and_changes_nothing(db_file, monkeypa
         assert err.count("\n") == 1
     rc, _ = cli(db_file, "companies", "show", "NOSUCH")
     assert rc == 2
+
+
+def test_openfigi_is_asked_only_about_unknown_cusips_and_the_fails_data_wins_later(
+        fake, db_file, tmp_path):  # noqa: F811
+    serve_fails(fake)
+    fake.add_figi(RENAMED, "FIGIX", "Renamed Inc")
+    fake.add_figi(GOOG, "WRONG", "Should not be asked")
+    acc = "0000555004-24-000001"
+    rows = [Row(cusip=RENAMED, issuer="OLD NAME INC"), Row(cusip=GOOG, issuer="ALPHABET INC")]
+    path = tmp_path / f"{acc}.txt"
+    path.write_text(filing_text("0000555004", "FIGI LLC", acc, D(2023, 12, 31),
+                                D(2024, 2, 10), rows))  # fmt: skip
+    rc, out = cli(db_file, "import-13f", str(path))
+    assert rc == 0, out
+    assert "tickers: 1 of 1 CUSIP(s) mapped (OpenFIGI)" in out  # GOOG came from the map
+    jobs = [r for r in fake.log if r.path == "/v3/mapping"]
+    assert sum(r.jobs for r in jobs) == 1
+    got = holdings_json(db_file, "--portfolio", "0000555004")
+    assert (got[RENAMED]["ticker"], got[GOOG]["ticker"]) == ("FIGIX", "GOOG")
+    rc, out = cli(db_file, "companies", "refresh-map", "--since", "2023-12")
+    assert rc == 0, out
+    got = holdings_json(db_file, "--portfolio", "0000555004")
+    assert got[RENAMED]["ticker"] == "NEWX"  # the SEC's fails data outranks OpenFIGI
+    rc, out = cli(db_file, "companies", "show", RENAMED, "--json")
+    assert {(t["ticker"], t["source"]) for t in json.loads(out)[0]["tickers"]} == {
+        ("FIGIX", "openfigi"), ("OLDX", "sec-fails"), ("NEWX", "sec-fails")}
+
+
+def test_sync_refreshes_the_map_once_it_is_over_30_days_old(fake, sec_ctx):  # noqa: F811
+    from tests.core.sec_fixtures import TODAY, run_sync
+    from tests.fake_sec import serve_nvidia
+
+    serve_nvidia(fake)
+    serve_fails(fake)
+    recent = ZIP_PATH.format("cnsfails202611a")
+    fake.archives[recent] = fails_zip([f"20261103|{GOOG}|GOOG|10|ALPHABET INC CL C|170.2"])
+    from core.edgar.fails import INDEX_PATH
+
+    fake.archives[INDEX_PATH] = PAGE.replace("</ul>", f'<li><a href="{recent}">Nov</a></ul>'
+                                             ).encode()  # fmt: skip
+    first = run_sync(sec_ctx)
+    assert first.map_refresh.startswith("CUSIP map: 1 fails file(s) read (1 downloaded)")
+    assert run_sync(sec_ctx).map_refresh is None  # fresh: not asked again
+    later = run_sync(sec_ctx, clock=lambda: TODAY + dt.timedelta(days=31))
+    assert later.map_refresh.startswith("CUSIP map: 0 fails file(s) read (0 downloaded), 1 read")
+    assert len(fake.requests_to(recent)) == 1
