@@ -59,10 +59,13 @@ def to_day(d: dt.date) -> np.datetime64:
 def valuation_days(closes: Mapping[str, Closes], start: dt.date, end: dt.date) -> np.ndarray:
     """Every day from start to end on which some ticker has a close."""
     lo, hi = to_day(start), to_day(end)
-    parts = [c.dates[(c.dates >= lo) & (c.dates <= hi)] for c in closes.values()]
-    if not parts:
+    if hi < lo:
         return np.array([], dtype="datetime64[D]")
-    return np.unique(np.concatenate(parts))
+    seen = np.zeros(int((hi - lo) / DAY) + 1, dtype=bool)  # a calendar: no sort needed
+    for c in closes.values():
+        k = c.dates[(c.dates >= lo) & (c.dates <= hi)]
+        seen[((k - lo) / DAY).astype(np.int64)] = True
+    return lo + np.flatnonzero(seen).astype("timedelta64[D]")
 
 
 def price_matrix(days: np.ndarray, tickers: Sequence[str],
@@ -96,13 +99,14 @@ def daily_book(txs: Sequence[Transaction], closes: Mapping[str, Closes],
     flow = np.zeros(n)
     level = np.zeros(m)
     last = np.zeros(m, dtype=np.int64)  # the row from which each ticker's level holds
-    for tx in txs:
-        i = int(np.searchsorted(days, to_day(tx.date), side="left"))
+    at = np.searchsorted(days, np.array([t.date for t in txs], dtype="datetime64[D]"),
+                         side="left").tolist()  # one search for every entry's day
+    for tx, i in zip(txs, at, strict=True):
         if i >= n:  # after the last close: not valued yet
             continue
         j = col[tx.ticker]
-        close = prices[i, j]
-        cash = tx.cash_in(None if math.isnan(close) else float(close))
+        close = float(prices[i, j])
+        cash = tx.cash_in(None if math.isnan(close) else close)
         flow[i] += cash if cash is not None else 0.0
         if tx.type in SHARES_IN or tx.type in SHARES_OUT or tx.type is TxType.SPLIT:
             shares[last[j]:i, j] = level[j]
@@ -123,11 +127,12 @@ def daily_book(txs: Sequence[Transaction], closes: Mapping[str, Closes],
 
 def daily_returns(value: np.ndarray, flow: np.ndarray) -> np.ndarray:
     """r_t = (V_t - F_t) / V_(t-1) - 1, flows at the day's end; on a day that starts from
-    nothing r_t = V_t / F_t - 1 (0 when nothing came in either)."""
+    nothing r_t = V_t / F_t - 1, and 0 when it also ends with nothing held (a fee paid on
+    an empty book puts no capital at work: it is in the IRR, not a -100% day)."""
     prev = np.concatenate(([0.0], value[:-1]))
     with np.errstate(divide="ignore", invalid="ignore"):
         held = np.where(prev > 0, (value - flow) / prev - 1.0, np.nan)
-        fresh = np.where(flow > 0, value / flow - 1.0, 0.0)
+        fresh = np.where((flow > 0) & (value > 0), value / flow - 1.0, 0.0)
     return np.where(prev > 0, held, fresh)
 
 

@@ -76,11 +76,11 @@ def traded_closes(store: PriceStore, tickers: list[str], end: dt.date) -> dict[s
     splits = store.splits(tickers)
     out = {}
     for t in tickers:
-        bars = store.bars(t, None, end)
-        if not bars:
+        days, values = store.closes(t, end)
+        if not days:
             continue
-        dates = np.array([b.date for b in bars], dtype="datetime64[D]")
-        prices = np.array([b.close for b in bars], dtype=float)
+        dates = np.array(days, dtype="datetime64[D]")  # ISO text (SQLite) or dates
+        prices = np.array(values, dtype=float)
         for s in splits.get(t, []):
             prices[dates < np.datetime64(s.date, "D")] *= s.ratio
         ok = np.isfinite(prices) & (prices > 0)

@@ -183,6 +183,9 @@ def test_daily_returns_rules():
     v = np.array([0.0, 100.0, 0.0, 0.0])
     f = np.array([0.0, 90.0, -110.0, 0.0])
     assert list(daily_returns(v, f)) == pytest.approx([0.0, 100 / 90 - 1, 110 / 100 - 1, 0.0])
+    # A fee on an empty book: no capital at work, no -100% day (the IRR still counts it).
+    assert list(daily_returns(np.array([0.0, 50.0]), np.array([25.0, 45.0]))) == \
+        pytest.approx([0.0, 50 / 45 - 1])
 
 
 def test_xirr_and_drawdown_edges():
