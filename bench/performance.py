@@ -15,6 +15,7 @@ from __future__ import annotations
 import argparse
 import csv
 import datetime as dt
+import itertools
 import math
 import random
 import statistics
@@ -39,7 +40,7 @@ def real_returns() -> list[float]:
     out: list[float] = []
     for f in sorted(PRICES.glob("*.csv")):
         closes = [float(r["close"]) for r in csv.DictReader(f.open())]
-        out += [b / a - 1 for a, b in zip(closes, closes[1:], strict=False) if a > 0]
+        out += [b / a - 1 for a, b in itertools.pairwise(closes) if a > 0]
     if not out:  # no shared data: a plain random walk of a similar spread
         rnd = random.Random(1)
         out = [rnd.gauss(0.0005, 0.03) for _ in range(5000)]
