@@ -120,7 +120,8 @@ class HoldersQueries:
             rows = store.cusip_rows([cusip])
             filings = store.filings_of_holders([cusip]) if rows else []
             ticker, name, outstanding = store.security(cusip)
-            name = name or store.issuer(cusip) or cusip
+            if not name or name == cusip:  # a master entry without a name of its own
+                name = store.issuer(cusip) or cusip
             by_id = {f[0]: f for f in filings}
             periods = tuple(sorted({by_id[r[0]][2] for r in rows if r[0] in by_id}))
             if not periods:

@@ -6,18 +6,16 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 from collections.abc import Generator
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from itertools import compress, groupby, repeat
 from operator import mul
 from pathlib import Path
 
-from core.domain import cusip as cusips
 from core.domain.filings import AmendmentType, FormType, value_unit_for
 from core.filings import FilingFormatError
 from core.filings.information_table import MAX_INT
 from core.perf import gc_paused
 from core.storage.database import Database
-from core.storage.repositories import Repository
 from core.storage.universe_store import UniverseStore, bulk_cache
 from core.universe.dataset import DataSet, Submission, label_for
 
@@ -74,7 +72,6 @@ class _Tally:
     rows: int = 0
     stored: int = 0
     orphans: int = 0  # rows whose accession SUBMISSION does not list
-    issuers: dict[str, str] = field(default_factory=dict)
 
 
 def _listing(items: list[str]) -> str:
@@ -92,7 +89,9 @@ def file_digest(path: Path) -> str:
 
 class UniverseLoader:
     """`load` is a generator: it yields LoadProgress and returns a LoadReport. Closing it
-    (Cancel) or any failure rolls the whole set back."""
+    (Cancel) or any failure rolls the whole set back. Unlike an import, a load adds no
+    company per CUSIP: some 25,000 would crowd the security master (and be sent to
+    OpenFIGI); holders name a security from its filed rows when the master does not."""
 
     def __init__(self, db: Database) -> None:
         self.db = db
@@ -154,8 +153,6 @@ class UniverseLoader:
                 store.build_cusip_index()
             store.add_totals({tg.filing_id: (tg.equity, tg.options, tg.rows)
                               for tg in targets.values() if tg.new})  # fmt: skip
-            fresh = {c: n for c, n in tally.issuers.items() if cusips.is_valid(c)}
-            Repository(s).add_filing_companies(fresh)
             self._check_known(store, targets, warnings)
             if tally.orphans:
                 warnings.append(f"{tally.orphans:,} INFOTABLE row(s) of filings SUBMISSION does "
@@ -243,9 +240,6 @@ class UniverseLoader:
         stored = list(rows) if all(keep) else list(compress(rows, keep))
         store.add_rows(stored)
         tally.stored += len(stored)
-        names = dict(zip(b.cusip, b.issuer, strict=True))
-        for c in names.keys() - tally.issuers.keys():
-            tally.issuers[c] = names[c]
 
     @staticmethod
     def _check_known(store: UniverseStore, targets: dict[str, _Target],

@@ -111,6 +111,15 @@ def _sqlite_stamp(conn, when: dt.datetime):
     return stamp(when) if stamp else when
 
 
+def _listed_filings():
+    """Ids of the filings of listed books: every filer but those only a data set brought
+    (read by primary key, filing by filing, rather than across the universe's rows)."""
+    universe_only = (select(t.UniverseFiler.portfolio_id)
+                     .join(t.Portfolio, t.Portfolio.id == t.UniverseFiler.portfolio_id)
+                     .where(~t.Portfolio.followed))  # fmt: skip
+    return select(t.Filing.id).where(t.Filing.portfolio_id.not_in(universe_only))
+
+
 def _portfolio_ref(p: t.Portfolio) -> PortfolioRef:
     return PortfolioRef(id=p.id, name=p.name, kind=p.kind, cik=p.cik)
 
@@ -394,11 +403,13 @@ class Repository:
         return self.s.scalar(select(func.count()).select_from(t.FilingRow)) or 0
 
     def held_tickers(self) -> list[str]:
-        """Tickers of every security any stored filing reports (mapped CUSIPs only)."""
+        """Tickers of every security a stored filing of a listed book reports (mapped
+        CUSIPs only; the universe's thousands of filers are not asked for)."""
+        rows = select(t.FilingRow.cusip).where(t.FilingRow.filing_id.in_(_listed_filings()))
         q = (
             select(t.Company.ticker)
             .where(t.Company.ticker.is_not(None))
-            .where(t.Company.cusip.in_(select(t.FilingRow.cusip).distinct()))
+            .where(t.Company.cusip.in_(rows.distinct()))
             .distinct()
         )
         return sorted(self.s.scalars(q))
@@ -429,8 +440,11 @@ class Repository:
 
     # -- the security master ------------------------------------------------------------------
     def companies(self) -> list[Company]:
+        """The security master; each company's count of filed rows in the listed books
+        (a loaded data set's millions of rows are not counted: that read took seconds)."""
         counts = (
             select(t.FilingRow.cusip, func.count().label("n"))
+            .where(t.FilingRow.filing_id.in_(_listed_filings()))
             .group_by(t.FilingRow.cusip)
             .subquery()
         )

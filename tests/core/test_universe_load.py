@@ -217,3 +217,29 @@ def test_quoted_fields_across_the_pieces_the_table_is_read_in(empty_ctx, tmp_pat
         assert '"A ""B"" C"' in zf.read("INFOTABLE.tsv").decode()  # the official quoting
     assert load(empty_ctx, path).rows_stored == len(odd)
     assert [r[0] for r in rows_of(empty_ctx, "0000000001-26-000001")] == odd
+
+
+def test_the_universe_stays_out_of_the_security_master_and_price_refresh(ctx, tmp_path):
+    with ctx.db.session() as s:
+        Repository(s).set_ticker("037833100", "AAPL", "APPLE INC")
+        companies = Repository(s).company_count()
+        held = Repository(s).held_tickers()
+    assert "AAPL" not in held
+    load(ctx, write_set(tmp_path / "s_form13f.zip", [
+        Filing("0000000001-26-000001", "1", "ALPHA CAPITAL", Q2, dt.date(2026, 8, 1),
+               rows=[Holding("037833100", 10, 1), Holding("88160R101", 10, 1)])]))
+    with ctx.db.session() as s:
+        repo = Repository(s)
+        assert repo.company_count() == companies  # no company per universe CUSIP
+        assert repo.held_tickers() == held  # prices are not fetched for the universe
+        counts = {c.cusip: c.reports for c in repo.companies()}
+        assert counts["037833100"] == 0
+    assert cli_follow(ctx, "1")
+    with ctx.db.session() as s:
+        assert "AAPL" in Repository(s).held_tickers()  # a followed filer's book counts
+
+
+def cli_follow(ctx, cik: str) -> bool:
+    from core.services.following import Following
+
+    return Following(ctx.db, ctx.settings).follow(cik, "ALPHA CAPITAL").portfolio is not None
