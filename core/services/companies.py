@@ -24,6 +24,14 @@ def clean_ticker(text: str | None) -> str | None:
     return value
 
 
+NOT_KNOWN = ("unmapped: not in the bundled CUSIP map nor the SEC's fails data; OpenFIGI "
+             "not asked yet (Map unmapped CUSIPs), or type the ticker")
+
+
+def _join(a: str | None, b: str) -> str:
+    return f"{a}; {b}" if a else b
+
+
 class CompanyService:
     def __init__(self, db: Database) -> None:
         self.db = db
@@ -33,19 +41,31 @@ class CompanyService:
         mapping file), and an unmapped CUSIP's note why it stays unmapped."""
         from dataclasses import replace
 
+        from core.domain.ticker_map import SOURCE_NAMES
+        from core.storage.cusip_store import CusipStore
         from core.storage.sync_store import SyncStore
 
         with self.db.session() as s:
             rows = Repository(s).companies()
             info = SyncStore(s).mapping_info()
+            spans = CusipStore(s).spans_of_current_tickers()
         out = []
         for c in rows:
             m = info.get(c.cusip)
-            if m is not None and c.ticker and m.source in ("openfigi", "import-map"):
+            first, last = spans.get(c.cusip, (None, None))
+            if m is not None and c.ticker and m.source and m.source != "bundled":
                 when = f" on {m.mapped_at:%Y-%m-%d}" if m.mapped_at else ""
-                c = replace(c, origin=m.source, note=c.note or f"mapped by {m.source}{when}")
-            elif m is not None and not c.ticker and m.reason:
-                c = replace(c, note=c.note or f"unmapped: {m.reason}")
+                seen = f"; {c.ticker} seen {first} to {last}" if first else ""
+                note = f"mapped by {SOURCE_NAMES.get(m.source, m.source)}{when}{seen}"
+                c = replace(c, origin=m.source, note=_join(c.note, note),
+                            mapped_at=m.mapped_at, first_seen=first, last_seen=last)
+            elif c.ticker:
+                c = replace(c, mapped_at=m.mapped_at if m else None, first_seen=first,
+                            last_seen=last)  # fmt: skip
+            elif m is not None and m.reason:
+                c = replace(c, note=_join(c.note, f"unmapped: {m.reason}"))
+            else:
+                c = replace(c, note=_join(c.note, NOT_KNOWN))
             out.append(c)
         return out
 

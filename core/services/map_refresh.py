@@ -52,7 +52,8 @@ class RefreshReport:
         where = "offline: cached files only; " if self.offline else ""
         text = (f"CUSIP map: {where}{len(self.read)} fails file(s) read ({self.downloaded} "
                 f"downloaded), {self.already} read before; {self.sightings:,} dated symbol(s) "
-                f"new or extended; {self.companies_changed} company ticker(s) changed")  # fmt: skip
+                f"new or extended; {self.companies_changed} company mapping(s) updated"
+                )  # fmt: skip
         if self.failed:
             text += "; failed: " + ", ".join(f"{k}: {v}" for k, v in sorted(self.failed.items()))
         return text

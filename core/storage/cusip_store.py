@@ -134,6 +134,15 @@ class CusipStore:
         return self.s.execute(q).rowcount or 0
 
     # -- reads ----------------------------------------------------------------------------
+    def spans_of_current_tickers(self) -> dict[str, tuple[dt.date, dt.date]]:
+        """cusip -> first and last date its current ticker was seen (dated sources)."""
+        st, c = t.SecurityTicker, t.Company
+        q = (select(st.cusip, func.min(st.first_seen), func.max(st.last_seen))
+             .join(c, (c.cusip == st.cusip) & (c.ticker == st.ticker))
+             .where(st.source.in_(tm.DATED), st.first_seen.is_not(None))
+             .group_by(st.cusip))  # fmt: skip
+        return {cusip: (first, last) for cusip, first, last in self.s.execute(q)}
+
     def named_at(self, when: dt.datetime) -> int:
         """Companies named from the map at `when` (an import's one timestamp)."""
         c = t.Company

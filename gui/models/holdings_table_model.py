@@ -168,8 +168,8 @@ class HoldingsTableModel(QAbstractTableModel):
         p = r.position
         if col in PNL_COLUMNS:
             return self._display_pnl(self.pnl_of(r), col)
-        if col == COL_TICKER:
-            return p.ticker or "unmapped"
+        if col == COL_TICKER:  # the symbol of the report's date (TSP), today's on hover
+            return p.ticker_as_filed or p.ticker or "unmapped"
         if col == COL_ISSUER:
             return issuer_label(p.issuer)[0]
         if col == COL_CLASS:
@@ -214,6 +214,10 @@ class HoldingsTableModel(QAbstractTableModel):
                     else "no market price known for this ticker (F5 fetches prices)")
         if col == COL_TICKER and p.ticker is None:
             return f"No ticker known for CUSIP {p.cusip}: double-click to enter one"
+        if col == COL_TICKER and p.ticker_as_filed:
+            until = f" until {p.as_filed_until:%Y-%m-%d}" if p.as_filed_until else ""
+            return (f"Traded as {p.ticker_as_filed}{until}; {p.ticker} today (prices use it)."
+                    f"\nCUSIP {p.cusip}")
         if col == COL_ISSUER:
             note = "\nItalic: a label; the name as filed was not seen" if issuer_label(
                 p.issuer)[1] else ""  # fmt: skip

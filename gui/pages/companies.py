@@ -3,6 +3,8 @@ one, every report that holds it with the filer's stake in the company."""
 
 from __future__ import annotations
 
+import html
+
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QSortFilterProxyModel, Qt
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -24,11 +26,21 @@ from gui.models.holdings_table_model import stake_text, stake_tooltip
 from gui.widgets.column_fit import ColumnFitter
 from gui.workers import TaskRunner
 
-COL_CUSIP, COL_TICKER, COL_NAME, COL_EXCHANGE, COL_REPORTS, COL_ORIGIN = range(6)
-HEADERS = ("CUSIP", "Ticker", "Name", "Exchange", "Reports", "Ticker from")
+COL_CUSIP, COL_TICKER, COL_NAME, COL_EXCHANGE, COL_REPORTS, COL_ORIGIN, COL_SEEN = range(7)
+HEADERS = ("CUSIP", "Ticker", "Name", "Exchange", "Reports", "Ticker from", "Mapped / seen")
 RIGHT = Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
 ORIGIN = {"bundled": "bundled data", "filing": "— (named by a filing)", "user": "you",
-          "openfigi": "OpenFIGI", "import-map": "your mapping file"}
+          "openfigi": "OpenFIGI", "import-map": "your mapping file",
+          "seed": "CUSIP seed", "sec-fails": "SEC fails data"}
+
+
+def seen_text(c: Company) -> str:
+    """When the mapping was made, or for a dated source the span the symbol was seen."""
+    if c.first_seen is not None:
+        return f"{c.first_seen:%Y-%m-%d} – {c.last_seen:%Y-%m-%d}"
+    if c.ticker and c.mapped_at is not None:
+        return f"{c.mapped_at:%Y-%m-%d}"
+    return ""
 
 
 class CompaniesTableModel(QAbstractTableModel):
@@ -65,10 +77,10 @@ class CompaniesTableModel(QAbstractTableModel):
         col = index.column()
         if role == Qt.ItemDataRole.DisplayRole:
             return (c.cusip, c.ticker or "unmapped", c.name, c.exchange or "", f"{c.reports:,}",
-                    ORIGIN.get(c.origin, c.origin))[col]  # fmt: skip
+                    ORIGIN.get(c.origin, c.origin), seen_text(c))[col]  # fmt: skip
         if role == Qt.ItemDataRole.UserRole:  # sort and filter
             return (c.cusip, c.ticker or "", c.name.lower(), c.exchange or "", c.reports,
-                    c.origin)[col]  # fmt: skip
+                    c.origin, str(c.last_seen or c.mapped_at or ""))[col]  # fmt: skip
         if role == Qt.ItemDataRole.ToolTipRole and c.note:
             return c.note
         if role == Qt.ItemDataRole.TextAlignmentRole and col == COL_REPORTS:
@@ -100,8 +112,8 @@ class CompaniesPage(QWidget):
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.table.setAlternatingRowColors(True)
         self.table.verticalHeader().setVisible(False)
-        self.fitter = ColumnFitter(self.table, COL_NAME, [COL_ORIGIN, COL_EXCHANGE, COL_REPORTS,
-                                                          COL_CUSIP])  # fmt: skip
+        self.fitter = ColumnFitter(self.table, COL_NAME, [COL_SEEN, COL_ORIGIN, COL_EXCHANGE,
+                                                          COL_REPORTS, COL_CUSIP])  # fmt: skip
         self.table.selectionModel().currentRowChanged.connect(self._on_selected)
         self.title = QLabel("Select a company to see the reports that hold it.")
         self.held = QTableWidget(0, 6)
@@ -137,8 +149,11 @@ class CompaniesPage(QWidget):
         # One count is kept (the latest), so older reports' stakes are against it too.
         outstanding = (f"; stake = shares / {known.shares_outstanding:,} shares outstanding on "
                        f"{known.as_of} (the latest count reported to EDGAR)" if known else "")
-        self.title.setText(f"<b>{c.ticker or 'unmapped'}</b> {c.name} (CUSIP {c.cusip}): "
-                           f"{len(rows)} report(s){outstanding}")  # fmt: skip
+        # Where the ticker came from (and when), or why there is none: text from OpenFIGI
+        # or a file, so escaped before it goes into rich text.
+        why = f"<br>{html.escape(c.note)}" if c.note else ""
+        self.title.setText(f"<b>{c.ticker or 'unmapped'}</b> {html.escape(c.name)} (CUSIP "
+                           f"{c.cusip}): {len(rows)} report(s){outstanding}{why}")  # fmt: skip
         self.held.setRowCount(len(rows))
         for i, (h, stake) in enumerate(rows):
             cells = (h.portfolio, h.period.isoformat(), h.accession, f"{h.shares:,}",
