@@ -250,7 +250,7 @@ def test_fails_data_beats_openfigi_which_beats_the_seed(db_file):
 
 def test_refresh_map_bad_input_is_one_line_and_changes_nothing(db_file, monkeypatch, capsys):
     monkeypatch.delenv("STAKEWATCH_SEC_CONTACT", raising=False)
-    rc, _ = cli(db_file, "init")
+    assert cli(db_file, "init")[0] == 0
     for args, said in ((["--since", "2026-13"], "not a month"),
                        (["--since", "2031-01"], "in the future"),
                        ([], "EDGAR needs to know who is asking")):  # fmt: skip
@@ -307,3 +307,32 @@ def test_sync_refreshes_the_map_once_it_is_over_30_days_old(fake, sec_ctx):  # n
     later = run_sync(sec_ctx, clock=lambda: TODAY + dt.timedelta(days=31))
     assert later.map_refresh.startswith("CUSIP map: 0 fails file(s) read (0 downloaded), 1 read")
     assert len(fake.requests_to(recent)) == 1
+
+
+def test_an_older_database_gets_the_map_on_upgrade(db_file):
+    """A database from before the map (revision 0006) with a company no one named: the
+    upgrade adds the tables and the first start names it, with the issuer's CIK."""
+    from alembic import command
+    from alembic.config import Config
+
+    from core.context import AppContext
+    from core.storage.database import MIGRATIONS_DIR, Database
+
+    db = Database("sqlite:///" + str(db_file))
+    cfg = Config()
+    cfg.set_main_option("script_location", str(MIGRATIONS_DIR))
+    with db.engine.begin() as conn:
+        cfg.attributes["connection"] = conn
+        command.upgrade(cfg, "0006")
+        conn.exec_driver_sql("INSERT INTO companies (cusip, name, origin, updated_at) VALUES "
+                             f"('{GOOGL}', 'ALPHABET INC', 'filing', '2025-01-01')")
+    db.dispose()
+    c = AppContext.open(str(db_file))
+    try:
+        assert c.backup is not None  # the upgrade backed the file up first
+        (got,) = [x for x in c.companies.companies() if x.cusip == GOOGL]
+        assert (got.ticker, got.origin) == ("GOOGL", "seed")
+    finally:
+        c.close()
+    rc, out = cli(db_file, "companies", "show", GOOGL, "--json")
+    assert rc == 0 and json.loads(out)[0]["cik"] == "0001652044"
