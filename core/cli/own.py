@@ -199,8 +199,8 @@ def cmd_pnl(ctx, args, out: TextIO) -> int:
     realised = m(float(r.realised_gain)) if r.realised_gain is not None else "unknown (a " \
         "sale without its price)"
     print(f"on {r.day}: value {m(t.value)}, cost {m(t.cost)}, unrealised {m(t.pnl) or 'n/a'}; "
-          f"realised {realised}; dividends {m(float(r.dividends))}"
-          + (f"; fees {m(float(r.fees))}" if r.fees else "")
+          f"realised {realised}; dividends ${float(r.dividends):,.2f}"
+          + (f"; fees ${float(r.fees):,.2f}" if r.fees else "")
           + (f"; {t.unpriced} without a price (left out of the value)" if t.unpriced else ""),
           file=out)  # fmt: skip
     return EXIT_OK
@@ -231,8 +231,10 @@ def cmd_performance(ctx, args, out: TextIO) -> int:
                  ("net money in", money(round(r.net_flows))),
                  ("realised gain", money(round(r.realised_gain))
                   if r.realised_gain is not None else "unknown"),
-                 ("dividends", money(round(r.dividends or 0)))]  # fmt: skip
-    print(table(["", ""], rows, {1}), file=out)
+                 ("dividends", f"${r.dividends or 0:,.2f}")]  # fmt: skip
+    width = max(len(k) for k, _ in rows)
+    for k, v in rows:
+        print(f"  {k:<{width}}  {v}", file=out)
     if r.missing_prices:
         names = ", ".join(m["ticker"] + (f" ({m['weight'] * 100:.2f}%)" if "weight" in m else "")
                           for m in r.missing_prices[:10])  # fmt: skip
