@@ -30,6 +30,7 @@ from gui.quote_actions import QuoteActions
 from gui.snapshot_actions import SnapshotActions
 from gui.sync_actions import SyncActions
 from gui.tasks import LongTasks
+from gui.universe_actions import UniverseActions
 from gui.widgets.quote_strip import QuoteStrip
 from gui.workers import TaskRunner
 
@@ -125,6 +126,7 @@ class MainWindow(QMainWindow):
         self.dashboard.import_requested.connect(self.own_actions.choose_holdings_csv)
         self.position_nav = PositionNavigator(self)  # one position in depth, and back
         self.holders_nav = HoldersNavigator(self)  # who else holds it; a holder's book
+        self.universe_actions = UniverseActions(self)  # File > Load 13F data set...
 
         self.live = LiveQuotes(self)  # streamed ticks in the tiles; polling if it fails
         self._apply_settings()
@@ -203,6 +205,7 @@ class MainWindow(QMainWindow):
 
         bar = self.menuBar()
         m = bar.addMenu("&File")
+        self.file_menu = m  # "Load 13F data set..." joins it
         m.addActions([self.import_action, self.export_action, self.open_snapshot_action,
                       self.diff_snapshots_action])  # fmt: skip
         m.addSeparator()

@@ -46,7 +46,7 @@ def cmd_universe_load(ctx, args, out: TextIO) -> int:
     show = sys.stderr.isatty() and not args.json
     report = run_with_progress(
         _loader(ctx).load(path, label),
-        (lambda p: f"{p.stage}: {p.rows:,} rows ({p.fraction:.0%})"[:78].ljust(78))
+        (lambda p: f"{p.message}: {p.done:,} of {p.total:,} rows"[:78].ljust(78))
         if show else None)  # fmt: skip
     if args.json:
         print_json({"label": report.label, "source": report.source,

@@ -26,9 +26,17 @@ MAX_LISTED = 10
 
 @dataclass(frozen=True, slots=True)
 class LoadProgress:
-    stage: str  # "reading", "filings", "holdings", "finishing"
-    fraction: float  # 0..1 of the holdings rows expected
-    rows: int
+    message: str  # the stage: "reading", "filings", "holdings", "finishing"
+    done: int  # holdings rows read
+    total: int  # holdings rows the set's summary pages announce (at least 1)
+
+    @property
+    def stage(self) -> str:
+        return self.message
+
+    @property
+    def rows(self) -> int:
+        return self.done
 
 
 @dataclass(frozen=True, slots=True)
@@ -105,7 +113,7 @@ class UniverseLoader:
         path = Path(path)
         with DataSet(path) as ds:
             label = label or label_for(path)
-            yield LoadProgress("reading", 0.0, 0)
+            yield LoadProgress("reading", 0, 1)
             digest = file_digest(path)
             subs = ds.submissions()
             return (yield from self._load(ds, path, label, digest, subs))
@@ -132,7 +140,7 @@ class UniverseLoader:
                                 f"(kept as stored): {_listing(clash)}")  # fmt: skip
             new = [h for h in holdings if h.accession not in known]
             filers = store.filers({h.cik: h.filer_name for h in new}, label)
-            yield LoadProgress("filings", 0.0, 0)
+            yield LoadProgress("filings", 0, expected)
             ids = store.add_filings(self._filing_rows(new, filers, label, warnings))
             targets: dict[str, _Target] = {}
             for h in holdings:
@@ -147,8 +155,8 @@ class UniverseLoader:
             for batch in ds.infotable():
                 with gc_paused():
                     self._store_batch(store, batch, targets, tally, ds.path.name)
-                yield LoadProgress("holdings", min(1.0, tally.rows / expected), tally.rows)
-            yield LoadProgress("finishing", 1.0, tally.rows)
+                yield LoadProgress("holdings", min(tally.rows, expected), expected)
+            yield LoadProgress("finishing", expected, expected)
             if deferred:
                 store.build_cusip_index()
             store.add_totals({tg.filing_id: (tg.equity, tg.options, tg.rows)

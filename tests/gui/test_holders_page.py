@@ -159,3 +159,42 @@ def test_the_follow_dialog_finds_a_filer_as_you_type(qtbot, uctx):
                                                   if dialog.found.count() else ""),
                     timeout=10_000)  # fmt: skip
     runner.pool.waitForDone(5000)
+
+
+def test_a_data_set_loads_from_the_window_and_cancel_leaves_nothing(qtbot, make_window, gctx,
+                                                                    tmp_path, messages,
+                                                                    monkeypatch):  # fmt: skip
+    import threading
+
+    from core.services import universe
+
+    w = make_window(gctx)
+    idle(qtbot, w)
+    path = write_set(tmp_path / "01jun2026-31aug2026_form13f.zip", [
+        Filing("0000000009-26-000001", "9", "IOTA HOLDINGS", Q2, dt.date(2026, 8, 1),
+               rows=[Holding(CW, 100, 10)])])  # fmt: skip
+    # Cancel: the load waits after its first step until Cancel was pressed.
+    pressed = threading.Event()
+    real = universe.UniverseLoader.load
+
+    def held_back(self, p, label=None):
+        gen = real(self, p, label)
+        yield next(gen)
+        pressed.wait(10)
+        yield from gen
+
+    monkeypatch.setattr(universe.UniverseLoader, "load", held_back)
+    assert w.universe_actions.load(path)
+    assert w.tasks.cancel_button.isVisible() or w.tasks.busy
+    w.tasks.cancel()
+    pressed.set()
+    idle(qtbot, w)
+    assert "cancelled; nothing was changed" in w.statusBar().currentMessage()
+    assert universe.UniverseLoader(gctx.db).sets() == []
+    monkeypatch.setattr(universe.UniverseLoader, "load", real)
+    assert w.universe_actions.load(path)
+    idle(qtbot, w)
+    assert messages[-1][1] == "Data set loaded" and "1 new filers" in messages[-1][2]
+    w.holders_nav.open(CW)
+    idle(qtbot, w)
+    assert "IOTA HOLDINGS" in [r[0] for r in shown(w.pages.page("holders"))]
