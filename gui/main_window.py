@@ -6,8 +6,15 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtCore import QByteArray, QSettings, Qt
-from PySide6.QtGui import QAction, QActionGroup, QCloseEvent, QKeySequence, QUndoStack
+from PySide6.QtCore import QByteArray, QSettings, Qt, Signal
+from PySide6.QtGui import (
+    QAction,
+    QActionGroup,
+    QCloseEvent,
+    QGuiApplication,
+    QKeySequence,
+    QUndoStack,
+)
 from PySide6.QtWidgets import QComboBox, QDialog, QLabel, QMainWindow, QSplitter, QToolBar, QWidget
 
 from core.context import AppContext
@@ -32,6 +39,7 @@ from gui.sync_actions import SyncActions
 from gui.tasks import LongTasks
 from gui.universe_actions import UniverseActions
 from gui.widgets.quote_strip import QuoteStrip
+from gui.widgets.status_bar import StatusBar
 from gui.workers import TaskRunner
 
 
@@ -77,12 +85,15 @@ def page_specs(w: MainWindow) -> list[PageSpec]:
 
 
 class MainWindow(QMainWindow):
+    portfolio_shown = Signal(object)  # the PortfolioRef picked (or reloaded): pages follow
+
     def __init__(self, ctx: AppContext, settings: QSettings | None = None,
                  parent: QWidget | None = None) -> None:  # fmt: skip
         super().__init__(parent)
         self.ctx = ctx
         self.qsettings = settings or QSettings()
         self.setWindowTitle("Stakewatch")
+        self.setStatusBar(StatusBar(self))  # elides; a message's detail one click away
         self.setAcceptDrops(True)
         self.runner = TaskRunner(self, max_threads=3)
         self.undo_stack = QUndoStack(self)
@@ -91,6 +102,7 @@ class MainWindow(QMainWindow):
 
         self.pages = PageStack(page_specs(self))
         self.pages.built.connect(self._on_page_built)
+        self.pages.stack.currentChanged.connect(self._on_page_changed)
         self.stack, self.sidebar = self.pages.stack, self.pages.sidebar
         self.dashboard: DashboardPage = self.pages.page("dashboard")
         self.holdings: HoldingsPage = self.pages.page("holdings")
@@ -242,6 +254,7 @@ class MainWindow(QMainWindow):
         tb.addSeparator()
         tb.addAction(self.refresh_action)
         tb.addAction(self.import_action)
+        tb.addAction(self.add_holding_action)  # your own books: Add transaction (Ctrl+N)
         spacer = QWidget()
         spacer.setSizePolicy(spacer.sizePolicy().horizontalPolicy().Expanding,
                              spacer.sizePolicy().verticalPolicy())  # fmt: skip
@@ -275,8 +288,11 @@ class MainWindow(QMainWindow):
     # -- portfolios and pages -------------------------------------------------------------
     def reload_portfolios(self, select: str | None = None) -> None:
         """Filers with reports, and every own portfolio (even an empty new one)."""
+        # A followed filer shows at once, before its first sync (its pages say when it fills).
+        followed = {f.portfolio_id for f in self.sync_actions.following().statuses()
+                    if f.followed} if hasattr(self, "sync_actions") else set()  # fmt: skip
         ports = [p for p in self.ctx.queries.portfolios()
-                 if p.kind == "own" or self.ctx.queries.periods(p)]  # fmt: skip
+                 if p.kind == "own" or p.id in followed or self.ctx.queries.periods(p)]
         if select is not None:
             self.portfolio = next((p for p in ports if p.name == select), None)
         self._portfolios = ports
@@ -322,6 +338,7 @@ class MainWindow(QMainWindow):
                            self.reconcile_action, self.compare_action):  # fmt: skip
                 action.setEnabled(own)
             self.reload_pages()
+            self.portfolio_shown.emit(self.portfolio)
 
     def reload_pages(self) -> None:
         """Every page built so far shows the portfolio picked (Holdings keeps its period)."""
@@ -334,6 +351,10 @@ class MainWindow(QMainWindow):
         if period is not None:
             self.holdings.select_period(period)
         self.companies.reload()
+
+    def _on_page_changed(self, _index: int) -> None:
+        if not self.tasks.busy:  # a page's message leaves with the page; a job's stays
+            self.statusBar().clearMessage()
 
     def _on_page_built(self, name: str, page: QWidget) -> None:
         if self.portfolio is not None and hasattr(page, "show_portfolio"):
@@ -434,12 +455,25 @@ class MainWindow(QMainWindow):
             self.restoreGeometry(geometry)
         else:
             self.resize(1280, 800)
+        self._fit_screen()
         splitter = self.qsettings.value("splitter")
         if isinstance(splitter, QByteArray):
             self.splitter.restoreState(splitter)
         page = self.qsettings.value("page", "dashboard")
         self.show_page(page if page in self.pages.names else "dashboard")
         self.theme_actions[self.theme_name()].setChecked(True)
+
+    def _fit_screen(self) -> None:
+        """Never larger than the screen it opens on (a size saved on a big screen, restored
+        on a small one), and on it."""
+        screen = self.screen() or QGuiApplication.primaryScreen()
+        if screen is None:
+            return
+        room = screen.availableGeometry()
+        if self.width() > room.width() or self.height() > room.height():
+            self.resize(min(self.width(), room.width()), min(self.height(), room.height()))
+        if not room.intersects(self.frameGeometry()):
+            self.move(room.topLeft())
 
     def save_state(self) -> None:
         self.qsettings.setValue("geometry", self.saveGeometry())

@@ -279,7 +279,9 @@ class HoldingsPage(QWidget):
             parts.append(f"<span style='color:{error}'>{unmapped} unmapped CUSIP(s): "
                          "double-click the ticker to enter one</span>")  # fmt: skip
         self.summary.setText(" · ".join(parts))
-        self.summary.setToolTip(f"Total as filed: {money_long(total)}")
+        own = self.portfolio is not None and self.portfolio.kind == "own"
+        self.summary.setToolTip(f"At the last close on or before {period}: {money_long(total)}"
+                                if own else f"Total as filed: {money_long(total)}")
 
     def _show_count(self, *_args) -> None:
         """With a filter: "5 of 8 shown", or "No matches"."""

@@ -296,3 +296,46 @@ def test_bad_input_one_error_line(db_url, provider, capsys, argv, message):
     rc, _ = cli(db_url, *argv)
     err = capsys.readouterr().err
     assert rc == 2 and err.startswith("error:") and err.count("\n") == 1 and message in err, err
+
+
+def test_performance_by_hand_through_the_database_and_the_command(own, ctx, db_url, tmp_path):
+    """A small ledger priced from bars stored in the database (SQLite and PostgreSQL): the
+    command's TWR, IRR, drawdown, flows, realised gain and benchmark are the hand's."""
+    bars = tmp_path / "AAA.csv"
+    bars.write_text("date,open,high,low,close,volume\n2025-01-06,1,1,1,101,1\n"
+                    "2025-01-07,1,1,1,110,1\n2025-01-08,1,1,1,105,1\n"
+                    "2025-01-09,1,1,1,108,1\n2025-01-10,1,1,1,121,1\n")  # fmt: skip
+    import_csv(ctx.db, bars, "AAPL")
+    bench = tmp_path / "B.csv"
+    bench.write_text("date,open,high,low,close,volume\n2025-01-03,1,1,1,50,1\n"
+                     "2025-01-10,1,1,1,55,1\n")  # fmt: skip
+    import_csv(ctx.db, bench, "MSFT")
+    for raw in (TxInput("buy", "AAPL", "2025-01-06", shares="10", price="100", fees="1"),
+                TxInput("dividend", "AAPL", "2025-01-08", amount="5"),
+                TxInput("buy", "AAPL", "2025-01-09", shares="10", price="104"),
+                TxInput("sell", "AAPL", "2025-01-10", shares="20", price="120", fees="2")):
+        own.add_tx("Mine", raw)
+    rc, out = cli(db_url, "performance", "--portfolio", "Mine", "--benchmark", "MSFT",
+                  "--json")  # fmt: skip
+    assert rc == 0, out
+    r = json.loads(out)
+    daily = [1010 / 1001, 1100 / 1010, 1055 / 1100, 1120 / 1050, 2398 / 2160]
+    growth = 1.0
+    for g in daily:
+        growth *= g
+    assert r["twr"] == pytest.approx(growth - 1)
+    assert r["max_drawdown"] == pytest.approx(1 - 1055 / 1100)
+    assert (r["from"], r["to"], r["value_start"], r["value_end"]) == (
+        "2025-01-06", "2025-01-10", 0.0, 0.0)
+    assert r["net_flows"] == pytest.approx(1001 - 5 + 1040 - 2398)
+    # Realised: 2,398 for 20 shares that cost 1,001 + 1,040.
+    assert r["realised_gain"] == pytest.approx(2398 - 2041) and r["dividends"] == 5.0
+    assert r["benchmark"] == {"ticker": "MSFT", "twr": pytest.approx(55 / 50 - 1)}
+    assert r["missing_prices"] == [] and r["irr"] > 0
+    # The holdings of any date, not only the dates of transactions.
+    rc, out = cli(db_url, "holdings", "--portfolio", "Mine", "--period", "2025-01-08", "--json")
+    assert rc == 0 and [(p["ticker"], p["shares"]) for p in json.loads(out)["positions"]] \
+        == [("AAPL", 10)]  # fmt: skip
+    rc, out = cli(db_url, "pnl", "--portfolio", "Mine", "--date", "2025-01-09", "--json")
+    p = json.loads(out)
+    assert p["positions"][0]["price"] == 108 and p["value"] == 20 * 108
