@@ -23,3 +23,10 @@ def percent(fraction: float) -> str:
 def signed_money(v: float) -> str:
     """A gain or a change: +$1.20K, -$350."""
     return ("+" if v >= 0 else "") + money_short(v)
+
+
+def no_filings_yet(name: str) -> str:
+    """The empty state of a followed filer before its first sync: when it will fill."""
+    return (f"No filings of {name} here yet: they come with the next check for new filings "
+            "(Portfolio > Check for new filings, Ctrl+Shift+F; the window also checks by "
+            "itself at start when online).")

@@ -10,6 +10,7 @@ from PySide6.QtCore import QObject, QTimer
 from PySide6.QtWidgets import QLabel
 
 from core.domain import market
+from core.plain_words import plain
 from core.services.prices import ALWAYS, NOT_CACHED, PriceNow, RefreshReport, utc_now
 from gui.shell import Shell
 
@@ -77,8 +78,8 @@ class QuoteActions(QObject):
         prices, status = self.w.ctx.prices, self.w.statusBar()
         self.w.runner.submit("quotes", lambda: prices.prices_now(list(ALWAYS), live=True),
                              on_success=self._on_quotes_refreshed,
-                             on_failure=lambda why: status.showMessage(
-                                 f"Quotes failed: {why}"))  # fmt: skip
+                             on_failure=lambda why: status.say(
+                                 f"Quotes failed: {plain(why)}", why))  # fmt: skip
 
     def _on_quotes_refreshed(self, shown: list[PriceNow]) -> None:
         self._live_quotes += 1
@@ -86,7 +87,10 @@ class QuoteActions(QObject):
         stamp = f"{utc_now():%H:%M:%S} UTC"
         if self.w.live.state != "live":  # while streaming, the label says so
             self.last_refresh.setText(f"quotes {stamp}")
-        failed = [f"{p.ticker}: {p.reason}" for p in shown if p.source != "live" and p.reason]
+        failed = [f"{p.ticker}: {plain(p.reason)}" for p in shown
+                  if p.source != "live" and p.reason]  # fmt: skip
+        detail = "\n".join(f"{p.ticker}: {p.reason}" for p in shown
+                            if p.source != "live" and p.reason) or None  # fmt: skip
         # A read-only database shows live quotes without keeping them: said once, not a failure.
         note = ""
         if any(p.detail == NOT_CACHED for p in shown) and not self._said_ro:
@@ -95,7 +99,7 @@ class QuoteActions(QObject):
         status = self.w.statusBar()
         if failed:
             text = f"Quotes at {stamp}; not live: " + "; ".join(failed)
-            status.showMessage(f"{text}; {note}" if note else text)
+            status.say(f"{text}; {note}" if note else text, detail)
         elif note:
             status.showMessage(note, 10_000)
 
@@ -110,10 +114,12 @@ class QuoteActions(QObject):
         added = sum(u.rows_added for u in report.updated.values())
         text = (f"Prices refreshed {report.fetched_at:%H:%M:%S} UTC: {added:,} new daily bars "
                 f"for {len(report.updated)} ticker(s)")  # fmt: skip
+        detail = None
         if report.failed:
-            text += "; failed: " + "; ".join(f"{t} ({why})" for t, why in
-                                             sorted(report.failed.items()))  # fmt: skip
-        self.w.statusBar().showMessage(text)
+            text += "; not fetched: " + "; ".join(f"{t} ({plain(why)})" for t, why in
+                                                  sorted(report.failed.items()))  # fmt: skip
+            detail = "\n".join(f"{t}: {why}" for t, why in sorted(report.failed.items()))
+        self.w.statusBar().say(text, detail)
         self.last_refresh.setText(f"prices {report.fetched_at:%H:%M} UTC")
         self.w.reload_pages()
         self.refresh_quotes()

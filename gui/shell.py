@@ -5,10 +5,9 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Protocol
 
 if TYPE_CHECKING:  # types only: this module imports no gui module, so no circle
-    from PySide6.QtWidgets import QStatusBar
-
     from core.context import AppContext
     from core.domain.positions import PortfolioRef
+    from gui.widgets.status_bar import StatusBar
 
 
 class Shell(Protocol):
@@ -17,7 +16,7 @@ class Shell(Protocol):
     ctx: AppContext
     portfolio: PortfolioRef | None
 
-    def statusBar(self) -> QStatusBar: ...
+    def statusBar(self) -> StatusBar: ...
 
     def reload_portfolios(self, select: str | None = None) -> None: ...
 

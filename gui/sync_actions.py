@@ -12,6 +12,7 @@ from PySide6.QtGui import QAction, QIcon
 from PySide6.QtWidgets import QDialog, QMessageBox, QSystemTrayIcon, QToolButton
 
 from core.domain.following import staleness
+from core.plain_words import NO_NETWORK, all_offline, is_network, plain
 from core.services.following import Following, NewFiling, new_filings
 from core.services.import_mapping import map_after_import
 from core.services.settings import SettingsStore
@@ -22,7 +23,8 @@ from gui.widgets.filing_banner import FilingBanner, new_filing_text, short_name
 from gui.write_runner import save
 
 if TYPE_CHECKING:
-    from PySide6.QtWidgets import QComboBox, QToolBar
+    from PySide6.QtCore import SignalInstance
+    from PySide6.QtWidgets import QToolBar
 
     from gui.tasks import LongTasks
     from gui.workers import TaskRunner
@@ -36,7 +38,7 @@ class _Host(Shell, Protocol):
     dashboard: Any  # banner_slot (or its layout): where the banner goes
     companies: Any  # reload(), layout(): where the Map button goes
     holdings: Any  # select_period(period)
-    portfolio_box: QComboBox
+    portfolio_shown: SignalInstance
     quotes_bar: QToolBar
     import_action: QAction
 
@@ -85,7 +87,7 @@ class SyncActions(QObject):
         button = QToolButton()
         button.setDefaultAction(self.map_action)
         self.w.companies.layout().insertWidget(0, button)
-        self.w.portfolio_box.currentIndexChanged.connect(lambda _=0: self.show_staleness())
+        self.w.portfolio_shown.connect(lambda _p: self.show_staleness())
 
     def start(self) -> None:
         """After the window is built: the staleness note, then the start-up check."""
@@ -131,6 +133,7 @@ class SyncActions(QObject):
             return  # said in the window; nothing changed
         self.w.statusBar().showMessage(f"Following {result.portfolio.name}; checking EDGAR "
                                        "for its filings...")  # fmt: skip
+        self.w.reload_portfolios(select=result.portfolio.name)  # in the picker at once
         self.check_now()
 
     def unfollow(self) -> None:
@@ -142,6 +145,7 @@ class SyncActions(QObject):
         if not saved:
             return  # said in the window; nothing changed
         was = result[1]
+        self.w.reload_portfolios()  # a filer without filings leaves the picker
         self.w.statusBar().showMessage(f"Stopped following {p.name}; its filings are kept."
                                        if was else f"{p.name} was not followed.")  # fmt: skip
 
@@ -179,8 +183,17 @@ class SyncActions(QObject):
 
     def _start(self, name: str, fn, label: str, on_success) -> None:
         status = self.w.statusBar()
-        self.w.tasks.start(name, fn, label, on_success, on_failure=lambda why: status.showMessage(
-            f"{label}: cancelled." if why == "cancelled" else f"{label} failed: {why}"))
+
+        def failed(why: str) -> None:
+            if why == "cancelled":
+                status.say(f"{label}: cancelled.")
+            elif is_network(why):
+                status.say(f"{label}: couldn't reach the server ({NO_NETWORK}); nothing "
+                           "changed", why)  # fmt: skip
+            else:
+                status.say(f"{label} failed: {plain(why)}", why)
+
+        self.w.tasks.start(name, fn, label, on_success, on_failure=failed)
 
     def _on_busy(self, busy: bool) -> None:
         self.check_action.setEnabled(not busy)
@@ -188,15 +201,21 @@ class SyncActions(QObject):
 
     def _on_synced(self, result) -> None:
         report, notes = result
-        failed = [f"{f.name}: {x.accession or 'index'}: {x.reason}"
-                  for f in report.filers for x in f.failed]  # fmt: skip
+        failures = [(f.name, x) for f in report.filers for x in f.failed]
+        detail = "\n".join(f"{name}: {x.accession or 'filing index'}: {x.reason}"
+                            for name, x in failures) or None  # fmt: skip
         n = len(report.imported)
-        text = (f"EDGAR checked: {n} new filing(s)" if n else "EDGAR checked: nothing new")
-        if report.mapped:
-            text += f"; {report.mapped} CUSIP(s) mapped to tickers"
-        if failed:
-            text += f"; {len(failed)} failed: " + "; ".join(failed)
-        self.w.statusBar().showMessage(text)
+        if failures and not n and all_offline([x.reason for _, x in failures]):
+            self.w.statusBar().say(f"Couldn't reach EDGAR ({NO_NETWORK}): nothing was checked",
+                                   detail)  # fmt: skip
+        else:
+            text = (f"EDGAR checked: {n} new filing(s)" if n else "EDGAR checked: nothing new")
+            if report.mapped:
+                text += f"; {report.mapped} CUSIP(s) mapped to tickers"
+            if failures:
+                why = sorted({plain(x.reason) for _, x in failures})
+                text += f"; {len(failures)} not fetched ({', '.join(why)})"
+            self.w.statusBar().say(text, detail)
         if n:
             self.w.reload_portfolios()
         for note in notes:
@@ -227,8 +246,12 @@ class SyncActions(QObject):
         p = self.w.portfolio
         self.banner.set_own(p is None or p.kind != "filer")
         if self.banner.own:
+            self.unfollow_action.setEnabled(False)
             return
         status = next((f for f in self.following().statuses() if f.portfolio_id == p.id), None)
+        # Unfollow is offered for a followed filer only (the bundled NVIDIA is not followed).
+        self.unfollow_action.setEnabled(status is not None and status.followed
+                                        and not self.ctx.db.read_only)  # fmt: skip
         latest = status.latest_period if status else None
         self.banner.show_staleness(p.name, latest, staleness(latest, dt.date.today()))
 
@@ -271,7 +294,7 @@ class SyncActions(QObject):
 
     def _on_mapped(self, report) -> None:
         if report.error:
-            text = f"Mapping failed; nothing changed: {report.error}"
+            text = f"Mapping failed; nothing changed: {plain(report.error)}"
         elif not report.asked:
             text = "Every held CUSIP has a ticker (or one you set)."
         else:

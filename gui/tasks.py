@@ -7,8 +7,10 @@ from collections.abc import Callable
 from typing import Any
 
 from PySide6.QtCore import QObject, Signal
-from PySide6.QtWidgets import QMessageBox, QProgressBar, QPushButton, QStatusBar, QWidget
+from PySide6.QtWidgets import QMessageBox, QProgressBar, QPushButton, QWidget
 
+from core.plain_words import plain
+from gui.widgets.status_bar import StatusBar
 from gui.workers import Task, TaskRunner
 
 BUSY = "Busy: wait for the running job or cancel it."
@@ -28,7 +30,7 @@ class LongTasks(QObject):
 
     busy_changed = Signal(bool)
 
-    def __init__(self, runner: TaskRunner, status: QStatusBar, parent: QWidget,
+    def __init__(self, runner: TaskRunner, status: StatusBar, parent: QWidget,
                  on_cancel: Callable[[str], None] | None = None) -> None:  # fmt: skip
         super().__init__(parent)
         self.runner = runner
@@ -71,10 +73,11 @@ class LongTasks(QObject):
                 on_failure(why)
             elif why == "cancelled":
                 self.status.showMessage(f"{label}: cancelled; nothing was changed.")
-            else:
-                self.status.showMessage(f"{label} failed: {why}")
+            else:  # plain words; the error as raised is the detail, a click away
+                self.status.say(f"{label} failed: {plain(why)}", why)
                 if warn:
-                    QMessageBox.warning(self.parent_widget, f"{label} failed", why)
+                    QMessageBox.warning(self.parent_widget, f"{label} failed",
+                                        f"{label} failed: {plain(why)}")  # fmt: skip
 
         self.current = self.runner.submit(name, fn, on_success=done, on_failure=failed,
                                           on_progress=lambda p: self._on_progress(p, label))

@@ -16,12 +16,16 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from core.plain_words import NO_ANSWER, NO_NETWORK, is_network, plain
 from core.services.following import FilerLookupError, Following, parse_cik
 from core.services.queries import InvalidRequestError
 from gui.workers import TaskRunner
 
 LOOKUP_DELAY_MS = 600  # wait for the typing to pause before asking EDGAR
 FIND_DELAY_MS = 200  # names are searched locally: a short pause is enough
+
+FOLLOW_ANYWAY = ("You can follow anyway: type the CIK and the filer's name, then Follow; its "
+                 "filings come with the first check online.")
 
 
 class FollowDialog(QDialog):
@@ -63,6 +67,8 @@ class FollowDialog(QDialog):
         self._asked = ""
         self.cik.textChanged.connect(self._on_cik_changed)
         self.name.textChanged.connect(self._update_ok)
+        if not online:
+            self.status.setText(f"Offline: EDGAR is not asked for the name. {FOLLOW_ANYWAY}")
         self._update_ok()
 
     # -- find by name --------------------------------------------------------------------------
@@ -144,8 +150,16 @@ class FollowDialog(QDialog):
                             "filings.")  # fmt: skip
 
     def _on_not_found(self, cik: str, why: str) -> None:
-        if cik == self._valid_cik():
-            self.status.setText(why)
+        if cik != self._valid_cik():
+            return
+        reason = plain(why)
+        if is_network(why) or reason == NO_ANSWER or "cannot look up" in why:
+            what = NO_NETWORK if is_network(why) else (
+                NO_ANSWER if reason == NO_ANSWER else "it did not answer")
+            self.status.setText(f"Couldn't reach EDGAR ({what}). {FOLLOW_ANYWAY}")
+        else:
+            self.status.setText(reason[0].upper() + reason[1:] + ".")
+        self.status.setToolTip(why)  # the server's own words, a hover away
 
     def _update_ok(self) -> None:
         ok = self._valid_cik() is not None and bool(self.name.text().strip())

@@ -229,8 +229,9 @@ class HoldingsTableModel(QAbstractTableModel):
         if col == COL_VALUE_NOW and r.price is not None and r.value_now is not None:
             q = r.price
             when = q.when(utc_now()).text  # core's words: "Sep 25 close · 73 days old"
-            return (f"{money_long(r.value_now)} = shares x {q.price:,.2f} ({when} · {q.source}"
-                    + (f"; {q.detail}" if q.detail else "") + ")")  # fmt: skip
+            stamp = f"{q.quote_time:%Y-%m-%d %H:%M} UTC" if q.quote_time else "time unknown"
+            return (f"{money_long(r.value_now)} = shares x {q.price:,.2f} ({when}; {stamp}, "
+                    f"{q.source}" + (f"; {q.detail}" if q.detail else "") + ")")  # fmt: skip
         return None
 
     @staticmethod

@@ -29,7 +29,7 @@ from core.services.own import pnl_at, pnl_totals
 from core.services.prices import PriceNow, utc_now
 from core.services.queries import InvalidRequestError, NotFoundError
 from gui import theme
-from gui.formatting import money_long, money_short, percent, signed_money
+from gui.formatting import money_long, money_short, no_filings_yet, percent, signed_money
 from gui.widgets.allocation import AllocationDonut, Slice
 from gui.widgets.changes_table import ChangesTable
 from gui.workers import TaskRunner
@@ -246,6 +246,9 @@ class DashboardPage(QWidget):
         for card in (self.value_card, self.gain_card, self.concentration_card,
                      self.report_card):  # fmt: skip
             card.clear()
+        p = self.portfolio
+        if p is not None and p.kind == "filer" and "no reports" in why:
+            why = no_filings_yet(p.name)  # followed, not synced yet: says when it fills
         own = self.portfolio is not None and self.portfolio.kind == "own"
         if own:  # a new own book: what to do, and nothing of another book
             why = (f"{self.portfolio.name} has no transactions yet. Add your first holding "

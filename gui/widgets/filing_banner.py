@@ -80,7 +80,8 @@ class FilingBanner(QFrame):
 
     def _style(self, kind: str) -> None:
         c = theme.colours()
-        accent = {"new": c.up, "stale": c.warn, "overdue": c.error}[kind]
+        # A due or late report is information, not an alarm: a quiet border, no red.
+        accent = {"new": c.up, "stale": c.muted, "overdue": c.muted}[kind]
         self.setStyleSheet(f"#filing-banner {{ border: 1px solid {accent}; "
                            f"border-left: 5px solid {accent}; border-radius: 4px; }}")
 

@@ -54,7 +54,8 @@ def test_display_tooltips_and_flags(qtbot):
     assert cell(m, 0, COL_VALUE_NOW) == "$3.79B"
     tip = cell(m, 0, COL_VALUE_NOW, Qt.ItemDataRole.ToolTipRole)
     # The price's date and age in core's words (price_when), then its source.
-    assert "155.94 (Jul 1 close · " in tip and " days old · cache; close of 2025-07-01)" in tip
+    assert "155.94 (Jul 1 close · " in tip
+    assert " days old; 2025-07-01 20:00 UTC, cache; close of 2025-07-01)" in tip
     assert cell(m, 2, COL_TICKER) == "unmapped"
     assert cell(m, 2, COL_WEIGHT) == "option"
     assert cell(m, 3, COL_VALUE) == "—" and cell(m, 3, COL_CHANGE) == "SOLD OUT"
