@@ -111,7 +111,7 @@ def contended(url: str, table: Path, folder: Path) -> dict:
     during = [lat for start, lat, _ in adds if imp["start"] <= start <= imp["end"]]
     ctx = AppContext.open(url, seed_data=False, offline=True)
     try:
-        stored = {h.ticker for _, h in ctx.own.holdings()}
+        stored = {t.ticker for _, t in ctx.own.all_transactions()}
     finally:
         ctx.close()
     lost = [t for _, _, t in adds if t not in stored]

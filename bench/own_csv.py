@@ -1,6 +1,6 @@
 """Benchmark: `stakewatch holding import-csv` of a 100,000-line holdings CSV.
 
-The CSV holds 1,000 tickers on each of 100 statement dates (a monthly export of a broad
+The CSV holds 1,000 tickers on each of 100 dates, each line a buy (a monthly export of a broad
 book), with a cost on every line and a note on some. It prints, in one run: the whole
 `stakewatch holding import-csv` process as a user runs it (offline, so no ticker is looked
 up on the network; start-up included) into a fresh database, and as the baseline reading
