@@ -34,9 +34,12 @@ bench: $(STAMP)
 ## every page in both themes at 800x600, 1280x800 (the README's) and 1920x1080
 PRICES ?= ../shared/data/prices
 screenshots: $(STAMP)
-	@set -e; demo=$$(mktemp -d); db=$$demo/demo.sqlite3; \
-	for f in $(PRICES)/*.csv; do \
-	  $(VENV)/bin/stakewatch --db $$db prices import $$f --ticker $$(basename $$f .csv) >/dev/null; \
+	@set -e; if ! ls "$(PRICES)"/*.csv >/dev/null 2>&1; then \
+	  echo "error: make screenshots needs a folder of daily prices as <TICKER>.csv: $(PRICES) has none (make screenshots PRICES=folder)" >&2; exit 2; fi; \
+	demo=$$(mktemp -d); db=$$demo/demo.sqlite3; \
+	for f in "$(PRICES)"/*.csv; do \
+	  t=$$(basename "$$f" .csv); \
+	  $(VENV)/bin/stakewatch --db "$$db" prices import "$$f" --ticker "$$t" >/dev/null; \
 	done; \
 	for page in dashboard holdings charts companies; do for theme in light dark; do \
 	  for size in 800x600 1280x800 1920x1080; do \

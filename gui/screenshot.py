@@ -31,6 +31,12 @@ def take(args) -> int:
         window = MainWindow(ctx, QSettings(str(Path(tmp) / "w.ini"), QSettings.Format.IniFormat))
         try:
             window.resize(*args.size)
+            if args.portfolio:
+                names = [p.name for p in window.portfolios()]
+                if args.portfolio not in names:
+                    raise UsageError(f"no portfolio named {args.portfolio!r} (known: "
+                                     f"{', '.join(names) or 'none'})")  # fmt: skip
+                window.reload_portfolios(select=args.portfolio)
             window.show_page(args.page)
             window.show()
             deadline = time.monotonic() + ctx.settings.deadline + 5

@@ -113,8 +113,10 @@ def _register_screenshot(sub) -> None:
         "as a PNG. Waits for the window's background loads (and live quotes, unless "
         "--offline) before taking the picture.",
     )  # fmt: skip
-    p.add_argument("--page", choices=("dashboard", "holdings", "charts", "companies"),
-                   default="dashboard")
+    p.add_argument("--page", choices=("dashboard", "holdings", "charts", "companies",
+                                      "transactions", "holders"), default="dashboard")
+    p.add_argument("--portfolio", metavar="P", help="the portfolio to show (a name, as in "
+                   "the picker; default: the one the window would open on)")
     p.add_argument("--theme", choices=("light", "dark"), default="light")
     p.add_argument("--size", type=_size, default=(1280, 800), metavar="WxH")
     p.add_argument("--offline", action="store_true", help="cached prices only")
