@@ -243,6 +243,14 @@ class MainWindow(QMainWindow):
         m = bar.addMenu("&Prices")
         m.addAction(self.refresh_action)
         self.help_menu = bar.addMenu("&Help")
+        self.getting_started_action = QAction("&Getting started", self)
+        self.getting_started_action.triggered.connect(lambda: self._help("getting_started"))
+        self.shortcuts_action = QAction("&Keyboard shortcuts", self)
+        self.shortcuts_action.setShortcut(QKeySequence("Ctrl+/"))
+        self.shortcuts_action.triggered.connect(lambda: self._help("shortcuts"))
+        self.addAction(self.shortcuts_action)
+        self.help_menu.addActions([self.getting_started_action, self.shortcuts_action])
+        self.help_menu.addSeparator()
         self.help_menu.addAction(about)
 
     def _build_toolbar(self) -> None:
@@ -442,6 +450,13 @@ class MainWindow(QMainWindow):
         self.refresh_action.setEnabled(not self.ctx.settings.offline and not self.tasks.busy)
         self.quote_actions.follow_settings()
         self.live.follow_settings()
+
+    def _help(self, which: str) -> None:
+        from gui import help as help_pages  # built when asked for
+
+        dialog = (help_pages.getting_started_dialog(self) if which == "getting_started"
+                  else help_pages.shortcuts_dialog(self))  # fmt: skip
+        dialog.open()
 
     def _about(self) -> None:
         from gui.about import show_about  # version and the bundled data's provenance
