@@ -137,7 +137,7 @@ class HoldersQueries:
             plan = _Plan(filings, period)
             missing = [fid for fid in plan.effective_now() if by_id[fid][7] is None]
             totals = store.equity_totals(missing) if missing else {}
-            people = store.portfolios(plan.filers())
+        people = {f[1]: (f[8], f[9] or "", bool(f[10])) for f in filings}
         held: dict[int, dict] = defaultdict(dict)  # filing id -> key -> (shares, value)
         for fid, share_type, put_call, shares, value in rows:
             key = (share_type or "SH", put_call)
@@ -203,6 +203,8 @@ class _Plan:
 
 
 def _standing(filings: list[tuple]) -> list[int]:
+    if len(filings) == 1:  # most filers file one report a period
+        return [filings[0][0]]
     ids = {f[4]: f[0] for f in filings}
     return [ids[r.accession] for r in effective_reports(
         ReportRows(f[4], f[5], f[6], f[3], ()) for f in filings)]

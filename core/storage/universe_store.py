@@ -7,7 +7,7 @@ import contextlib
 import datetime as dt
 from collections.abc import Iterable, Sequence
 
-from sqlalchemy import String, and_, bindparam, func, insert, literal, or_, select
+from sqlalchemy import String, and_, bindparam, func, insert, or_, select
 from sqlalchemy.orm import Session
 
 from core.storage import schema as t
@@ -177,19 +177,22 @@ class UniverseStore:
                     func.sum(fr.value_usd))
              .where(fr.cusip.in_(list(cusips)))
              .group_by(fr.filing_id, fr.share_type, fr.put_call))  # fmt: skip
-        return [tuple(r) for r in self.s.execute(q)]
+        return [tuple(r) for r in self.s.connection().execute(q)]
 
     def filings_of_holders(self, cusips: Sequence[str]) -> list[tuple]:
         """Every filing of each filer that ever reported the CUSIPs: (filing id, portfolio
-        id, period, filed, accession, form, amendment type, equity dollars or None)."""
-        fr, f = t.FilingRow, t.Filing
+        id, period, filed, accession, form, amendment type, equity dollars or None, filer
+        name, CIK, followed)."""
+        fr, f, p = t.FilingRow, t.Filing, t.Portfolio
         holders = (select(f.portfolio_id).join(fr, fr.filing_id == f.id)
                    .where(fr.cusip.in_(list(cusips))).distinct())  # fmt: skip
         q = (select(f.id, f.portfolio_id, f.period_of_report, f.filed_date, f.accession,
-                    f.form_type, f.amendment_type, t.FilingTotal.equity_usd)
+                    f.form_type, f.amendment_type, t.FilingTotal.equity_usd, p.name, p.cik,
+                    p.followed)
+             .join(p, p.id == f.portfolio_id)
              .outerjoin(t.FilingTotal, t.FilingTotal.filing_id == f.id)
              .where(f.portfolio_id.in_(holders)))  # fmt: skip
-        return [tuple(r) for r in self.s.execute(q)]
+        return [tuple(r) for r in self.s.connection().execute(q)]
 
     def equity_totals(self, filing_ids: Sequence[int]) -> dict[int, int]:
         """Equity dollars of filings without a stored total (imported one by one)."""
@@ -200,15 +203,6 @@ class UniverseStore:
                  .where(fr.filing_id.in_(part), fr.put_call.is_(None))
                  .group_by(fr.filing_id))  # fmt: skip
             out.update({i: int(v or 0) for i, v in self.s.execute(q)})
-        return out
-
-    def portfolios(self, ids: Iterable[int]) -> dict[int, tuple[str, str, bool]]:
-        """portfolio id -> (name, CIK, followed)."""
-        p = t.Portfolio
-        out: dict[int, tuple[str, str, bool]] = {}
-        for part in _chunks(list(ids)):
-            q = select(p.id, p.name, p.cik, p.followed).where(p.id.in_(part))
-            out.update({i: (n, c or "", bool(fw)) for i, n, c, fw in self.s.execute(q)})
         return out
 
     def security(self, cusip: str) -> tuple[str | None, str | None, int | None]:
@@ -232,15 +226,25 @@ class UniverseStore:
         """Filers whose name holds every word (any order, any case), or whose CIK is `cik`:
         (portfolio id, name, CIK, followed, universe filer)."""
         p = t.Portfolio
-        name = func.lower(p.name)
-        match = and_(*(name.like(bindparam(f"w{i}", f"%{_escape(w.lower())}%", String),
-                                 escape="\\") for i, w in enumerate(words)))  # fmt: skip
+
+        def holds(i: int, word: str):
+            pattern = bindparam(f"w{i}", f"%{_escape(word)}%", String)
+            # SQLite's LIKE ignores case already; lower() on every name doubled the scan.
+            if self.dialect == "sqlite":
+                return p.name.like(pattern, escape="\\")
+            return p.name.ilike(pattern, escape="\\")
+
+        match = and_(*(holds(i, w) for i, w in enumerate(words)))
         cond = or_(match, p.cik == cik) if cik else match
-        universe = select(literal(1)).where(t.UniverseFiler.portfolio_id == p.id).exists()
-        q = (select(p.id, p.name, p.cik, p.followed, universe)
+        q = (select(p.id, p.name, p.cik, p.followed)
              .where(p.kind == "filer", cond)
              .order_by(p.followed.desc(), func.length(p.name), p.name).limit(limit))  # fmt: skip
-        return [(i, n, c or "", bool(fw), bool(u)) for i, n, c, fw, u in self.s.execute(q)]
+        found = self.s.connection().execute(q).all()
+        ids = [r[0] for r in found]
+        universe = set(self.s.connection().execute(
+            select(t.UniverseFiler.portfolio_id)
+            .where(t.UniverseFiler.portfolio_id.in_(ids))).scalars()) if ids else set()
+        return [(i, n, c or "", bool(fw), i in universe) for i, n, c, fw in found]
 
     def latest_reports(self, portfolio_ids: Sequence[int]) -> list[tuple]:
         """Each filing of the portfolios' latest period: (portfolio id, period, filed,
