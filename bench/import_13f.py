@@ -208,13 +208,16 @@ def whole_process(table: Path, db: str) -> tuple[float, float]:
     return wall, (after.ru_utime + after.ru_stime) - (before.ru_utime + before.ru_stime)
 
 
-def floor_process(table: Path, db: Path) -> float:
-    """Wall-clock seconds of the FLOOR process on a freshly initialised database."""
+def floor_process(table: Path, db: Path) -> tuple[float, float]:
+    """Seconds of the FLOOR process on a freshly initialised database: wall clock and CPU."""
     subprocess.run([sys.executable, "-m", "gui", "--db", str(db), "init"], cwd=ROOT, check=True,
                    capture_output=True)  # fmt: skip
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
     t = time.perf_counter()
     measure(FLOOR, str(table), str(db))
-    return time.perf_counter() - t
+    wall = time.perf_counter() - t
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return wall, (after.ru_utime + after.ru_stime) - (before.ru_utime + before.ru_stime)
 
 
 def case(label: str, table: Path, folder: Path, rows: int, repeat: int,
@@ -238,7 +241,8 @@ def case(label: str, table: Path, folder: Path, rows: int, repeat: int,
     imp_cpu = statistics.median(m["cpu"] for m in imports)
     bare_cpu = statistics.median(m["cpu"] for m in bares)
     whole_cpu = statistics.median(c for _, c in wholes)
-    floor_s = statistics.median(floors)
+    floor_s = statistics.median(w for w, _ in floors)
+    floor_cpu = statistics.median(c for _, c in floors)
     naming = statistics.median(m["naming"] for m in namings)
     named = max(m["named"] for m in namings)
     plain = statistics.median(m["plain"] for m in namings)
@@ -249,15 +253,17 @@ def case(label: str, table: Path, folder: Path, rows: int, repeat: int,
     pairs = list(zip(imports, bares, strict=True))
     ratio = statistics.median(m["seconds"] / b["seconds"] for m, b in pairs)
     cpu_ratio = statistics.median(m["cpu"] / b["cpu"] for m, b in pairs)
-    floor_ratio = statistics.median(w / f for (w, _), f in zip(wholes, floors, strict=True))
+    floor_ratio = statistics.median(w / f for (w, _), (f, _) in zip(wholes, floors, strict=True))
+    floor_cpu_ratio = statistics.median(c / f for (_, c), (_, f) in zip(wholes, floors,
+                                                                        strict=True))  # fmt: skip
     print(f"case {label}: {rows:,} rows, {table.stat().st_size / 2**20:.1f} MB")
     print(f"  whole process (stakewatch import-13f --offline): {whole_s * 1000:7.0f} ms  "
           f"{rows / whole_s:>10,.0f} rows/s  (CPU {whole_cpu * 1000:.0f} ms: "
           f"{rows / whole_cpu:,.0f} rows/s)")
     print(f"  floor: python + import sqlalchemy + bare parse + bare sqlite3 inserts: "
-          f"{floor_s * 1000:.0f} ms  {rows / floor_s:,.0f} rows/s")
+          f"{floor_s * 1000:.0f} ms  {rows / floor_s:,.0f} rows/s  (CPU {floor_cpu * 1000:.0f} ms)")
     print(f"  whole process / floor, median of the {len(floors)} pairs: {floor_ratio:.2f}x "
-          "(target <= 1.5x)")
+          f"(CPU time: {floor_cpu_ratio:.2f}x; target <= 1.5x)")
     print(f"  in-process import (parse+validate+store+name):  {imp_s * 1000:8.0f} ms  "
           f"{rows / imp_s:>10,.0f} rows/s  peak RSS {imp_rss:6.1f} MB")
     print(f"  of it, naming new CUSIPs from the CUSIP map: {naming * 1000:.0f} ms for "

@@ -34,14 +34,18 @@ def _rows(name: str) -> list[dict[str, str]]:
     return list(csv.DictReader(io.StringIO(gzip.decompress(_bytes(name)).decode("utf-8"))))
 
 
-def map_version() -> str:
-    """A fingerprint of the bundled map (and of the bundled filings' tickers it dates)."""
+def map_version(filings_version: str | None = None) -> str:
+    """A fingerprint of the bundled map (and of the bundled filings' tickers it dates),
+    read at every start: from each gzip's trailer (the CRC-32 and size of its content),
+    not a hash of 600 KB."""
     from core.services.seeding import bundle_version
 
     h = hashlib.sha256(RESOLVER_VERSION.encode())
     for name in (SEED_FILE, SEC_LIST_FILE):
-        h.update(_bytes(name))
-    h.update(bundle_version().encode())
+        with resources.files("resources.cusip_map").joinpath(name).open("rb") as f:
+            f.seek(-8, io.SEEK_END)
+            h.update(f.read(8))
+    h.update((filings_version or bundle_version()).encode())
     return h.hexdigest()[:16]
 
 
@@ -89,11 +93,12 @@ def bundled_filing_sightings() -> list[tm.Sighting]:
     return out
 
 
-def load_bundled_map(db: Database, meta: dict[str, str] | None = None) -> int:
+def load_bundled_map(db: Database, meta: dict[str, str] | None = None,
+                     filings_version: str | None = None) -> int:  # fmt: skip
     """Load the bundled map when it changed (first start, upgrade), rebuild each CUSIP's
     ticker and give every company the one the map knows, in one transaction. Returns the
     CUSIPs in the master (0: already loaded). Callers hold the setup lock."""
-    version = map_version()
+    version = map_version(filings_version)
     if (meta if meta is not None else quick_reads.meta(db)).get(MAP_KEY) == version:
         return 0
     from core.storage.cusip_store import CusipStore

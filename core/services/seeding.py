@@ -97,13 +97,13 @@ def seed(db: Database) -> SeedReport:
     from core.services.cusip_master import load_bundled_map
 
     meta = quick_reads.meta(db)
-    report = _seed_filings(db, meta)
-    load_bundled_map(db, meta)
+    version = bundle_version()
+    report = _seed_filings(db, meta, version)
+    load_bundled_map(db, meta, version)
     return report
 
 
-def _seed_filings(db: Database, meta: dict[str, str]) -> SeedReport:
-    version = bundle_version()
+def _seed_filings(db: Database, meta: dict[str, str], version: str) -> SeedReport:
     if meta.get(SEED_KEY) == version:
         return SeedReport(0, 0, 0)
     from core.domain.filings import RowBatch
