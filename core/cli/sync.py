@@ -274,7 +274,9 @@ def register(sub) -> None:
     p.set_defaults(func=cmd_sync)
 
     p = sub.add_parser("companies", help="the security master: map CUSIPs to tickers",
-                       description="Map CUSIPs to tickers.")
+                       description="The security master: map CUSIPs to tickers (OpenFIGI, "
+                       "your own file, the SEC's fails-to-deliver data) and show what one "
+                       "security is known as.")  # fmt: skip
     csub = p.add_subparsers(dest="companies_command", metavar="ACTION", parser_class=Parser,
                             required=True)  # fmt: skip
     m = csub.add_parser(

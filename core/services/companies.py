@@ -101,4 +101,7 @@ class CompanyService:
             from core.storage.sync_store import SyncStore  # typed by the user: never remapped
 
             SyncStore(s).mark_user_mapping(cusip, dt.datetime.now(dt.UTC))
+            from core.storage.cusip_store import CusipStore
+
+            CusipStore(s).take_issuer_of(cusip, value)
             return previous

@@ -196,6 +196,19 @@ class CusipStore:
     def company_row(self, cusip: str) -> t.Company | None:
         return self.s.scalar(select(t.Company).where(t.Company.cusip == cusip))
 
+    def take_issuer_of(self, cusip: str, ticker: str | None) -> None:
+        """A ticker the user set: the issuer's CIK is the SEC's list's for it (None when it
+        is not listed); when that changes, the old issuer's count of shares is dropped and
+        the next sync looks the new one up."""
+        c = self.company_row(cusip)
+        if c is None:
+            return
+        listing = self.sec_listing(ticker)
+        cik = listing[0] if listing else None
+        if cik != c.sec_cik:
+            c.sec_cik, c.facts_checked_at = cik, None
+            c.shares_outstanding = c.shares_outstanding_date = None
+
     def counts(self) -> dict[str, int]:
         q = select(t.SecurityTicker.source, func.count()).group_by(t.SecurityTicker.source)
         out = dict(self.s.execute(q).all())

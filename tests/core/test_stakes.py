@@ -75,3 +75,15 @@ def test_companies_detail_gives_the_stake_per_report(synced):
         assert stake.as_of == dt.date(2026, 7, 31)
     (_, none), *_ = synced.companies.stakes_in(NOK)
     assert none.value is None and none.reason
+
+
+def test_a_ticker_you_type_takes_its_issuer_from_the_sec_list_or_none(fake, sec_ctx):  # noqa: F811
+    """Nokia's CIK came with the bundled SEC list; typed as a ticker no list knows, the CIK
+    goes (the old issuer's count with it) and the stake says why it is unknown."""
+    serve_nvidia(fake, with_new=False)
+    fake.tickers = [("1769628", "CRWV", "CoreWeave, Inc.")]
+    sec_ctx.companies.set_ticker(NOK, "NOKZZ")
+    run_sync(sec_ctx)
+    p = sec_ctx.queries.portfolio()
+    rows = {r.position.cusip: r for r in sec_ctx.analytics.holdings_view(p, dt.date(2026, 6, 30))}
+    assert rows[NOK].stake.value is None and "not in EDGAR's list" in rows[NOK].stake.reason
