@@ -2,7 +2,7 @@
 
 Stakewatch with the bundled database (already created, offline, so no network) against a
 bare PySide6 + pyqtgraph window, each started as a fresh process 7 times (median).
-Target: within 2x of the bare window.
+Target: within 1.8x of the bare window (issue 23; it was 2x before).
 
 `--frozen PATH` also times the real entry point, `stakewatch` with no command, of the
 PyInstaller bundle at PATH (packaging/, `make package`) against the venv's, same run, same
@@ -115,7 +115,8 @@ def main() -> None:
     print(f"start-up benchmark: process start to first painted window, median of {RUNS}")
     print(f"  stakewatch (bundled database, offline): {o * 1000:7.0f} ms")
     print(f"  baseline: bare PySide6 + pyqtgraph:     {b * 1000:7.0f} ms")
-    print(f"  ratio {o / b:.2f}x; target: within 2x -> " + ("met" if o / b <= 2 else "MISSED"))
+    print(f"  ratio {o / b:.2f}x; target: within 1.8x -> " + ("met" if o / b <= 1.8
+                                                              else "MISSED"))
     if args.frozen:
         print(f"frozen bundle against the venv: `stakewatch --db DB` (window, offline), "
               f"median of {RUNS}")

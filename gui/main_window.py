@@ -296,11 +296,13 @@ class MainWindow(QMainWindow):
     # -- portfolios and pages -------------------------------------------------------------
     def reload_portfolios(self, select: str | None = None) -> None:
         """Filers with reports, and every own portfolio (even an empty new one)."""
-        # A followed filer shows at once, before its first sync (its pages say when it fills).
+        # A followed filer shows at once, before its first sync (its pages say when it fills);
+        # who is followed is asked only when a filer has no report (not at every start).
+        every = self.ctx.queries.portfolios()
+        bare = {p.id for p in every if p.kind != "own" and not self.ctx.queries.periods(p)}
         followed = {f.portfolio_id for f in self.sync_actions.following().statuses()
-                    if f.followed} if hasattr(self, "sync_actions") else set()  # fmt: skip
-        ports = [p for p in self.ctx.queries.portfolios()
-                 if p.kind == "own" or p.id in followed or self.ctx.queries.periods(p)]
+                    if f.followed} if bare and hasattr(self, "sync_actions") else set()
+        ports = [p for p in every if p.id not in bare or p.id in followed]
         if select is not None:
             self.portfolio = next((p for p in ports if p.name == select), None)
         self._portfolios = ports

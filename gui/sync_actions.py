@@ -87,12 +87,18 @@ class SyncActions(QObject):
         button = QToolButton()
         button.setDefaultAction(self.map_action)
         self.w.companies.layout().insertWidget(0, button)
-        self.w.portfolio_shown.connect(lambda _p: self.show_staleness())
+        # After the window paints, once however many times the book changes meanwhile.
+        self._staleness = QTimer(self)
+        self._staleness.setSingleShot(True)
+        self._staleness.setInterval(0)
+        self._staleness.timeout.connect(self.show_staleness)
+        self.w.portfolio_shown.connect(lambda _p: self._staleness.start())
 
     def start(self) -> None:
-        """After the window is built: the staleness note, then the start-up check."""
-        self.show_staleness()
-        self.maybe_check_at_start()
+        """After the window is built: the staleness note, then the start-up check (both
+        after the first paint: they read the database, the window need not wait)."""
+        self._staleness.start()
+        QTimer.singleShot(0, self, self.maybe_check_at_start)
 
     # -- following ------------------------------------------------------------------------
     def following(self) -> Following:

@@ -94,7 +94,8 @@ def test_a_followed_filer_is_in_the_picker_before_its_first_sync(qtbot, make_win
     following.unfollow("1045810")  # NVIDIA, followed from the first start: not any more
     w.reload_portfolios()
     assert w.portfolio.name == "NVIDIA Corp"  # its filings keep it in the picker
-    assert not w.sync_actions.unfollow_action.isEnabled()  # offered for followed filers only
+    unfollow = w.sync_actions.unfollow_action
+    qtbot.waitUntil(lambda: not unfollow.isEnabled())  # offered for followed filers only
     following.follow("1067983", "Berkshire Hathaway Inc")
     w.reload_portfolios(select="Berkshire Hathaway Inc")
     names = [w.portfolio_box.itemText(i) for i in range(w.portfolio_box.count())]
@@ -102,9 +103,9 @@ def test_a_followed_filer_is_in_the_picker_before_its_first_sync(qtbot, make_win
     idle(qtbot, w)
     assert "No filings of Berkshire Hathaway Inc here yet" in w.holdings.summary.text()
     assert "Check for new filings" in w.holdings.summary.text()
-    assert w.sync_actions.unfollow_action.isEnabled()
+    qtbot.waitUntil(unfollow.isEnabled)
     w.portfolio_box.setCurrentText("NVIDIA Corp")
-    assert not w.sync_actions.unfollow_action.isEnabled()
+    qtbot.waitUntil(lambda: not unfollow.isEnabled())
 
 
 def test_the_status_bar_elides_and_keeps_the_whole_text_a_hover_away(qtbot, make_window, ctx):
