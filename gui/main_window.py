@@ -33,6 +33,7 @@ from gui.pages.companies import CompaniesPage
 from gui.pages.dashboard import DashboardPage
 from gui.pages.holdings import HoldingsPage
 from gui.position_actions import PositionNavigator
+from gui.price_entry import PriceEntry
 from gui.quote_actions import QuoteActions
 from gui.snapshot_actions import SnapshotActions
 from gui.sync_actions import SyncActions
@@ -125,6 +126,7 @@ class MainWindow(QMainWindow):
         self.tasks.busy_changed.connect(self._on_busy)
         self.quote_actions = QuoteActions(self)  # tiles, the quote timer, F5
         self.imports = ImportActions(self, self)  # 13F files: dialog, drop, one by one
+        self.price_entry = PriceEntry(self, self)  # closes from a CSV or typed, offline
         self.own_actions = OwnPortfolioActions(self)  # your portfolios: create, edit, import
         self.snapshot_actions = SnapshotActions(self)  # export, open, compare snapshots
         self._build_actions()
@@ -242,6 +244,13 @@ class MainWindow(QMainWindow):
         themes.addActions(list(self.theme_actions.values()))
         m = bar.addMenu("&Prices")
         m.addAction(self.refresh_action)
+        m.addSeparator()  # without the network: closes from a file, or typed
+        self.import_prices_action = self.make_action("&Import prices CSV...", None,
+                                                     self.price_entry.choose_csv,
+                                                     "Daily closes from a CSV file, offline")
+        self.enter_close_action = self.make_action("&Enter a closing price...", None,
+                                                   self.price_entry.enter_close)
+        m.addActions([self.import_prices_action, self.enter_close_action])
         self.help_menu = bar.addMenu("&Help")
         self.getting_started_action = QAction("&Getting started", self)
         self.getting_started_action.triggered.connect(lambda: self._help("getting_started"))

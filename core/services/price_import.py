@@ -156,3 +156,18 @@ def import_csv(db: Database, path: Path, ticker: str | None = None) -> PriceImpo
         first, last, n = summary.get(b.ticker, (b.date, b.date, 0))
         summary[b.ticker] = (min(first, b.date), max(last, b.date), n + 1)
     return PriceImportReport(path, len(bars), summary)
+
+
+def enter_close(db: Database, ticker: str, day: dt.date, close: float) -> DailyBar:
+    """A closing price the user typed (e.g. offline, or a ticker Yahoo does not know):
+    checked like any price, stored as that day's bar with the user as its source."""
+    ticker = normalize_ticker(ticker)
+    if not ticker:
+        raise PriceFileError("give a ticker")
+    problem = price_problem(close, day, utc_now())
+    if problem is not None:
+        raise PriceFileError(problem)
+    bar = DailyBar(ticker, day, None, None, None, float(close), None, None, "you (typed)")
+    with db.session() as s:
+        PriceStore(s).save_bars([bar], utc_now())
+    return bar

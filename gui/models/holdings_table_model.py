@@ -211,7 +211,8 @@ class HoldingsTableModel(QAbstractTableModel):
             return stake_tooltip(r.stake)
         if col == COL_VALUE_NOW and r.value_now is None:
             return ("an option: not valued at the share price" if p.put_call
-                    else "no market price known for this ticker (F5 fetches prices)")
+                    else "no market price known for this ticker (F5 fetches prices; offline: "
+                    "Prices > Import prices CSV... or Enter a closing price...)")
         if col == COL_TICKER and p.ticker is None:
             return f"No ticker known for CUSIP {p.cusip}: double-click to enter one"
         if col == COL_TICKER and p.ticker_as_filed:

@@ -214,7 +214,8 @@ class ChartsPage(QWidget):
                 "report; dashed: filing dates (hover for the filing)." if not own else
                 "Lines: the days your transactions changed the holdings (hover for the date).")
         if not priced_days:
-            note += " No daily prices cached: quarterly points only (F5 fetches prices)."
+            note += (" No daily prices cached: quarterly points only (F5 fetches prices; "
+                     "offline: Prices > Import prices CSV...).")
         elif unpriced:
             note += (f" No prices for {', '.join(unpriced)}: their filed values are dots; "
                      "a stack holds them until the next report.")

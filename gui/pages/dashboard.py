@@ -473,7 +473,8 @@ class DashboardPage(QWidget):
             # Empty axes say nothing: say why instead.
             self.chart_note.setText(history if isinstance(history, str) else
                                     "No daily prices for this book in the last year: "
-                                    "Prices > Refresh prices (F5) fetches them.")  # fmt: skip
+                                    "Prices > Refresh prices (F5) fetches them; offline, Prices > "
+                                    "Import prices CSV...")  # fmt: skip
             self.chart_note.show()
             if self.year_chart is not None:
                 self.year_chart.hide()

@@ -169,7 +169,8 @@ class PositionPage(QWidget):
             "Price: daily closes (split-adjusted, as Yahoo publishes them); orange step line: "
             "shares held, on the right axis. Value: that day's close x shares, or the value as "
             "filed (gaps where neither is known); purple: weight in the book, on the right axis."
-            if d.bars else "No daily prices cached for this position: F5 fetches them.")
+            if d.bars else "No daily prices cached for this position: F5 fetches them (offline: "
+            "Prices > Import prices CSV...).")
 
     def _add(self, chart: TimeChart, item) -> None:
         chart.addItem(item)
