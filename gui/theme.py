@@ -99,8 +99,35 @@ class VisibleIndicatorStyle(QProxyStyle):
     _BOXES = (QStyle.PrimitiveElement.PE_IndicatorCheckBox,
               QStyle.PrimitiveElement.PE_IndicatorItemViewItemCheck)  # fmt: skip
 
+    # Keyboard focus shows as a ring in the highlight colour on every control (Fusion's
+    # own cue is a faint tint that vanishes in the dark theme).
+    _RINGED = (QStyle.PrimitiveElement.PE_PanelButtonCommand,
+               QStyle.PrimitiveElement.PE_PanelLineEdit,
+               QStyle.PrimitiveElement.PE_FrameFocusRect)  # fmt: skip
+    _RINGED_COMPLEX = (QStyle.ComplexControl.CC_ComboBox, QStyle.ComplexControl.CC_SpinBox)
+
+    @staticmethod
+    def _ring(option, painter) -> None:
+        if not option.state & QStyle.StateFlag.State_HasFocus:
+            return
+        painter.save()
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing, True)
+        pen = QPen(option.palette.color(QPalette.ColorRole.Highlight))
+        pen.setWidth(2)
+        painter.setPen(pen)
+        painter.setBrush(QColor(0, 0, 0, 0))
+        painter.drawRoundedRect(QRect(option.rect).adjusted(1, 1, -1, -1), 3, 3)
+        painter.restore()
+
+    def drawComplexControl(self, control, option, painter, widget=None) -> None:
+        super().drawComplexControl(control, option, painter, widget)
+        if control in self._RINGED_COMPLEX:
+            self._ring(option, painter)
+
     def drawPrimitive(self, element, option, painter, widget=None) -> None:
         super().drawPrimitive(element, option, painter, widget)
+        if element in self._RINGED:
+            self._ring(option, painter)
         if element in self._BOXES:
             r = QRect(option.rect)
             side = min(r.width(), r.height(), 14)
