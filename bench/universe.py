@@ -31,7 +31,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from bench._common import compile_bytecode  # noqa: E402
-from tests.universe_sets import big_set  # noqa: E402
+from tests.universe_sets import big_set, cusip_with_check  # noqa: E402
 
 PERIODS = [(dt.date(2025, 9, 30), dt.date(2025, 11, 14)), (dt.date(2025, 12, 31),
            dt.date(2026, 2, 14)), (dt.date(2026, 3, 31), dt.date(2026, 5, 15)),
@@ -178,18 +178,27 @@ def main() -> None:
     ap.add_argument("--rows", type=int, default=3_830_000)
     ap.add_argument("--filings", type=int, default=11_852)
     ap.add_argument("--cusips", type=int, default=25_000)
+    ap.add_argument("--sets", type=Path, metavar="DIR",
+                    help="keep the data sets in DIR and reuse those already there")
     args = ap.parse_args()
     compile_bytecode()
     with tempfile.TemporaryDirectory(prefix="stakewatch-universe-") as tmp:
         folder = Path(tmp)
+        store = args.sets or folder
+        store.mkdir(parents=True, exist_ok=True)
         sets = []
         t0 = time.perf_counter()
+        facts = {"filings": args.filings, "rows": args.rows,
+                 "cusips": [cusip_with_check(f"{i:06d}10") for i in range(args.cusips)]}
         for i in range(args.quarters):
             period, filed = PERIODS[i]
-            path = folder / f"q{i + 1}_form13f.zip"
-            facts = big_set(path, filings=args.filings, rows=args.rows, cusips=args.cusips,
-                            period=period, filed=filed, seed=i + 1,
-                            first_accession=i * 100_000)  # fmt: skip
+            path = store / f"q{i + 1}_{args.rows}_form13f.zip"
+            if not path.exists():
+                part = path.with_suffix(".part")
+                facts = big_set(part, filings=args.filings, rows=args.rows,
+                                cusips=args.cusips, period=period, filed=filed, seed=i + 1,
+                                first_accession=i * 100_000)  # fmt: skip
+                part.replace(path)
             sets.append(path)
         size = sets[0].stat().st_size / 2**20
         print(f"data sets: {args.quarters} x {facts['rows']:,} rows, {args.filings:,} filings, "
