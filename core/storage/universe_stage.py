@@ -4,6 +4,7 @@ statement: no row passes through Python."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 
@@ -58,9 +59,9 @@ class Stage:
             diag = getattr(exc, "diag", None)
             if diag is None or not getattr(diag, "message_primary", None):
                 raise
-            where = (diag.context or "").strip().splitlines()
-            line = where[0].rsplit("line", 1)[-1].split(",")[0].strip() if where else ""
-            place = f"line {int(line) + 1}" if line.isdigit() else "a line"
+            # "COPY universe_stage, line 3: ..." counts from the first line after the header.
+            m = re.match(r"COPY \w+, line (\d+)", (diag.context or "").strip())
+            place = f"line {int(m.group(1)) + 1}" if m else "a line"
             raise StagedRowError(f"INFOTABLE {place}: {diag.message_primary}") from None
         finally:
             cursor.close()

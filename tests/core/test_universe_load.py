@@ -243,3 +243,21 @@ def cli_follow(ctx, cik: str) -> bool:
     from core.services.following import Following
 
     return Following(ctx.db, ctx.settings).follow(cik, "ALPHA CAPITAL").portfolio is not None
+
+
+def test_a_short_row_is_named_by_its_line_and_leaves_nothing(empty_ctx, tmp_path):
+    path = write_set(tmp_path / "s_form13f.zip", [
+        Filing("0000000001-26-000001", "1", "A", Q2, dt.date(2026, 8, 1),
+               rows=[Holding(CRWV, 10, 1)] * 3)])  # fmt: skip
+    with zipfile.ZipFile(path) as zf:
+        members = {n: zf.read(n) for n in zf.namelist()}
+    lines = members["INFOTABLE.tsv"].decode().split("\n")
+    lines[3] = "\t".join(lines[3].split("\t")[:5])  # the third holding, file line 4
+    members["INFOTABLE.tsv"] = "\n".join(lines).encode()
+    with zipfile.ZipFile(path, "w") as zf:
+        for name, data in members.items():
+            zf.writestr(name, data)
+    before = counts(empty_ctx)
+    with pytest.raises(FilingFormatError, match=r"INFOTABLE(\.tsv)? line 4"):
+        load(empty_ctx, path)
+    assert counts(empty_ctx) == before
