@@ -280,9 +280,17 @@ class OwnPortfolios:
         def run(s) -> Change:
             store = OwnStore(s)
             store.lock(p)
-            change = work(store, store.transactions(p))
+            ledger = store.transactions(p)  # read once, before the write
+            change = work(store, ledger)
+            # The ledger after: as read before, with the change applied (one read, not two).
+            after = {t.id: t for t in ledger}
+            for before, made in change:
+                if before is not None:
+                    after.pop(before.id, None)
+                if made is not None:
+                    after[made.id] = made
             try:
-                check_ledger(store.transactions(p), self.cost_basis)
+                check_ledger(list(after.values()), self.cost_basis)
             except LedgerError as exc:
                 raise HoldingError({"ledger": str(exc)}) from None
             return change
@@ -309,7 +317,7 @@ class OwnPortfolios:
         p = self._own(portfolio)
 
         def work(store: OwnStore, now: list[Transaction]) -> Change:
-            held = replay(now, tx.date, self.cost_basis).holdings.get(tx.ticker)
+            held = replay(list(now), tx.date, self.cost_basis).holdings.get(tx.ticker)
             step = to_reach(held.shares if held else Decimal(0), tx.shares or Decimal(0),
                             tx.ticker, tx.date, tx.price, tx.note, "user", tx.cusip)  # fmt: skip
             if step is None:
@@ -382,14 +390,13 @@ class OwnPortfolios:
             if conflicts:
                 raise EditConflict(f"someone else changed {', '.join(conflicts)} in {p.name} "
                                    "since; nothing was changed")  # fmt: skip
+            store.remove_many([e.id for e, target in pairs if target is None])  # type: ignore[union-attr,misc]
+            store.put_back(p, [target for e, target in pairs if e is None])  # type: ignore[misc]
             for expect, target in pairs:
-                if target is None:
-                    store.remove(expect.id)  # type: ignore[union-attr]
-                elif expect is None:
-                    store.add(p, [target])
-                else:
+                if expect is not None and target is not None:
                     store.update(target)
-            return []
+            # What the ledger check sees: the rows as they will stand.
+            return [(e, target) for e, target in pairs]
 
         self._write(p, work)
 

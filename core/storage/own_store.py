@@ -14,6 +14,7 @@ from core.domain.positions import PortfolioRef
 from core.storage import schema as t
 
 _TX = t.OwnTransaction.__table__
+BULK = 50  # entries added at once above which one multi-row INSERT is used
 _FIELDS = ("date", "type", "ticker", "cusip", "shares", "price", "fees", "amount", "ratio",
            "currency", "note", "origin", "verified")  # fmt: skip
 
@@ -37,6 +38,16 @@ def _values(tx: Transaction) -> dict:
     out = {name: getattr(tx, name) for name in _FIELDS}
     out["type"] = tx.type.value
     return out
+
+
+def _same(value):
+    return value
+
+
+def _binder(column, dialect):
+    """The column's own conversion of a value for the driver (the ORM would apply it)."""
+    process = column.type.dialect_impl(dialect).bind_processor(dialect)
+    return process or _same
 
 
 def version(tx: Transaction | None) -> tuple | None:
@@ -82,11 +93,12 @@ class OwnStore:
     # -- the ledger -----------------------------------------------------------------------
     def transactions(self, portfolio: PortfolioRef,
                      until: dt.date | None = None) -> list[Transaction]:  # fmt: skip
-        q = (select(t.OwnTransaction).where(t.OwnTransaction.portfolio_id == portfolio.id)
-             .order_by(t.OwnTransaction.date, t.OwnTransaction.id))  # fmt: skip
+        """The book's ledger by date (Core rows, no ORM objects: a ledger may be long)."""
+        q = (select(_TX).where(_TX.c.portfolio_id == portfolio.id)
+             .order_by(_TX.c.date, _TX.c.id))  # fmt: skip
         if until is not None:
-            q = q.where(t.OwnTransaction.date <= until)
-        return [_tx(r) for r in self.s.scalars(q)]
+            q = q.where(_TX.c.date <= until)
+        return [_tx(r) for r in self.s.execute(q)]
 
     def transaction(self, tx_id: int) -> tuple[int, Transaction] | None:
         row = self.s.get(t.OwnTransaction, tx_id)
@@ -109,6 +121,19 @@ class OwnStore:
     def add(self, portfolio: PortfolioRef, txs: Sequence[Transaction]) -> list[Transaction]:
         """Insert the entries (ids given are kept: undo puts a row back as it was)."""
         now = t.utcnow()
+        if len(txs) > BULK and all(tx.id is None for tx in txs):
+            # A CSV of 100,000 lines: one executemany, then the new ids read back. They
+            # are this book's ids above its newest: nobody else adds to it under the lock.
+            self.lock(portfolio)
+            newest = self.s.scalar(select(func.max(_TX.c.id))
+                                   .where(_TX.c.portfolio_id == portfolio.id)) or 0  # fmt: skip
+            self._insert_many(portfolio, txs, now)
+            ids = self.s.scalars(select(_TX.c.id).where(
+                _TX.c.portfolio_id == portfolio.id, _TX.c.id > newest)
+                .order_by(_TX.c.id)).all()  # fmt: skip
+            return [Transaction(i, x.date, x.type, x.ticker, x.cusip, x.shares, x.price, x.fees,
+                                x.amount, x.ratio, x.currency, x.note, x.origin, x.verified,
+                                now, now) for x, i in zip(txs, ids, strict=True)]  # fmt: skip
         out = []
         for tx in txs:
             row = t.OwnTransaction(portfolio_id=portfolio.id, **_values(tx),
@@ -121,14 +146,28 @@ class OwnStore:
         self.s.flush()
         return [_tx(r) for r in out]
 
-    def add_many(self, portfolio: PortfolioRef, txs: Sequence[Transaction]) -> int:
-        """Insert many new entries in one statement (a CSV of 100,000 lines)."""
-        if not txs:
-            return 0
-        now = t.utcnow()
-        self.s.execute(insert(_TX), [{**_values(tx), "portfolio_id": portfolio.id,
-                                      "created_at": now, "modified_at": now} for tx in txs])
-        return len(txs)
+    def _insert_many(self, portfolio: PortfolioRef, txs: Sequence[Transaction],
+                     now: dt.datetime) -> None:  # fmt: skip
+        """One executemany; on SQLite straight to the driver, each value bound once by its
+        column's own conversion (the ORM's per-row work is most of a 100,000-line CSV)."""
+        conn = self.s.connection()
+        names = [*_FIELDS, "portfolio_id", "created_at", "modified_at"]
+        if conn.dialect.name != "sqlite":
+            self.s.execute(insert(_TX), [{**_values(tx), "portfolio_id": portfolio.id,
+                                          "created_at": now, "modified_at": now}
+                                         for tx in txs])  # fmt: skip
+            return
+        bind = [_binder(_TX.c[n], conn.dialect) for n in _FIELDS]
+        stamp = _binder(_TX.c.created_at, conn.dialect)(now)  # the same for every row
+        tail = (portfolio.id, stamp, stamp)
+        kind = _FIELDS.index("type")
+        rows = []
+        for tx in txs:
+            values = [getattr(tx, n) for n in _FIELDS]
+            values[kind] = tx.type.value
+            rows.append((*(b(v) for b, v in zip(bind, values, strict=True)), *tail))
+        conn.exec_driver_sql(f"INSERT INTO own_transactions ({', '.join(names)}) VALUES "
+                             f"({', '.join('?' * len(names))})", rows)  # fmt: skip
 
     def update(self, tx: Transaction) -> Transaction:
         assert tx.id is not None
@@ -142,6 +181,19 @@ class OwnStore:
 
     def remove(self, tx_id: int) -> None:
         self.s.execute(delete(t.OwnTransaction).where(t.OwnTransaction.id == tx_id))
+
+    def remove_many(self, tx_ids: Sequence[int]) -> None:
+        for start in range(0, len(tx_ids), 500):  # within every driver's parameter limit
+            chunk = list(tx_ids[start : start + 500])
+            self.s.execute(delete(_TX).where(_TX.c.id.in_(chunk)))
+
+    def put_back(self, portfolio: PortfolioRef, txs: Sequence[Transaction]) -> None:
+        """Rows an undo or redo puts back exactly as they were: ids, times and values."""
+        if not txs:
+            return
+        self.s.execute(insert(_TX), [{**_values(tx), "id": tx.id, "portfolio_id": portfolio.id,
+                                      "created_at": tx.created_at,
+                                      "modified_at": tx.modified_at} for tx in txs])
 
     def count(self) -> int:
         return self.s.scalar(select(func.count()).select_from(t.OwnTransaction)) or 0

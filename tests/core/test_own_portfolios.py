@@ -339,3 +339,21 @@ def test_performance_by_hand_through_the_database_and_the_command(own, ctx, db_u
     rc, out = cli(db_url, "pnl", "--portfolio", "Mine", "--date", "2025-01-09", "--json")
     p = json.loads(out)
     assert p["positions"][0]["price"] == 108 and p["value"] == 20 * 108
+
+
+def test_a_large_import_is_stored_in_bulk_exactly_and_undone_whole(own, tmp_path):
+    """Past the bulk threshold the rows go in as one statement: each reads back exactly as
+    the change says (values, ids, times), and undo and redo take and put back all of them."""
+    f = tmp_path / "many.csv"
+    f.write_text("date,type,ticker,shares,price,fees,note\n" + "".join(
+        f"2025-{1 + i % 12:02d}-{1 + i % 28:02d},buy,AAPL,{i + 1}.125,{100 + i}.5,0.99,n{i}\n"
+        for i in range(120)))  # fmt: skip
+    change, _ = ledger_csv.import_transactions(own, f, "Mine")
+    stored = {t.id: t for t in own.transactions("Mine")}
+    assert len(change) == 120 and all(stored[t.id] == t for _, t in change)
+    assert sum(t.shares for t in stored.values()) == sum(Decimal(f"{i + 1}.125")
+                                                         for i in range(120))  # fmt: skip
+    own.swap("Mine", change, back=True)
+    assert own.transactions("Mine") == []
+    own.swap("Mine", change, back=False)
+    assert {t.id: t for t in own.transactions("Mine")} == stored
