@@ -242,11 +242,11 @@ def cmd_holdings(ctx, args, out: TextIO) -> int:
         )
         for p in h.positions
     ]  # fmt: skip
-    print(
-        f"{h.portfolio}, period {h.period} ({', '.join(h.accessions)}): "
-        f"{money(h.total_value)} in {sum(1 for p in h.positions if not p.is_option)} positions",
-        file=out,
-    )
+    own = h.accessions and h.accessions[0].startswith("ledger")  # an own book's words
+    where = (f"holdings on {h.period} (from the ledger, at the last close on or before it)"
+             if own else f"period {h.period} ({', '.join(h.accessions)})")
+    print(f"{h.portfolio}, {where}: {money(h.total_value)} in "
+          f"{sum(1 for p in h.positions if not p.is_option)} positions", file=out)
     print(table(["ticker", "issuer", "class", "type", "shares", "value", "weight"], rows,
                 {4, 5, 6}), file=out)  # fmt: skip
     if any(issuer_label(p.issuer)[1] for p in h.positions):
