@@ -109,7 +109,13 @@ class ChartsPage(QWidget):
         self.tabs.setCornerWidget(self.side_button, Qt.Corner.TopRightCorner)
         self.tabs.currentChanged.connect(lambda _i: self._show_side())
         layout = QVBoxLayout(self)
-        layout.addLayout(presets)
+        # The Return tab has ranges of its own (each restarts at 0%): this row hides there.
+        self.preset_bar = QWidget()
+        presets.setContentsMargins(0, 0, 0, 0)
+        self.preset_bar.setLayout(presets)
+        layout.addWidget(self.preset_bar)
+        self.tabs.currentChanged.connect(
+            lambda _i: self.preset_bar.setVisible(self.tabs.currentWidget() is not self.returns))
         layout.addWidget(self.splitter, 1)
         layout.addWidget(self.note)
 
