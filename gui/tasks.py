@@ -8,6 +8,7 @@ from typing import Any
 
 from PySide6.QtCore import QObject, Signal
 from PySide6.QtWidgets import QMessageBox, QProgressBar, QPushButton, QWidget
+from shiboken6 import isValid
 
 from core.plain_words import plain
 from gui.widgets.status_bar import StatusBar
@@ -64,10 +65,14 @@ class LongTasks(QObject):
         self.status.showMessage(label + "...")
 
         def done(result) -> None:
+            if not isValid(self.progress):
+                return  # the window closed (and went) while the job ran: nothing to show
             self._end()
             on_success(result)
 
         def failed(why: str) -> None:
+            if not isValid(self.progress):
+                return
             self._end()
             if on_failure is not None:
                 on_failure(why)
@@ -85,6 +90,8 @@ class LongTasks(QObject):
         return True
 
     def _on_progress(self, p, label: str) -> None:
+        if not isValid(self.progress):
+            return
         value, maximum, message = describe(p, label)
         self.progress.setRange(0, maximum)
         self.progress.setValue(value)

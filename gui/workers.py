@@ -9,6 +9,7 @@ from collections.abc import Callable
 from typing import Any, ClassVar
 
 from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal
+from shiboken6 import isValid
 
 from core.masking import mask_secrets, print_masked_traceback
 
@@ -111,7 +112,8 @@ class TaskRunner(QObject):
     def _on_task_finished(self, task: Task) -> None:
         if task in self._tasks:
             self._tasks.remove(task)
-        self.task_finished.emit(task)
+        if isValid(self):  # a job that outlived its window (and this runner) ends quietly
+            self.task_finished.emit(task)
 
     def shutdown(self, timeout_ms: int = 5000) -> bool:
         """Cancel everything and wait for the threads; True if all ended in time."""

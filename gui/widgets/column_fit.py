@@ -25,6 +25,7 @@ class ColumnFitter(QObject):
         self.stretch_min = stretch_min
         self.hidden_by_fit: set[int] = set()
         self.never: set[int] = set()  # hidden for another reason (P&L columns of a 13F book)
+        self.when_empty: set[int] = set()  # hidden while no row has a value (e.g. a stake)
         self._widths: dict[int, int] = {}
         header = table.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
@@ -68,21 +69,36 @@ class ColumnFitter(QObject):
             self._widths[column] = widest + 4
         return self._widths[column]
 
+    def _empty(self, column: int) -> bool:
+        model = self.table.model()
+        return not any(model.index(row, column).data()
+                       for row in range(min(SAMPLE, model.rowCount())))  # fmt: skip
+
     def fit(self) -> None:
         t = self.table
         columns = t.model().columnCount()
         available = t.viewport().width()
         wanted = [c for c in range(columns) if c != self.stretch and c not in self.never]
-        dropped: set[int] = set()
+        dropped: set[int] = {c for c in self.when_empty if c in wanted and self._empty(c)}
         for c in self.drop_order:
             need = sum(self.width_of(k) for k in wanted if k not in dropped)
             if need + self.stretch_min <= available:
                 break
             if c in wanted:
                 dropped.add(c)
+        header = t.horizontalHeader()
         for c in wanted:
             t.setColumnHidden(c, c in dropped)
             if c not in dropped:
-                t.horizontalHeader().resizeSection(c, self.width_of(c))
+                header.resizeSection(c, self.width_of(c))
+        # The stretching column is as wide as its text, not as the window: on a wide screen
+        # the room left stays at the right instead of parting names from their numbers.
+        room = available - sum(self.width_of(k) for k in wanted if k not in dropped)
+        content = max(self.width_of(self.stretch), self.stretch_min)
+        if content < room:
+            header.setSectionResizeMode(self.stretch, QHeaderView.ResizeMode.Interactive)
+            header.resizeSection(self.stretch, content)
+        else:
+            header.setSectionResizeMode(self.stretch, QHeaderView.ResizeMode.Stretch)
         self.hidden_by_fit = dropped
         self.fitted.emit()
