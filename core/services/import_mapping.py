@@ -6,7 +6,6 @@ from __future__ import annotations
 from collections.abc import Generator, Iterable
 from dataclasses import dataclass, field
 
-from core.edgar.http import Deadline
 from core.services.mapping import CusipMapper, MapProgress
 from core.storage.database import DatabaseError
 
@@ -54,6 +53,8 @@ def map_after_import(
         return None
     if offline:
         return ImportMapping(len(todo), skipped="offline mode is on", not_asked=tuple(todo))
+    from core.edgar.http import Deadline
+
     try:
         report = yield from mapper.map_unmapped(
             None, retry=False, deadline=Deadline(deadline), only=todo, keep_partial=True,

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-from collections.abc import Generator, Iterator
+from collections.abc import Callable, Generator, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -303,7 +303,8 @@ class Importer:
         cik = cik.strip().zfill(10)
         name = o.name or (cover.filer_name if cover else None) or (sec.name if sec else None)
         name = (name or f"CIK {cik}").strip()
-        accession, legacy = self._accession(path, sec, o, cik, period)
+        accession, legacy = self._accession(path, sec, o, cik, period,
+                                            lambda: self._local_before(cik, period))
         return FilingHeader(
             accession=accession,
             cik=cik,
@@ -319,7 +320,8 @@ class Importer:
 
     @staticmethod
     def _accession(path: Path, sec: src.SecHeader | None, o: ImportOptions, cik: str,
-                   period: dt.date) -> tuple[str, tuple[str, ...]]:  # fmt: skip
+                   period: dt.date, local_before: Callable[[], bool] = lambda: True,
+                   ) -> tuple[str, tuple[str, ...]]:  # fmt: skip
         if o.accession:
             acc = normalize_accession(o.accession)
             if acc is None:
@@ -334,7 +336,14 @@ class Importer:
         # No accession anywhere: key the filing by its filer, period and content, so a
         # re-import is a no-op, and the same table imported for a second filer, or for a
         # new period, is a report of its own.
-        return _local_ids(path, cik, period)
+        return _local_ids(path, cik, period, legacy=local_before())
+
+    def _local_before(self, cik: str, period: dt.date) -> bool:
+        """Whether this filer has a report of this period without accession: only then can
+        the file's older ids mean "already imported" (each id is a hash of the whole file:
+        two fewer hashes of 25 MB for every other import)."""
+        with self.db.session(write=False) as s:
+            return Repository(s).has_local_filing(cik, period)
 
     @staticmethod
     def _check_totals(h: FilingHeader, tally: _Tally, warnings: list[str]) -> None:
@@ -379,26 +388,28 @@ class Importer:
         )
 
 
-def _local_ids(path: Path, cik: str, period: dt.date) -> tuple[str, tuple[str, ...]]:
+def _local_ids(path: Path, cik: str, period: dt.date,
+               legacy: bool = True) -> tuple[str, tuple[str, ...]]:  # fmt: skip
     """The id of a filing without accession (its filer, period and content), and the ids
     the same file had before: filer and content, and content only (folders had none).
     Those still mean "already imported", for that filer's report of the same period only.
     One read of the files for all three."""
     current = hashlib.sha256(f"cik:{cik}\nperiod:{period.isoformat()}\n".encode())
-    with_filer = hashlib.sha256(f"cik:{cik}\n".encode())
-    content = None if path.is_dir() else hashlib.sha256()
+    with_filer = hashlib.sha256(f"cik:{cik}\n".encode()) if legacy else None
+    content = None if path.is_dir() or not legacy else hashlib.sha256()
     files = sorted(p for p in path.iterdir() if p.is_file()) if path.is_dir() else [path]
     for p in files:
         with p.open("rb") as f:
             while chunk := f.read(1 << 20):
                 current.update(chunk)
-                with_filer.update(chunk)
+                if with_filer is not None:
+                    with_filer.update(chunk)
                 if content is not None:
                     content.update(chunk)
-    legacy = ["local-" + with_filer.hexdigest()[:14]]
+    old = [] if with_filer is None else ["local-" + with_filer.hexdigest()[:14]]
     if content is not None:
-        legacy.append("local-" + content.hexdigest()[:14])
-    return "local-" + current.hexdigest()[:14], tuple(legacy)
+        old.append("local-" + content.hexdigest()[:14])
+    return "local-" + current.hexdigest()[:14], tuple(old)
 
 
 def run(gen: Generator[object, None, ImportReport]) -> ImportReport:

@@ -9,13 +9,14 @@ import io
 from collections.abc import Callable, Generator, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from core.domain import cusip as cusip_rules
-from core.edgar.http import Deadline, HttpError
-from core.services.companies import clean_ticker
-from core.services.queries import InvalidRequestError
 from core.storage.database import Database
 from core.storage.sync_store import SyncStore
+
+if TYPE_CHECKING:  # the network and the services load when a mapping runs: an offline
+    from core.edgar.http import Deadline  # import only asks which CUSIPs are left
 
 MAX_MAP_FILE = 32 * 2**20
 MAX_NAMED = 5  # bad lines named in the one error line before "and N more"
@@ -86,6 +87,8 @@ class CusipMapper:
         figi = self.figi_factory()
         if retries is not None:
             figi.retries = retries
+        from core.edgar.http import Deadline, HttpError
+
         deadline = deadline or Deadline(None)
         done: list[int] = []
         answers = []
@@ -154,6 +157,9 @@ def read_map_file(path: Path) -> list[tuple[str, str, str | None]]:
         if len(cusip) != 9 or not cusip_rules.is_valid(cusip):
             bad.append(f"line {number}: {cusip[:20]!r} is not a valid CUSIP")
             continue
+        from core.services.companies import clean_ticker
+        from core.services.queries import InvalidRequestError
+
         try:
             value = clean_ticker(ticker)
         except InvalidRequestError:

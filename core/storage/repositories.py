@@ -254,6 +254,13 @@ class Repository:
                 t.Portfolio.cik == cik)  # fmt: skip
         return self.s.scalar(q) is not None
 
+    def has_local_filing(self, cik: str, period: dt.date) -> bool:
+        """Whether the filer has a report of that period imported without an accession."""
+        q = (select(t.Filing.id).join(t.Portfolio, t.Portfolio.id == t.Filing.portfolio_id)
+             .where(t.Portfolio.cik == cik, t.Filing.period_of_report == period,
+                    t.Filing.accession.startswith("local-")).limit(1))  # fmt: skip
+        return self.s.scalar(q) is not None
+
     def add_filing(self, portfolio: PortfolioRef, h: fd.FilingHeader) -> int:
         f = t.Filing(
             portfolio_id=portfolio.id,
