@@ -43,6 +43,20 @@ def _table(headers: list[str], rows: list[list[str]]) -> QTableWidget:
     return t
 
 
+def _lay_out(dialog, action: str):
+    """A preview dialog's layout: its summary, its table, then Cancel and the action (which
+    accepts); returns the action's button."""
+    dialog.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Cancel)
+    button = dialog.buttons.addButton(action, QDialogButtonBox.ButtonRole.AcceptRole)
+    dialog.buttons.accepted.connect(dialog.accept)
+    dialog.buttons.rejected.connect(dialog.reject)
+    layout = QVBoxLayout(dialog)
+    layout.addWidget(dialog.summary)
+    layout.addWidget(dialog.table, 1)
+    layout.addWidget(dialog.buttons, alignment=Qt.AlignmentFlag.AlignRight)
+    return button
+
+
 class CompareDialog(QDialog):
     def __init__(self, c: dict, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -150,16 +164,8 @@ class CsvPreviewDialog(QDialog):
         header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         header.setResizeContentsPrecision(500)  # widths from the first rows, not all 100,000
         header.setStretchLastSection(True)
-        self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Cancel)
-        self.import_button = self.buttons.addButton("Import",
-                                                    QDialogButtonBox.ButtonRole.AcceptRole)
+        self.import_button = _lay_out(self, "Import")
         self.import_button.setEnabled(not bad and bool(lines))
-        self.buttons.accepted.connect(self.accept)
-        self.buttons.rejected.connect(self.reject)
-        layout = QVBoxLayout(self)
-        layout.addWidget(self.summary)
-        layout.addWidget(self.table, 1)
-        layout.addWidget(self.buttons, alignment=Qt.AlignmentFlag.AlignRight)
 
 
 class ReconcileDialog(QDialog):
@@ -182,13 +188,5 @@ class ReconcileDialog(QDialog):
         self.table = _table(["Ticker", "Ledger", "Statement", "Records"],
                             [[d.ticker, num(d.held), num(d.stated),
                               f"{d.tx.type.value} {num(d.tx.shares)}"] for d in diffs])
-        self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Cancel)
-        self.record_button = self.buttons.addButton("Record",
-                                                    QDialogButtonBox.ButtonRole.AcceptRole)
+        self.record_button = _lay_out(self, "Record")
         self.record_button.setEnabled(bool(diffs))
-        self.buttons.accepted.connect(self.accept)
-        self.buttons.rejected.connect(self.reject)
-        layout = QVBoxLayout(self)
-        layout.addWidget(self.summary)
-        layout.addWidget(self.table, 1)
-        layout.addWidget(self.buttons, alignment=Qt.AlignmentFlag.AlignRight)

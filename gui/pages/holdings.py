@@ -8,7 +8,6 @@ import datetime as dt
 from PySide6.QtCore import QSortFilterProxyModel, Qt, Signal
 from PySide6.QtGui import QAction, QGuiApplication, QKeySequence, QUndoStack
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QComboBox,
     QHBoxLayout,
     QLabel,
@@ -46,7 +45,7 @@ from gui.models.holdings_table_model import (
 )
 from gui.own_commands import WindowEdit
 from gui.widgets.column_fit import ColumnFitter
-from gui.widgets.tables import sort_largest_first
+from gui.widgets.tables import row_table, sort_largest_first
 from gui.workers import TaskRunner
 
 
@@ -104,15 +103,7 @@ class HoldingsPage(QWidget):
         self.proxy.setSortRole(SORT_ROLE)
         self.proxy.setFilterRole(FILTER_ROLE)
         self.proxy.setFilterCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
-        self.table = QTableView()
-        self.table.setModel(self.proxy)
-        self.table.setSortingEnabled(True)
-        self.table.sortByColumn(COL_VALUE, Qt.SortOrder.DescendingOrder)
-        self.table.setAlternatingRowColors(True)
-        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.table.setEditTriggers(QAbstractItemView.EditTrigger.DoubleClicked
-                                   | QAbstractItemView.EditTrigger.EditKeyPressed)  # fmt: skip
-        self.table.verticalHeader().setVisible(False)
+        self.table = row_table(self.proxy, COL_VALUE, Qt.SortOrder.DescendingOrder)
         self.table.horizontalHeader().setResizeContentsPrecision(200)  # 10,000s of rows
         # At 800 pixels the essentials stay (ticker, issuer, shares, change, weight): a NEW
         # or SOLD OUT says more than the value as filed, which goes first.

@@ -17,7 +17,6 @@ from PySide6.QtWidgets import (
     QMenu,
     QMessageBox,
     QPushButton,
-    QTableView,
     QVBoxLayout,
     QWidget,
 )
@@ -25,6 +24,7 @@ from PySide6.QtWidgets import (
 from core.domain.ledger import Transaction
 from core.domain.own import TxInput
 from core.domain.positions import PortfolioRef
+from gui.widgets.tables import RIGHT, SORT_ROLE, row_table
 
 (COL_DATE, COL_TYPE, COL_TICKER, COL_SHARES, COL_PRICE, COL_FEES, COL_AMOUNT, COL_NOTE,
  COL_ORIGIN) = range(9)  # fmt: skip
@@ -34,7 +34,6 @@ NUMERIC = {COL_SHARES, COL_PRICE, COL_FEES, COL_AMOUNT}
 # What a cell edits: the field of TxInput; the amount column is a split's ratio.
 EDITABLE = {COL_DATE: "date", COL_SHARES: "shares", COL_PRICE: "price", COL_FEES: "fees",
             COL_AMOUNT: "amount", COL_NOTE: "note"}  # fmt: skip
-SORT_ROLE = Qt.ItemDataRole.UserRole + 1
 ORIGINS = {"user": "entered", "csv": "CSV", "statement": "from statement",
            "reconcile": "reconciled"}  # fmt: skip
 
@@ -111,7 +110,7 @@ class TransactionsModel(QAbstractTableModel):
                 return f"{tx.date.isoformat()} {tx.id or 0:012d}"  # entry order within a day
             return self._text(tx, col).lower()
         if role == Qt.ItemDataRole.TextAlignmentRole and col in NUMERIC:
-            return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+            return RIGHT
         if role == Qt.ItemDataRole.ToolTipRole:
             if col == COL_TICKER and not tx.verified:
                 return "not checked against a price source yet (entered offline)"
@@ -179,15 +178,7 @@ class TransactionsPage(QWidget):
         self.proxy.setSortRole(SORT_ROLE)
         self.proxy.setFilterKeyColumn(-1)
         self.proxy.setFilterCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
-        self.table = QTableView()
-        self.table.setModel(self.proxy)
-        self.table.setSortingEnabled(True)
-        self.table.sortByColumn(COL_DATE, Qt.SortOrder.DescendingOrder)
-        self.table.setAlternatingRowColors(True)
-        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.table.setEditTriggers(QAbstractItemView.EditTrigger.DoubleClicked
-                                   | QAbstractItemView.EditTrigger.EditKeyPressed)  # fmt: skip
-        self.table.verticalHeader().setVisible(False)
+        self.table = row_table(self.proxy, COL_DATE, Qt.SortOrder.DescendingOrder)
         header = self.table.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         header.setSectionResizeMode(COL_NOTE, QHeaderView.ResizeMode.Stretch)
