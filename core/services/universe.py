@@ -16,7 +16,6 @@ from core.filings import FilingFormatError
 from core.filings.information_table import MAX_INT
 from core.perf import gc_paused
 from core.storage.database import Database
-from core.storage.universe_stage import Stage, StagedRowError
 from core.storage.universe_store import UniverseStore, bulk_cache
 from core.universe.dataset import DataSet, Submission, label_for
 
@@ -151,18 +150,15 @@ class UniverseLoader:
                 else:
                     targets[h.accession] = _Target(known[h.accession][0], mult, False)
             tally = _Tally()
-            if store.dialect == "postgresql":  # the server parses the table itself
-                yield from self._holdings_on_server(s, ds, targets, tally, expected)
-            else:
-                deferred = store.defer_cusip_index(
-                    sum(h.entry_total or 0 for h in holdings if h.accession in ids))
-                for batch in ds.infotable():
-                    with gc_paused():
-                        self._store_batch(store, batch, targets, tally, ds.path.name)
-                    yield LoadProgress("holdings", min(tally.rows, expected), expected)
-                yield LoadProgress("finishing", expected, expected)
-                if deferred:
-                    store.build_cusip_index()
+            deferred = store.defer_cusip_index(
+                sum(h.entry_total or 0 for h in holdings if h.accession in ids))
+            for batch in ds.infotable():
+                with gc_paused():
+                    self._store_batch(store, batch, targets, tally, ds.path.name)
+                yield LoadProgress("holdings", min(tally.rows, expected), expected)
+            yield LoadProgress("finishing", expected, expected)
+            if deferred:
+                store.build_cusip_index()
             store.add_totals({tg.filing_id: (tg.equity, tg.options, tg.rows)
                               for tg in targets.values() if tg.new})  # fmt: skip
             self._check_known(store, targets, warnings)
@@ -171,6 +167,7 @@ class UniverseLoader:
                                 "not list were skipped")  # fmt: skip
             store.record_set(label, path.name, digest, len(holdings), notices, tally.rows,
                              len(new))  # fmt: skip
+            store.analyze()
             new_filers = sum(1 for h in {n.cik for n in new} if filers.get(h) is not None)
         return LoadReport(label, path.name, len(holdings), notices, tally.rows, len(new),
                           len(holdings) - len(new), new_filers, tally.stored,
@@ -200,43 +197,6 @@ class UniverseLoader:
             warnings.append(f"{untyped} amendment(s) without an amendment type: taken as "
                             "RESTATEMENT")  # fmt: skip
         return rows
-
-    @staticmethod
-    def _holdings_on_server(s, ds: DataSet, targets: dict[str, _Target], tally: _Tally,
-                            expected: int) -> Generator[LoadProgress, None, None]:  # fmt: skip
-        """PostgreSQL: COPY the table's text into a temporary table, check it there (the
-        same rules and messages as the row reader), merge it in one statement."""
-        file = ds.path.name
-        where, width, pieces = ds.raw_infotable()
-        stage = Stage(s, where, width)
-        size, done = max(1, ds.infotable_bytes), 0
-        try:
-            with stage.writer() as write:
-                for piece in pieces:
-                    write(piece)
-                    done += len(piece)
-                    yield LoadProgress("holdings", min(expected, expected * done // size),
-                                       expected)  # fmt: skip
-        except StagedRowError as exc:
-            raise FilingFormatError(f"{file}: {exc}") from None
-        yield LoadProgress("finishing", expected, expected)
-        bad = stage.first_bad()
-        if bad is not None:
-            line, name, text, why = bad
-            what = {"whole": "is not a whole number", "range": "is out of range",
-                    "code": "is not a valid code"}[why]  # fmt: skip
-            raise FilingFormatError(f"{file}: INFOTABLE line {line}: {name} {text!r} {what}")
-        stage.map_filings([(acc, tg.filing_id, tg.multiplier, tg.new)
-                           for acc, tg in targets.items()])  # fmt: skip
-        big = stage.too_large()
-        if big is not None:
-            raise FilingFormatError(f"{file}: INFOTABLE line {big[0]}: VALUE {big[1]} thousand "
-                                    "dollars is larger than any holding can be")  # fmt: skip
-        tally.rows, tally.orphans, per = stage.sums()
-        for acc, (n, shares, equity, options) in per.items():
-            tg = targets[acc]
-            tg.rows, tg.shares, tg.equity, tg.options = n, shares, equity, options
-        tally.stored = stage.merge()
 
     @staticmethod
     def _store_batch(store: UniverseStore, b, targets: dict[str, _Target], tally: _Tally,

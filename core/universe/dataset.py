@@ -153,37 +153,6 @@ class DataSet:
                                     f"{', '.join(missing)}")  # fmt: skip
         return [header.index(c) if c in header else None for c in (*wanted, *optional)], text
 
-    def raw_infotable(self) -> tuple[dict[str, int | None], int, Iterator[bytes]]:
-        """For a database that parses the table itself (PostgreSQL's COPY): where each
-        column is, how many columns the header names, and the bytes after the header in
-        pieces of 1 MiB (a piece's end may fall inside a line)."""
-        name = "INFOTABLE.tsv"
-        raw = self.zip.open(self.members[name.upper()])
-        try:
-            first = raw.readline(1 << 20).decode("utf-8", errors="replace")
-        except (zipfile.BadZipFile, EOFError, OSError) as exc:
-            raw.close()
-            raise FilingFormatError(f"{self.path.name}: {name} cannot be read: {exc}") from None
-        header = [h.strip().upper().lstrip("\ufeff") for h in first.rstrip("\r\n").split("\t")]
-        missing = [c for c in INFOTABLE_COLUMNS if c not in header]
-        if not first.strip() or missing:
-            raw.close()
-            raise FilingFormatError(f"{self.path.name}: {name} has no column "
-                                    f"{', '.join(missing or INFOTABLE_COLUMNS)}")  # fmt: skip
-        where = {c: (header.index(c) if c in header else None)
-                 for c in (*INFOTABLE_COLUMNS, "FIGI")}  # fmt: skip
-
-        def pieces() -> Iterator[bytes]:
-            with raw:
-                try:
-                    while piece := raw.read(1 << 20):
-                        yield piece
-                except (zipfile.BadZipFile, EOFError, OSError) as exc:
-                    raise FilingFormatError(f"{self.path.name}: {name} cannot be read whole: "
-                                            f"{exc}") from None  # fmt: skip
-
-        return where, len(header), pieces()
-
     def _blocks(self, text: io.TextIOWrapper, name: str, width: int
                 ) -> Iterator[tuple[int, list[list[str]]]]:  # fmt: skip
         """(file line of the first record, records) per piece of the table, blank lines
