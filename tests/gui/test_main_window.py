@@ -9,7 +9,6 @@ from PySide6.QtGui import QGuiApplication
 
 from gui.main_window import MainWindow
 from gui.models.holdings_table_model import COL_CHANGE, COL_TICKER, COL_VALUE_NOW
-from tests.conftest import F13
 from tests.gui.conftest import activate, idle
 
 
@@ -71,12 +70,27 @@ def test_copy_rows_to_the_clipboard(qtbot, make_window, gctx):
     assert "29989261126" in text  # Intel's value in exact dollars
 
 
-def test_unmapped_ticker_edit_is_saved_and_undoable(qtbot, make_window, gctx):
+def unmapped_filing(tmp_path):
+    """A filing of 14 CUSIPs no map knows (real ones are named from the bundled CUSIP map)."""
+    from tests.builders import Row
+    from tests.cusips import unknown_cusips
+    from tests.fake_sec import filing_text
+
+    acc = "0000555006-24-000001"
+    rows = [Row(cusip=c, issuer=f"UNKNOWN {i} INC", value=100 + i, shares=10 + i)
+            for i, c in enumerate(unknown_cusips(14, prefix="Q6"))]  # fmt: skip
+    path = tmp_path / f"{acc}.txt"
+    path.write_text(filing_text("0000555006", "UNMAPPED LLC", acc, dt.date(2024, 3, 31),
+                                dt.date(2024, 5, 1), rows))  # fmt: skip
+    return path
+
+
+def test_unmapped_ticker_edit_is_saved_and_undoable(qtbot, make_window, gctx, tmp_path):
     from core.services.importer import run
 
-    run(gctx.importer.import_path(F13 / "0001894188-23-000007.txt"))
+    run(gctx.importer.import_path(unmapped_filing(tmp_path)))
     w = make_window(gctx)
-    w.portfolio_box.setCurrentText("LTS One Management LP")
+    w.portfolio_box.setCurrentText("UNMAPPED LLC")
     idle(qtbot, w)
     page = w.holdings
     assert column(page, COL_TICKER).count("unmapped") == 14
@@ -95,12 +109,13 @@ def test_unmapped_ticker_edit_is_saved_and_undoable(qtbot, make_window, gctx):
     assert {c.cusip: c.ticker for c in gctx.companies.companies()}[cusip] == "AMZN"
 
 
-def test_a_bad_ticker_is_refused_and_nothing_saved(qtbot, make_window, gctx, messages):
+def test_a_bad_ticker_is_refused_and_nothing_saved(qtbot, make_window, gctx, messages,
+                                                   tmp_path):  # fmt: skip
     from core.services.importer import run
 
-    run(gctx.importer.import_path(F13 / "0001894188-23-000007.txt"))
+    run(gctx.importer.import_path(unmapped_filing(tmp_path)))
     w = make_window(gctx)
-    w.portfolio_box.setCurrentText("LTS One Management LP")
+    w.portfolio_box.setCurrentText("UNMAPPED LLC")
     idle(qtbot, w)
     row = column(w.holdings, COL_TICKER).index("unmapped")
     w.holdings.proxy.setData(w.holdings.proxy.index(row, COL_TICKER), "NOT A TICKER!")
