@@ -116,6 +116,7 @@ class CompaniesPage(QWidget):
                                                           COL_REPORTS, COL_CUSIP])  # fmt: skip
         self.table.selectionModel().currentRowChanged.connect(self._on_selected)
         self.title = QLabel("Select a company to see the reports that hold it.")
+        self.title.setWordWrap(True)  # the mapping's note is long: it wraps, not widens
         self.held = QTableWidget(0, 6)
         self.held.setHorizontalHeaderLabels(["Portfolio", "Period", "Accession", "Shares",
                                              "Value as filed", "Stake"])  # fmt: skip
