@@ -69,6 +69,23 @@ class CompanyService:
             out.append(c)
         return out
 
+    def tickers_over_time(self, cusip: str) -> str:
+        """Every ticker a source gave this CUSIP, with its source and dates, oldest first
+        ("" when only the undated seed named it)."""
+        from core.domain.ticker_map import RANK, SOURCE_NAMES
+        from core.storage.cusip_store import CusipStore
+
+        with self.db.session(write=False) as s:
+            seen = CusipStore(s).sightings_of([cusip]).get(cusip, [])
+        seen.sort(key=lambda x: (x.first_seen or dt.date.max, RANK.get(x.source, 9)))
+        parts = []
+        for x in seen:
+            span = "" if x.first_seen is None else (
+                f" {x.first_seen}" if x.last_seen in (None, x.first_seen)
+                else f" {x.first_seen} – {x.last_seen}")  # fmt: skip
+            parts.append(f"{x.ticker}{span} ({SOURCE_NAMES.get(x.source, x.source)})")
+        return ", ".join(parts)
+
     def holdings_of(self, cusip: str) -> list[Holding]:
         with self.db.session() as s:
             return Repository(s).holdings_of(cusip)

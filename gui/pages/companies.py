@@ -153,6 +153,9 @@ class CompaniesPage(QWidget):
         # Where the ticker came from (and when), or why there is none: text from OpenFIGI
         # or a file, so escaped before it goes into rich text.
         why = f"<br>{html.escape(c.note)}" if c.note else ""
+        history = self.companies.tickers_over_time(c.cusip)
+        if history:
+            why += f"<br>Tickers over time: {html.escape(history)}"
         self.title.setText(f"<b>{c.ticker or 'unmapped'}</b> {html.escape(c.name)} (CUSIP "
                            f"{c.cusip}): {len(rows)} report(s){outstanding}{why}")  # fmt: skip
         self.held.setRowCount(len(rows))

@@ -62,3 +62,7 @@ def test_companies_page_says_where_each_ticker_came_from_and_why_not(ctx, qtbot,
     assert "not in the bundled CUSIP map" in m.index(unknown, C_TICKER).data(TIP)
     page.table.setCurrentIndex(page.proxy.mapFromSource(m.index(unknown, 0)))
     assert "OpenFIGI not asked yet" in page.title.text()
+    assert "Tickers over time" not in page.title.text()  # no source has named it
+    page.table.setCurrentIndex(page.proxy.mapFromSource(m.index(tus, 0)))
+    assert ("Tickers over time: TSP 2023-12-31 (NVIDIA&#x27;s bundled filings)"
+            in page.title.text())  # fmt: skip
