@@ -121,8 +121,9 @@ def test_quotes_from_recorded_json():
 
 def test_quote_rate_limit_backoff():
     sleeps: list[float] = []
-    answers = iter([RuntimeError("HTTP 429 Too Many Requests"), {"quoteResponse": {
-        "result": [{"symbol": "NVDA", "regularMarketPrice": 1.0, "regularMarketTime": 1764600000}]}}])
+    quote = {"symbol": "NVDA", "regularMarketPrice": 1.0, "regularMarketTime": 1764600000}
+    answers = iter([RuntimeError("HTTP 429 Too Many Requests"),
+                    {"quoteResponse": {"result": [quote]}}])
 
     def fetch(_tickers):
         a = next(answers)
