@@ -11,7 +11,6 @@ from PySide6.QtCore import QDate
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
-    QDateEdit,
     QDialog,
     QDialogButtonBox,
     QFileDialog,
@@ -21,6 +20,8 @@ from PySide6.QtWidgets import (
     QPushButton,
     QWidget,
 )
+
+from gui.widgets.date_edit import IsoDateEdit
 
 FORMATS = (("json", "JSON snapshot (lossless, opens again read-only)"),
            ("csv", "CSV positions"), ("xlsx", "Excel workbook"), ("pdf", "PDF report"),
@@ -51,9 +52,8 @@ class ExportDialog(QDialog):
             self.portfolio.setCurrentText(current)
         self.today = QCheckBox("Today, at the latest prices")
         self.today.setChecked(True)
-        self.as_of = QDateEdit(QDate.currentDate())
+        self.as_of = IsoDateEdit(QDate.currentDate())
         self.as_of.setCalendarPopup(True)
-        self.as_of.setDisplayFormat("yyyy-MM-dd")
         self.as_of.setMaximumDate(QDate.currentDate())
         self.as_of.setEnabled(False)
         self.today.toggled.connect(lambda on: self.as_of.setEnabled(not on))

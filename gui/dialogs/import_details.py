@@ -6,7 +6,6 @@ import datetime as dt
 
 from PySide6.QtCore import QDate
 from PySide6.QtWidgets import (
-    QDateEdit,
     QDialog,
     QDialogButtonBox,
     QFormLayout,
@@ -17,6 +16,7 @@ from PySide6.QtWidgets import (
 
 from core.services.importer import ImportOptions
 from gui import theme
+from gui.widgets.date_edit import IsoDateEdit
 
 
 class ImportDetailsDialog(QDialog):
@@ -26,13 +26,11 @@ class ImportDetailsDialog(QDialog):
         self.cik = QLineEdit()
         self.cik.setPlaceholderText("e.g. 1045810")
         self.name = QLineEdit()
-        self.period = QDateEdit(calendarPopup=True)
-        self.filed = QDateEdit(calendarPopup=True)
+        self.period = IsoDateEdit(calendarPopup=True)
+        self.filed = IsoDateEdit(calendarPopup=True)
         today = QDate.currentDate()
         self.period.setDate(today.addMonths(-2))
         self.filed.setDate(today)
-        for edit in (self.period, self.filed):
-            edit.setDisplayFormat("yyyy-MM-dd")
         self.error = QLabel()
         self.error.setStyleSheet(f"color: {theme.colours().error}")
         self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok
@@ -57,7 +55,7 @@ class ImportDetailsDialog(QDialog):
         self.buttons.button(QDialogButtonBox.StandardButton.Ok).setEnabled(ok)
 
     def options(self) -> ImportOptions:
-        def day(edit: QDateEdit) -> dt.date:
+        def day(edit: IsoDateEdit) -> dt.date:
             d = edit.date()
             return dt.date(d.year(), d.month(), d.day())
 
