@@ -353,8 +353,10 @@ def _register_tx(sub) -> None:
         "and sales (--dry-run only shows them).",
     )  # fmt: skip
     im.add_argument("file", type=Path, metavar="FILE.csv")
-    im.add_argument("--portfolio", required=True, metavar="NAME")
-    im.add_argument("--reconcile", type=date_arg, metavar="DATE")
+    im.add_argument("--portfolio", required=True, metavar="NAME", help="one of your portfolios")
+    im.add_argument("--reconcile", type=date_arg, metavar="DATE",
+                    help="the file is a broker's holdings (ticker, shares) on DATE: record "
+                    "the buys and sales that make the ledger agree")
     im.add_argument("--dry-run", action="store_true", help="with --reconcile: record nothing")
     add_network_options(im)
     im.set_defaults(func=cmd_tx_import)
