@@ -272,11 +272,6 @@ def check_ledger(txs: Sequence[Transaction], basis: str = "fifo") -> None:
     replay(txs, None, basis)
 
 
-def change_dates(txs: Iterable[Transaction]) -> list[dt.date]:
-    """The dates on which the holdings change: a book's "reports" for charts and changes."""
-    return sorted({t.date for t in txs if t.type in CHANGES_SHARES})
-
-
 def to_reach(held: Decimal, target: Decimal, ticker: str, day: dt.date, price: Decimal | None,
              note: str | None, origin: str, cusip: str | None = None) -> Transaction | None:
     """The one transaction that takes a position from `held` to `target` shares on `day`

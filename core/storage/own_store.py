@@ -195,5 +195,3 @@ class OwnStore:
                                       "created_at": tx.created_at,
                                       "modified_at": tx.modified_at} for tx in txs])
 
-    def count(self) -> int:
-        return self.s.scalar(select(func.count()).select_from(t.OwnTransaction)) or 0
