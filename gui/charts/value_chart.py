@@ -3,7 +3,9 @@ stack means nothing), one per position, with the values as filed marked at each 
 
 Nothing is invented: a line runs only through days with that day's close (or a filed value);
 two points with no close between them are not joined by a ramp (a stack steps, as holdings
-do); everything ends at the last close known, marked "as of"."""
+do); each line ends at its own ticker's last close, and a stack where its first layer runs out
+of closes (never held flat past a ticker's last bar), marked "as of". In Lines mode a "Total"
+line (the ticked lines' sum, where each has a close) is listed and labelled like the rest."""
 
 from __future__ import annotations
 
@@ -126,6 +128,48 @@ class ValueChart(TimeChart):
         rows = np.flatnonzero((s.fresh & (s.values > 0)).any(axis=1) | s.is_period_end)
         return int(rows[-1]) if len(rows) else len(s.dates) - 1
 
+    def shown_columns(self) -> list[int]:
+        """The positions drawn: the ticked top ones and, when ticked, those under Other."""
+        s = self.series
+        assert s is not None
+        if self.total_only:
+            return [int(j) for j in np.flatnonzero(s.included)]
+        return ([j for j in self.order() if j not in self.hidden]
+                + (self.rest() if OTHER not in self.hidden else []))  # fmt: skip
+
+    def stack_end(self) -> int:
+        """The last day a stack (or the total) can show: each drawn position valued by a
+        close has that day's close. A ticker whose closes stop earlier (INTC's on Sep 25,
+        CRWV's on Oct 9) is never held flat past its last bar; lines go on to their own."""
+        s = self.series
+        assert s is not None
+        end = self.last_day()
+        cols = self.shown_columns()
+        if not cols:
+            return end
+        stale = (s.priced[: end + 1, cols] & ~s.fresh[: end + 1, cols]
+                 & (s.values[: end + 1, cols] > 0)).any(axis=1)  # fmt: skip
+        clean = np.flatnonzero(~stale)
+        return int(clean[-1]) if len(clean) else end
+
+    def end_day(self) -> int:
+        """Where this chart's drawing ends, as drawn now (lines or stack)."""
+        return self.last_day() if self.draws_lines() and not self.total_only else (
+            self.stack_end())  # fmt: skip
+
+    def legend(self) -> list[tuple[str, QColor]]:
+        """(name, colour) of each drawn layer, in the order drawn; the total last."""
+        if self.series is None or not len(self.series.dates):
+            return []
+        if self.total_only:
+            return [("Total", QColor(theme.series()[0]))]
+        out = [(self.label(j), self.colour(j)) for j in self.order() if j not in self.hidden]
+        if self.rest() and OTHER not in self.hidden:
+            out.append((self.label(OTHER), self.colour(OTHER)))
+        if self.draws_lines() and TOTAL not in self.hidden and out:
+            out.append((self.label(TOTAL), self.colour(TOTAL)))
+        return out
+
     def _layers(self) -> list[tuple[int, np.ndarray, np.ndarray, QColor]]:
         """(key, values, known, colour) for each visible layer; Other sums the tail."""
         s = self.series
@@ -149,7 +193,7 @@ class ValueChart(TimeChart):
         s = self.series
         if s is None or not len(s.dates):
             return
-        end = self.last_day() + 1
+        end = self.end_day() + 1
         x = epoch_seconds(s.dates[:end])
         layers = [(j, v[:end], k[:end], c) for j, v, k, c in self._layers()]
         filed = s.is_period_end[:end]
@@ -166,15 +210,15 @@ class ValueChart(TimeChart):
             self._add_curve(pg.PlotDataItem(x, y, pen=pg.mkPen(colour, width=1.5),
                                             connect=np.append(joined, False)))  # fmt: skip
             self._dots(x[filed], y[filed], colour)
-        if layers:  # the total of what is shown, where every part of it is known
+        if layers and TOTAL not in self.hidden:  # the shown lines' sum, where all known
             total = np.sum([v for _, v, _, _ in layers], axis=0)
             all_known = np.all([k | (v == 0) for _, v, k, _ in layers], axis=0)
             y = np.where(all_known & (total > 0), total, np.nan)
             joined = np.isfinite(y[:-1]) & np.isfinite(y[1:]) & ~(filed[:-1] & filed[1:])
-            fg = theme.colours().chart_foreground
-            self._add_curve(pg.PlotDataItem(x, y, pen=pg.mkPen(fg, width=2),
+            colour = self.colour(TOTAL)
+            self._add_curve(pg.PlotDataItem(x, y, pen=pg.mkPen(colour, width=2),
                                             connect=np.append(joined, False)))  # fmt: skip
-            self._dots(x[filed], y[filed], QColor(fg))
+            self._dots(x[filed], y[filed], colour)
 
     def _draw_stack(self, x: np.ndarray, layers, filed: np.ndarray) -> None:
         if not layers:
@@ -219,7 +263,10 @@ class ValueChart(TimeChart):
                                label=f"as of {day}", labelOpts={
                                    "position": 0.04, "color": theme.colours().muted,
                                    "anchors": [(1, 1), (1, 1)]})  # fmt: skip
-        line.setToolTip(f"the last close known: {day}; nothing is drawn after it")
+        line.setToolTip(f"the last close known: {day}; nothing is drawn after it"
+                        if self.end_day() == self.last_day() else
+                        f"{day}: the last day every position shown has a close; nothing is "
+                        "stacked after it (Lines draws each to its own last close)")
         self.addItem(line, ignoreBounds=True)
         self._items.append(line)
 
@@ -227,6 +274,8 @@ class ValueChart(TimeChart):
         """A position's colour: fixed by its rank, so toggling others never repaints it."""
         if j == OTHER:
             return QColor(theme.colours().other_series)
+        if j == TOTAL:
+            return QColor(theme.colours().chart_foreground)
         palette = theme.series()
         rank = self.order().index(j) if j in self.order() else j
         return QColor(palette[rank % len(palette)])
@@ -249,8 +298,11 @@ class ValueChart(TimeChart):
         s = self.series
         if s is None:
             return ""
-        if i > self.last_day():
-            return f"{s.dates[i]}: no closes known yet"
+        if i > self.end_day():
+            if i > self.last_day():
+                return f"{s.dates[i]}: no closes known yet"
+            return (f"{s.dates[i]}: not every position has a close this day (Lines shows "
+                    "each one to its own last close)")
         lines = [f"{s.dates[i]}  total {money_short(float(s.totals[i]))}"
                  + ("  (as filed)" if s.is_period_end[i] else "")]  # fmt: skip
         for j in self.order()[:8]:

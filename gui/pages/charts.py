@@ -28,11 +28,13 @@ from gui.charts.concentration_chart import ConcentrationChart
 from gui.charts.performance_chart import PerformanceChart
 from gui.charts.price_chart import PriceChart
 from gui.charts.time_chart import PRESETS, TimeChart
-from gui.charts.value_chart import OTHER, ValueChart, position_names
+from gui.charts.value_chart import OTHER, TOTAL, ValueChart, position_names
 from gui.workers import TaskRunner
 
 NARROW = 900  # px of page width below which the positions list starts narrow
 LIST_WIDTH, LIST_NARROW = 220, 150  # the list's width (and cap), and on a narrow page
+TOTAL_TIP = ("Total: the sum of the ticked lines, drawn on the days each of them has a close "
+             "(dots: the values as filed)")
 
 
 class ChartsPage(QWidget):
@@ -233,9 +235,11 @@ class ChartsPage(QWidget):
         self.positions.blockSignals(True)
         self.positions.clear()
         rows = self.value.order() + ([OTHER] if self.value.rest() else [])
+        if self.value.draws_lines() and rows:  # the total line, named like every other
+            rows.append(TOTAL)
         for j in rows:
             item = QListWidgetItem(self.value.label(j))
-            item.setToolTip(self.value.label(j))
+            item.setToolTip(TOTAL_TIP if j == TOTAL else self.value.label(j))
             swatch = QPixmap(12, 12)
             swatch.fill(self.value.colour(j))
             item.setIcon(QIcon(swatch))
@@ -272,6 +276,7 @@ class ChartsPage(QWidget):
     def _on_lines_toggled(self, on: bool) -> None:
         if self.value.series is not None:
             self.value.set_series(self.value.series, stacked=not on)
+            self._fill_positions()
 
     def _on_log_toggled(self, on: bool) -> None:
         # A stacked area cannot be logarithmic: log draws lines (total and positions).
@@ -279,3 +284,5 @@ class ChartsPage(QWidget):
         self.lines.setToolTip("On a log scale the chart always draws lines" if on else "")
         self.value.set_log_y(on)
         self.price.set_log_y(on)
+        if self.value.series is not None:
+            self._fill_positions()  # lines come with their Total
