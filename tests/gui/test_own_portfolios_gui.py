@@ -176,11 +176,14 @@ def test_the_transactions_page_edits_in_place_deletes_and_undoes(qtbot, make_win
 def test_create_and_delete_portfolio_are_undoable(qtbot, make_window, gctx, monkeypatch):
     from PySide6.QtWidgets import QInputDialog
 
+    from gui.write_runner import writes
+
     w = make_window(gctx)
     monkeypatch.setattr(QInputDialog, "getText", staticmethod(lambda *a, **k: ("Mine", True)))
     w.own_actions.new_portfolio()
     assert "Mine" in names(w) and w.portfolio_box.currentText() == "Mine"
-    gctx.own.add("Mine", HoldingInput("CRWV", "5", "2025-05-01"))
+    # Written as the window writes: on a thread that waits for the window's own jobs.
+    writes.run(lambda: gctx.own.add("Mine", HoldingInput("CRWV", "5", "2025-05-01")))
     monkeypatch.setattr(QMessageBox, "question",
                         staticmethod(lambda *a, **k: QMessageBox.StandardButton.Yes))
     w.own_actions.delete_portfolio()

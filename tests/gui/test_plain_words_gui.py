@@ -87,16 +87,19 @@ def test_the_follow_dialog_offline_says_how_to_follow_anyway(qtbot, ctx):
 
 def test_a_followed_filer_is_in_the_picker_before_its_first_sync(qtbot, make_window, ctx):
     from core.services.following import Following
+    from gui.write_runner import writes
 
     w = make_window(ctx)
     idle(qtbot, w)
     following = Following(ctx.db, ctx.settings)
-    following.unfollow("1045810")  # NVIDIA, followed from the first start: not any more
+    # Written as the window writes (sync_actions.follow): on a thread of its own that waits
+    # for the window's background jobs; the GUI thread itself never queues for the lock.
+    writes.run(lambda: following.unfollow("1045810"))  # NVIDIA: followed at first start
     w.reload_portfolios()
     assert w.portfolio.name == "NVIDIA Corp"  # its filings keep it in the picker
     unfollow = w.sync_actions.unfollow_action
     qtbot.waitUntil(lambda: not unfollow.isEnabled())  # offered for followed filers only
-    following.follow("1067983", "Berkshire Hathaway Inc")
+    writes.run(lambda: following.follow("1067983", "Berkshire Hathaway Inc"))
     w.reload_portfolios(select="Berkshire Hathaway Inc")
     names = [w.portfolio_box.itemText(i) for i in range(w.portfolio_box.count())]
     assert "Berkshire Hathaway Inc" in names and w.portfolio.name == "Berkshire Hathaway Inc"

@@ -117,8 +117,10 @@ def test_holdings_and_companies_pages_show_the_stake(synced_ctx, make_window, qt
 
 
 def test_an_own_book_has_no_stake_column(synced_ctx, make_window, qtbot):
+    from gui.write_runner import writes
+
     w = make_window(synced_ctx)
-    synced_ctx.own.create("Mine")
+    writes.run(lambda: synced_ctx.own.create("Mine"))  # as the window writes
     w.reload_portfolios(select="Mine")
     qtbot.waitUntil(lambda: w.holdings.portfolio is not None
                     and w.holdings.portfolio.kind == "own", timeout=5000)  # fmt: skip
