@@ -122,10 +122,13 @@ class SyncActions(QObject):
 
     def follow(self) -> None:
         online = not self.ctx.settings.offline and self.ensure_contact()
-        from core.services.holders import HoldersQueries  # filers found by name as you type
+        from core.services.filer_search import FilerSearcher  # filers found as you type
 
+        searcher = FilerSearcher(self.ctx.db.reading, self.ctx.settings)
         dialog = FollowDialog(self.following(), self.w.runner, online, parent=self.w,
-                              search=HoldersQueries(self.ctx.db.reading).search_filers)
+                              search=searcher.local,
+                              search_edgar=searcher.edgar if online else None,
+                              edgar_deadline=self.ctx.settings.deadline)  # fmt: skip
         if dialog.exec() != QDialog.DialogCode.Accepted:
             return
         cik, name = dialog.values()

@@ -35,7 +35,7 @@ def _refusing_port():
 
 
 REMOTE_HOST_ENVS = ("STAKEWATCH_SEC_DATA_URL", "STAKEWATCH_SEC_ARCHIVES_URL",
-                    "STAKEWATCH_OPENFIGI_URL")  # fmt: skip
+                    "STAKEWATCH_SEC_SEARCH_URL", "STAKEWATCH_OPENFIGI_URL")  # fmt: skip
 
 
 @pytest.fixture(autouse=True)

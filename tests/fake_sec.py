@@ -12,6 +12,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
+from urllib.parse import parse_qs, urlsplit
 
 from tests.builders import Row, cover_page, info_table, submission
 
@@ -49,6 +50,8 @@ class FakeSec:
         self.filers: dict[str, Filer] = {}
         self.archives: dict[str, bytes] = {}
         self.tickers: list[tuple[str, str, str]] = []  # (cik, ticker, title)
+        self.companies: list[tuple[str, str]] = []  # (cik, name) for the company search
+        self.canned: dict[str, bytes] = {}  # path -> a JSON body served as it is
         self.facts: dict[str, dict] = {}
         self.figi: dict[str, list[dict]] = {}
         self.figi_key: str | None = None
@@ -196,6 +199,12 @@ def _handler(fake: FakeSec):
             if path in fake.archives:
                 self._send(200, fake.archives[path], "text/plain")
                 return
+            if path in fake.canned:
+                self._send(200, fake.canned[path])
+                return
+            if path.startswith("/LATEST/search-index?"):
+                self._json(_company_hints(fake.companies, path))
+                return
             if path == "/files/company_tickers.json":
                 self._json({str(i): {"cik_str": int(c), "ticker": t, "title": n}
                             for i, (c, t, n) in enumerate(fake.tickers)})  # fmt: skip
@@ -238,6 +247,22 @@ def _handler(fake: FakeSec):
             self._json(out)
 
     return Handler
+
+
+def _company_hints(companies: list[tuple[str, str]], path: str) -> dict:
+    """efts.sec.gov's hints for `keysTyped`: entities with a name word starting with each
+    typed word, at most ten, in EDGAR's envelope (an Elasticsearch answer)."""
+    typed = parse_qs(urlsplit(path).query).get("keysTyped", [""])[0].lower().split()
+    hits = []
+    for cik, name in companies:
+        words = name.lower().split()
+        if typed and all(any(w.startswith(t) for w in words) for t in typed):
+            hits.append({"_index": "edgar_file", "_id": str(int(cik)), "_score": 10.0 - len(hits),
+                         "_source": {"entity": name, "entity_words": name.lower(),
+                                     "tickers": None, "rank": 1}})  # fmt: skip
+    hits = hits[:10]
+    return {"took": 3, "timed_out": False, "hits": {"total": {"value": len(hits),
+            "relation": "eq"}, "max_score": 10.0 if hits else None, "hits": hits}}  # fmt: skip
 
 
 def _columns(entries: list[dict]) -> dict:

@@ -15,6 +15,7 @@ from core.cli.common import (
     pct,
     print_json,
     run_with_progress,
+    seconds_arg,
     table,
 )
 
@@ -161,19 +162,31 @@ def cmd_holders(ctx, args, out: TextIO) -> int:
 
 # -- filers search ----------------------------------------------------------------------------
 def cmd_filers_search(ctx, args, out: TextIO) -> int:
-    found = _holders(ctx).search_filers(args.text, limit=args.limit)
+    from core.services.filer_search import FilerSearcher
+
+    result = FilerSearcher(ctx.db.reading, ctx.settings).search(args.text, limit=args.limit)
+    found = result.matches
+    rc = EXIT_OK
+    if result.edgar_missing is not None:
+        # The stored filers still answer; one line says what is missing from the list.
+        print(f"note: EDGAR's company list was not searched ({result.edgar_missing}); "
+              "stored filers only", file=sys.stderr)  # fmt: skip
+        asked = not ctx.settings.offline and ctx.settings.sec_contact
+        rc = EXIT_PARTIAL if asked else EXIT_OK  # a failed request, not a choice
     if args.json:
         print_json([{"cik": f.cik, "name": f.name, "followed": f.followed,
+                     "stored": f.portfolio_id is not None,
                      "latest_period": f.latest_period.isoformat() if f.latest_period else None,
                      "size": f.size} for f in found], out)  # fmt: skip
-        return EXIT_OK
+        return rc
     if not found:
         print(f"no filer's name holds {args.text!r}", file=out)
-        return EXIT_OK
-    rows = [(f.name, f.cik, "yes" if f.followed else "", f.latest_period or "", money(f.size))
-            for f in found]
-    print(table(["filer", "CIK", "followed", "latest period", "size"], rows, {4}), file=out)
-    return EXIT_OK
+        return rc
+    rows = [(f.name, f.cik, "yes" if f.followed else "", f.latest_period or "", money(f.size),
+             "" if f.portfolio_id is not None else "EDGAR only") for f in found]
+    print(table(["filer", "CIK", "followed", "latest period", "size", ""], rows, {4}),
+          file=out)  # fmt: skip
+    return rc
 
 
 def register(sub) -> None:
@@ -227,9 +240,15 @@ def register(sub) -> None:
         "search", help="filers whose name holds every word",
         description="Every stored filer (loaded data sets, followed and imported filers) "
         "whose name holds every word of TEXT, in any order and case, or whose CIK it is: "
-        "CIK, latest period and size. 'stakewatch follow CIK' follows one.",
+        "CIK, latest period and size; online, also the companies EDGAR's company search "
+        "lists for TEXT (one entry per CIK; needs the sec_contact setting). If EDGAR cannot "
+        "be searched the stored filers still show, with one line on stderr saying so (exit "
+        "3 unless --offline). 'stakewatch follow CIK' follows one.",
     )  # fmt: skip
     s.add_argument("text", metavar="TEXT")
+    s.add_argument("--offline", action="store_true", help="stored filers only; send nothing")
+    s.add_argument("--deadline", type=seconds_arg, metavar="SECONDS",
+                   help="give up on EDGAR after this long (default: the deadline setting)")
     s.add_argument("--limit", type=int, default=50, metavar="N", help="at most N (default 50)")
     s.add_argument("--json", action="store_true", help="print JSON")
     s.set_defaults(func=cmd_filers_search)

@@ -72,13 +72,14 @@ class HoldersReport:
 
 @dataclass(frozen=True, slots=True)
 class FilerMatch:
-    portfolio_id: int
+    portfolio_id: int | None  # None: found on EDGAR only (not stored)
     cik: str
     name: str
     followed: bool
     universe: bool  # known from a loaded data set only
     latest_period: dt.date | None
     size: int | None  # equity dollars of the latest report
+    on_edgar: bool = False  # EDGAR's company search listed it
 
 
 def _change(now: int, before: int | None) -> str:

@@ -15,8 +15,11 @@ from PySide6.QtWidgets import (
     QListWidgetItem,
     QWidget,
 )
+from shiboken6 import isValid
 
+from core.edgar.http import Deadline
 from core.plain_words import NO_ANSWER, NO_NETWORK, is_network, plain
+from core.services.filer_search import merge
 from core.services.following import FilerLookupError, Following, parse_cik
 from core.services.queries import InvalidRequestError
 from gui.workers import TaskRunner
@@ -31,9 +34,13 @@ FOLLOW_ANYWAY = ("You can follow anyway: type the CIK and the filer's name, then
 class FollowDialog(QDialog):
     def __init__(self, following: Following, runner: TaskRunner, online: bool,
                  parent: QWidget | None = None,
-                 search: Callable[[str], list] | None = None) -> None:  # fmt: skip
+                 search: Callable[[str], list] | None = None,
+                 search_edgar: Callable[[str, Deadline], list] | None = None,
+                 edgar_deadline: float = 20.0) -> None:  # fmt: skip
         """`search`: filers by words of their name (core.services.holders); with it the
-        dialog finds a filer as you type, from the loaded data sets and followed filers."""
+        dialog finds a filer as you type, from the loaded data sets and followed filers.
+        `search_edgar` (online only): EDGAR's companies for the text, asked once the typing
+        pauses, off the GUI thread, and merged in by CIK."""
         super().__init__(parent)
         self.setWindowTitle("Follow a 13F filer")
         self.following = following
@@ -52,8 +59,16 @@ class FollowDialog(QDialog):
         self.buttons.rejected.connect(self.reject)
         form = QFormLayout(self)
         self.search = search
+        self.search_edgar = search_edgar
+        self.edgar_deadline = edgar_deadline
         self.find = QLineEdit()
         self.found = QListWidget()
+        self.find_note = QLabel()
+        self.find_note.setWordWrap(True)
+        self._local: tuple[str, list] = ("", [])
+        self._edgar: tuple[str, list | None] = ("", None)
+        self._asking: Deadline | None = None  # EDGAR's search in flight (cancelled on typing)
+        self.finished.connect(self._stop_asking)
         if search is not None:
             self._build_find(form)
         form.addRow("SEC CIK:", self.cik)
@@ -84,6 +99,16 @@ class FollowDialog(QDialog):
         self.find.textChanged.connect(lambda _t: self._find_timer.start())
         form.addRow("Find by name:", self.find)
         form.addRow(self.found)
+        form.addRow(self.find_note)
+        if self.search_edgar is not None:
+            self._edgar_timer = QTimer(self)
+            self._edgar_timer.setSingleShot(True)
+            self._edgar_timer.setInterval(LOOKUP_DELAY_MS)  # one request per pause in typing
+            self._edgar_timer.timeout.connect(self._ask_edgar)
+            self.find.textChanged.connect(self._on_find_typed)
+        else:
+            self.find_note.setText("Offline: only stored filers are searched, not EDGAR's "
+                                   "company list.")  # fmt: skip
 
     def _find_now(self) -> None:
         text = self.find.text().strip()
@@ -94,20 +119,65 @@ class FollowDialog(QDialog):
         self.runner.submit("find-filer", lambda: search(text),
                            on_success=lambda found, t=text: self._on_filers(t, found))
 
-    def _on_filers(self, text: str, found: list) -> None:
-        if text != self.find.text().strip():
+    def _on_find_typed(self, _text: str) -> None:
+        self._stop_asking()
+        self._edgar_timer.start()
+
+    def _stop_asking(self) -> None:
+        if self._asking is not None:
+            self._asking.cancel()  # its socket is shut: the worker is free at once
+            self._asking = None
+
+    def _ask_edgar(self) -> None:
+        text = self.find.text().strip()
+        if not text or self.search_edgar is None:
+            return
+        self._stop_asking()
+        deadline = self._asking = Deadline(self.edgar_deadline)
+        ask = self.search_edgar
+        self.runner.submit("find-filer-edgar", lambda: ask(text, deadline),
+                           on_success=lambda found, t=text: self._on_edgar(t, found),
+                           on_failure=lambda why, t=text: self._on_edgar(t, None, why))
+
+    def _on_edgar(self, text: str, found: list | None, why: str = "") -> None:
+        if not isValid(self) or text != self.find.text().strip():
             return  # the user typed on
+        self._asking = None
+        self._edgar = (text, found)
+        if found is None:
+            self.find_note.setText(f"EDGAR's company list could not be searched "
+                                   f"({plain(why)}): stored filers only.")  # fmt: skip
+            self.find_note.setToolTip(why)
+        else:
+            self.find_note.setText("")
+        if self._local[0] == text:
+            self._show(text)
+
+    def _on_filers(self, text: str, found: list) -> None:
+        if not isValid(self) or text != self.find.text().strip():
+            return  # the user typed on
+        self._local = (text, found)
+        self._show(text)
+
+    def _show(self, text: str) -> None:
+        found = self._local[1]
+        edgar_text, companies = self._edgar
+        if companies and edgar_text == text:
+            found = merge(found, companies)
         self.found.clear()
         for f in found:
             size = f" · ${f.size / 1e9:,.2f}B" if f.size and f.size >= 1e9 else (
                 f" · ${f.size / 1e6:,.1f}M" if f.size else "")
             latest = f" · {f.latest_period}" if f.latest_period else ""
-            mark = " · followed" if f.followed else ""
+            mark = " · followed" if f.followed else (
+                " · on EDGAR" if f.portfolio_id is None else "")
             item = QListWidgetItem(f"{f.name} (CIK {f.cik}){latest}{size}{mark}")
             item.setData(Qt.ItemDataRole.UserRole, (f.cik, f.name))
             self.found.addItem(item)
         if not found:
-            self.found.addItem(QListWidgetItem("No stored filer's name holds those words."))
+            self.found.addItem(QListWidgetItem("No stored filer's name holds those words."
+                                               if self.search_edgar is None else
+                                               "No filer's name holds those words."))
 
     def _on_pick(self, item: QListWidgetItem) -> None:
         picked = item.data(Qt.ItemDataRole.UserRole)
@@ -142,7 +212,7 @@ class FollowDialog(QDialog):
                            on_failure=lambda why, c=cik: self._on_not_found(c, why))
 
     def _on_found(self, cik: str, result) -> None:
-        if cik != self._valid_cik():
+        if not isValid(self) or cik != self._valid_cik():  # closed, or typed on
             return  # the user typed on
         name, files_13f = result
         self.name.setText(name)
@@ -150,7 +220,7 @@ class FollowDialog(QDialog):
                             "filings.")  # fmt: skip
 
     def _on_not_found(self, cik: str, why: str) -> None:
-        if cik != self._valid_cik():
+        if not isValid(self) or cik != self._valid_cik():
             return
         reason = plain(why)
         if is_network(why) or reason == NO_ANSWER or "cannot look up" in why:

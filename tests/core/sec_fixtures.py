@@ -27,7 +27,7 @@ def reset_limiters() -> None:
 def fake(monkeypatch):
     server = FakeSec()
     for name in ("STAKEWATCH_SEC_DATA_URL", "STAKEWATCH_SEC_ARCHIVES_URL",
-                 "STAKEWATCH_OPENFIGI_URL"):
+                 "STAKEWATCH_SEC_SEARCH_URL", "STAKEWATCH_OPENFIGI_URL"):
         monkeypatch.setenv(name, server.url)
     monkeypatch.setenv("STAKEWATCH_SEC_CONTACT", CONTACT)
     monkeypatch.delenv("STAKEWATCH_OFFLINE", raising=False)

@@ -178,4 +178,4 @@ def test_filers_are_found_by_words_in_any_order(world, db_url):
     rc, out = cli(db_url, "filers", "search", "gamma", "--json")
     assert rc == 0 and json.loads(out) == [{"cik": "0000000003", "name": "GAMMA FUND",
                                             "followed": True, "latest_period": "2026-06-30",
-                                            "size": 1000}]  # fmt: skip
+                                            "size": 1000, "stored": True}]  # fmt: skip
