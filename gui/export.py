@@ -15,11 +15,30 @@ CHART_SIZE = (1200, 650)
 
 
 def chart_widget(app, kind: str, series: Series, bars: dict | None = None,
-                 size: tuple[int, int] = CHART_SIZE):
-    """A chart built offscreen from a series, sized for export. `app` is the running
-    QApplication (passed in: this module never builds one, so gui.app need not be imported
-    here and no import circle forms)."""
+                 size: tuple[int, int] = CHART_SIZE, book: str | None = None,
+                 framed: bool = True):  # fmt: skip
+    """A chart built offscreen from a series, sized for export, in the light theme whatever
+    the window's; `framed`: with its title (naming `book`) and legend drawn in. `app` is the
+    running QApplication (passed in: this module never builds one, so gui.app need not be
+    imported here and no import circle forms)."""
+    from gui import theme
+
+    # Light while the chart is built (it keeps its colours), not while events run below:
+    # the window, repainting meanwhile, keeps its own theme.
+    with theme.light_for_export():
+        w = _build(kind, series, bars, book, framed)
+    w.resize(*size)
+    w.show()
+    for chart in (w.charts() if hasattr(w, "charts") else [w]):
+        chart.getPlotItem().vb.updateAutoRange()  # settle the axes before drawing
+    for _ in range(3):
+        app.processEvents()
+    return w
+
+
+def _build(kind: str, series: Series, bars: dict | None, book: str | None, framed: bool):
     from core.services.prices import ALWAYS
+    from gui.charts.chart_frame import chart_title, frame
     from gui.charts.concentration_chart import ConcentrationChart
     from gui.charts.price_chart import PriceChart
     from gui.charts.value_chart import ValueChart, position_names
@@ -36,12 +55,8 @@ def chart_widget(app, kind: str, series: Series, bars: dict | None = None,
         w = PriceChart(ALWAYS)
         w.set_bars(bars or {})
         w.apply_preset("All")
-    w.resize(*size)
-    w.show()
-    for chart in (w.charts() if hasattr(w, "charts") else [w]):
-        chart.getPlotItem().vb.updateAutoRange()  # settle the axes before drawing
-    for _ in range(3):
-        app.processEvents()
+    if framed:
+        frame(w, kind, chart_title(kind, book, w))
     return w
 
 
@@ -59,6 +74,8 @@ def save_chart(widget, path: Path, fmt: str, force: bool) -> None:
     from PySide6.QtSvg import QSvgGenerator
     from PySide6.QtWidgets import QWidget
 
+    from gui.charts.chart_frame import drawn_as_vectors
+
     def write(tmp: Path) -> None:
         if fmt == "png":
             if not widget.grab().save(str(tmp), "PNG"):
@@ -74,7 +91,8 @@ def save_chart(widget, path: Path, fmt: str, force: bool) -> None:
             raise OSError("the SVG writer failed")
         # QWidget.render, not the widget's own: a chart that is a QGraphicsView overrides
         # render() with a painter-to-scene version that takes no paint device.
-        QWidget.render(widget, painter, QPoint(0, 0))
+        with drawn_as_vectors(widget):
+            QWidget.render(widget, painter, QPoint(0, 0))
         painter.end()
         _ends_with(tmp, b"</svg>", "SVG file")
 
@@ -178,7 +196,7 @@ def _legend(entries: list[tuple[str, str]]) -> str:
 def report_html(snapshot: dict, legends: dict[str, list[tuple[str, str]]] | None = None) -> str:
     """The report: a one-page summary per book first, then its positions, changes,
     concentration and filings flowing on (a page break only between books). `legends`:
-    each book's value chart layers as (name, colour)."""
+    the layers as (name, colour) of each chart, keyed 'value/<book>', 'concentration/<book>'."""
     names = ", ".join(b["name"] for b in snapshot["portfolios"])
     parts = [
         f"<h1 style='margin-bottom:2px'>Stakewatch report: {html.escape(names)}</h1>",
@@ -192,7 +210,7 @@ def report_html(snapshot: dict, legends: dict[str, list[tuple[str, str]]] | None
     for i, book in enumerate(snapshot["portfolios"]):
         if i:
             parts.append("<div style='page-break-before: always'></div>")
-        parts.append(_summary(book, (legends or {}).get(book["name"])))
+        parts.append(_summary(book, (legends or {}).get(f"value/{book['name']}")))
     for book in snapshot["portfolios"]:
         name = html.escape(book["name"])
         own = book.get("kind") == "own"
@@ -228,6 +246,7 @@ def report_html(snapshot: dict, legends: dict[str, list[tuple[str, str]]] | None
         w, h = DETAIL_CHART
         parts.append(f"<h2>{name}: concentration over time</h2>")
         parts.append(f"<img src='chart://concentration/{name}' width='{w}' height='{h}'>")
+        parts.append(_legend((legends or {}).get(f"concentration/{book['name']}") or []))
         if book["filings"]:
             filings = [[f["accession"], f["form_type"], f["amendment_type"] or "",
                         f["period"], f["filed"]] for f in book["filings"]]  # fmt: skip
@@ -244,9 +263,7 @@ def _chart_image(app, kind: str, series: Series, size: tuple[int, int]):
     from PySide6.QtGui import QImage, QPainter
     from PySide6.QtWidgets import QWidget
 
-    from gui.charts.value_chart import OTHER
-
-    widget = chart_widget(app, kind, series, size=size)
+    widget = chart_widget(app, kind, series, size=size, framed=False)
     try:
         image = QImage(size[0] * 2, size[1] * 2, QImage.Format.Format_ARGB32)
         image.setDevicePixelRatio(2)
@@ -254,11 +271,11 @@ def _chart_image(app, kind: str, series: Series, size: tuple[int, int]):
         painter = QPainter(image)
         QWidget.render(widget, painter, QPoint(0, 0))
         painter.end()
-        legend = []
         if kind == "value":
-            legend = [(widget.names[j], widget.colour(j).name()) for j in widget.order()]
-            if widget.rest():
-                legend.append((f"Other ({len(widget.rest())})", widget.colour(OTHER).name()))
+            legend = [(name, colour.name()) for name, colour in widget.legend()]
+        else:
+            legend = [(curve.name(), curve.opts["pen"].color().name())
+                      for curve in (widget.top1, widget.top5, widget.eff)]  # fmt: skip
         return image, legend
     finally:
         widget.close()
@@ -280,7 +297,7 @@ def write_pdf(app, snapshot: dict, histories: dict[str, Series], path: Path,
             image, legend = _chart_image(app, kind, series, size)
             doc.addResource(QTextDocument.ResourceType.ImageResource,
                             QUrl(f"chart://{kind}/{html.escape(name)}"), image)  # fmt: skip
-            legends.setdefault(name, legend)
+            legends[f"{kind}/{name}"] = legend
     app.processEvents()
     doc.setHtml(report_html(snapshot, legends))
 
@@ -312,7 +329,8 @@ def export(app, args, ctx, snapshot: dict, histories: dict[str, Series]) -> None
         from core.services.prices import ALWAYS
 
         bars = {t: ctx.prices.cached_bars(t, None, args.as_of) for t in ALWAYS}
-    widget = chart_widget(app, args.chart, series, bars)
+    book = snapshot["portfolios"][0]["name"] if snapshot.get("portfolios") else None
+    widget = chart_widget(app, args.chart, series, bars, book=book)
     try:
         save_chart(widget, path, args.format, args.force)
     finally:

@@ -87,7 +87,8 @@ class SnapshotActions:
                 if fmt == "pdf":
                     export.write_pdf(app, snap, history, path, force=True)
                 else:
-                    widget = export.chart_widget(app, chart, history[books[0].name], bars)
+                    widget = export.chart_widget(app, chart, history[books[0].name], bars,
+                                                 book=books[0].name)
                     export.save_chart(widget, path, fmt, force=True)
                     widget.close()
             self.w.statusBar().showMessage(f"Exported {path}")

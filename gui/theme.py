@@ -4,6 +4,8 @@ or lines with, per theme, chosen to stay readable (tests/gui/test_contrast.py ch
 from __future__ import annotations
 
 import colorsys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 
 from PySide6.QtCore import QRect
@@ -162,7 +164,23 @@ def apply(theme: str) -> None:
         app.setPalette(QPalette())  # the platform's own
 
 
+_LIGHT_FORCED = [0]  # > 0 while an export or print builds its charts
+
+
+@contextmanager
+def light_for_export() -> Iterator[None]:
+    """Charts built inside take the light theme's colours whatever the window's: exported
+    and printed charts are for paper and other people's screens."""
+    _LIGHT_FORCED[0] += 1
+    try:
+        yield
+    finally:
+        _LIGHT_FORCED[0] -= 1
+
+
 def is_dark() -> bool:
+    if _LIGHT_FORCED[0]:
+        return False
     app = QGuiApplication.instance()
     if not isinstance(app, QGuiApplication):
         return False
