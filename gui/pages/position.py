@@ -1,8 +1,12 @@
 """One position in depth: the daily price with the shares held as a step line on a second
 axis, value and weight in the book over time, the stake in the company where known, and
-every filed row behind it. Back returns to the page it was opened from."""
+every filed row behind it. Back returns to the page it was opened from. Each chart has a
+title and a legend; both axes of a chart start at zero, so their zeros line up; a position
+without prices says so instead of drawing an empty axis."""
 
 from __future__ import annotations
+
+import html
 
 import numpy as np
 import pyqtgraph as pg
@@ -25,7 +29,21 @@ from gui import theme
 from gui.charts.time_chart import TimeChart, epoch_seconds
 from gui.formatting import money_long, money_short, percent
 
+TITLE_SIZE = "9pt"
+
 RIGHT = Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
+HEADROOM = 1.08  # the highest point sits a little under the top
+
+
+def zero_based(view: pg.ViewBox, values: np.ndarray) -> bool:
+    """The y range from 0 to a little over the highest value: a flat series gets a real
+    scale (not five "$20.98B" ticks) and two axes of one chart share their zero line.
+    False when there is nothing to scale (the range is then 0 to 1)."""
+    finite = values[np.isfinite(values)] if len(values) else values
+    top = float(finite.max()) if len(finite) else 0.0
+    view.enableAutoRange(axis=pg.ViewBox.YAxis, enable=False)
+    view.setYRange(0.0, top * HEADROOM if top > 0 else 1.0, padding=0)
+    return top > 0
 
 
 def steps(x: np.ndarray, y: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -85,7 +103,7 @@ class RightAxis:
             self.view.removeItem(self.item)
         self.item = pg.PlotDataItem(x, y, pen=pg.mkPen(colour, width=2))
         self.view.addItem(self.item)
-        self.view.enableAutoRange(axis="y")
+        zero_based(self.view, y)
 
 
 class PositionPage(QWidget):
@@ -106,6 +124,11 @@ class PositionPage(QWidget):
         self.value = TimeChart(y_label="Value", money=True)
         self.weight_axis = RightAxis(self.value, "Weight in the book (%)")
         self.value.setXLink(self.price)
+        # Each chart's legend: (name, colour) of its lines, shown beside its title.
+        self.legends: dict[TimeChart, list[tuple[str, str]]] = {self.price: [], self.value: []}
+        self.no_prices = pg.TextItem(anchor=(0.5, 0.5), color=theme.colours().muted)
+        self.price.getPlotItem().vb.addItem(self.no_prices, ignoreBounds=True)
+        self.no_prices.hide()
         self.rows = QTableWidget(0, 0)
         self.rows.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.rows.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
@@ -148,22 +171,48 @@ class PositionPage(QWidget):
         for chart, item in self._curves:
             chart.removeItem(item)
         self._curves = []
+        for legend in self.legends.values():
+            legend.clear()
         palette = theme.series()
+        label = d.ticker or name
+        by = np.array([b.close for b in d.bars], dtype=float)
         if d.bars:
             bx = epoch_seconds(np.array([b.date for b in d.bars], dtype="datetime64[D]"))
-            by = np.array([b.close for b in d.bars], dtype=float)
-            self._add(self.price, pg.PlotDataItem(bx, by, pen=pg.mkPen(palette[0], width=1.5)))
+            close = pg.PlotDataItem(bx, by, pen=pg.mkPen(palette[0], width=1.5))
+            self._add(self.price, close)
+            self.legends[self.price].append(("Daily close (left)", palette[0]))
         x = epoch_seconds(d.dates)
         sx, sy = steps(x, d.shares.astype(float))
         self.shares_axis.set_line(sx, sy, palette[1])
+        self.legends[self.price].append(("Shares held (right)", palette[1]))
         known = np.where(d.known & (d.values > 0), d.values, np.nan)
-        self._add(self.value, pg.PlotDataItem(x, known, pen=pg.mkPen(palette[2], width=1.5),
-                                              connect="finite"))  # fmt: skip
+        value = pg.PlotDataItem(x, known, pen=pg.mkPen(palette[2], width=1.5), connect="finite")
+        self._add(self.value, value)
+        self.legends[self.value].append(("Value (left)", palette[2]))
+        # A value with no known neighbour (a filed value between quarters without prices)
+        # is a point no line passes through: a dot shows it.
+        f = np.isfinite(known)
+        alone = f & ~np.r_[False, f[:-1]] & ~np.r_[f[1:], False]
+        if alone.any():
+            self._add(self.value, pg.PlotDataItem(x[alone], known[alone], pen=None,
+                                                  symbol="o", symbolSize=7, symbolPen=None,
+                                                  symbolBrush=pg.mkBrush(palette[2])))
         self.weight_axis.set_line(x, d.weights * 100, palette[3])
+        self.legends[self.value].append(("Weight in the book (right)", palette[3]))
+        self._title(self.price, f"{label}: daily close and shares held")
+        self._title(self.value, f"{label}: value and weight in {d.portfolio.name}")
         self.price.set_dates(d.dates, self._describe)
         self.value.set_dates(d.dates, self._describe)
         for chart in (self.price, self.value):
             chart.apply_preset("All")
+        # After the presets (they turn autoscale on): both axes from zero, zeros level.
+        priced = zero_based(self.price.getPlotItem().vb, by)
+        self.price.getAxis("left").setStyle(showValues=priced)
+        self.no_prices.setText("" if priced else f"No prices yet for {label}")
+        self.no_prices.setVisible(not priced)
+        if not priced:
+            self.no_prices.setPos((x[0] + x[-1]) / 2 if len(x) else 0.0, 0.5)
+        zero_based(self.value.getPlotItem().vb, known)
         self._fill_rows(d)
         self.note.setText(
             "Price: daily closes (split-adjusted, as Yahoo publishes them); orange step line: "
@@ -171,6 +220,14 @@ class PositionPage(QWidget):
             "filed (gaps where neither is known); purple: weight in the book, on the right axis."
             if d.bars else "No daily prices cached for this position: F5 fetches them (offline: "
             "Prices > Import prices CSV...).")
+
+    def _title(self, chart: TimeChart, title: str) -> None:
+        """The title, then the legend on the same line (above the plot: it never hides a
+        line, as a box inside the plot would on a small window)."""
+        keys = " &nbsp; ".join(f"<span style='color:{colour}'>&#9473;&#9473;</span>&nbsp;"
+                               f"{html.escape(name)}" for name, colour in self.legends[chart])
+        chart.getPlotItem().setTitle(f"<b>{html.escape(title)}</b> &nbsp;&nbsp; {keys}",
+                                     color=theme.colours().chart_foreground, size=TITLE_SIZE)
 
     def _add(self, chart: TimeChart, item) -> None:
         chart.addItem(item)
