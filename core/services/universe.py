@@ -150,15 +150,14 @@ class UniverseLoader:
                 else:
                     targets[h.accession] = _Target(known[h.accession][0], mult, False)
             tally = _Tally()
-            deferred = store.defer_cusip_index(
-                sum(h.entry_total or 0 for h in holdings if h.accession in ids))
+            if ids:  # rows of known filings are only checked, never written
+                store.begin_rows(sum(h.entry_total or 0 for h in holdings if h.accession in ids))
             for batch in ds.infotable():
                 with gc_paused():
                     self._store_batch(store, batch, targets, tally, ds.path.name)
                 yield LoadProgress("holdings", min(tally.rows, expected), expected)
             yield LoadProgress("finishing", expected, expected)
-            if deferred:
-                store.build_cusip_index()
+            store.finish_rows()
             store.add_totals({tg.filing_id: (tg.equity, tg.options, tg.rows)
                               for tg in targets.values() if tg.new})  # fmt: skip
             self._check_known(store, targets, warnings)

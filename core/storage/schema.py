@@ -21,6 +21,7 @@ from sqlalchemy import (
     Text,
     false,
     func,
+    text,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 from sqlalchemy.types import TypeDecorator
@@ -171,6 +172,10 @@ class FilingRow(Base):
     voting_shared: Mapped[int | None] = mapped_column(BigInteger)
     voting_none: Mapped[int | None] = mapped_column(BigInteger)
     provenance: Mapped[str | None] = mapped_column(Text)
+    # PostgreSQL: 0 for rows filed one by one (import, sync), N for the N-th data set load,
+    # whose rows are a partition of their own (migration 0009; the key holds this too).
+    # SQLite has no partitions: always 0 there.
+    bulk_load: Mapped[int] = mapped_column(Integer, server_default=text("0"))
 
     # Rows live clustered by their key (one B-tree, no rowid): a 50,000-row import writes
     # one index instead of two, and a filing's rows are read in one range scan.

@@ -16,6 +16,7 @@ from core.storage.repositories import _COPY_ROWS, _COPY_TYPES, _SQLITE_ROWS, _in
 _CUSIP_INDEX = next(i for i in t.FilingRow.__table__.indexes if i.name == "ix_filing_rows_cusip")
 _DEFERRED_CACHE_KIB = 32 * 1024
 _CHUNK = 5000  # keys per IN list (SQLite's variable limit, PostgreSQL's plan size)
+PARTS = "filing_row_parts"  # PostgreSQL: the schema of filing_rows' partitions (0009)
 
 # Columns of a universe row tuple, in the order _SQLITE_ROWS and _COPY_ROWS take them.
 ROW_COLUMNS = ("filing_id", "row_number", "issuer", "title_of_class", "cusip", "figi",
@@ -35,6 +36,9 @@ class UniverseStore:
     def __init__(self, session: Session) -> None:
         self.s = session
         self.dialect = session.connection().dialect.name
+        self._part: tuple[int, str] | None = None  # PostgreSQL: this load's partition
+        self._copy_sql = _COPY_ROWS
+        self._deferred = False  # SQLite: the CUSIP index is built at finish_rows()
 
     # -- loading ----------------------------------------------------------------------------
     def set_digest(self, label: str) -> str | None:
@@ -77,6 +81,47 @@ class UniverseStore:
                                [{"portfolio_id": i, "first_set": label} for i in made.values()])
         return {c: known[c] for c in names}
 
+    def begin_rows(self, incoming: int) -> None:
+        """Get ready for a load's rows (call once the load's filings are in).
+
+        PostgreSQL: they go into a table of the load's own, with no key, index or foreign
+        key to keep up row by row; finish_rows() indexes it once (sorting) and attaches it
+        to filing_rows as partition N (readers never wait: attaching takes a lock that
+        only blocks other schema changes). SQLite: see defer_cusip_index."""
+        if self.dialect == "postgresql":
+            conn = self.s.connection()
+            # One commit's durability: a crash right after it loses this load, whole.
+            conn.exec_driver_sql("SET LOCAL synchronous_commit = off")
+            n = int(conn.exec_driver_sql(f"SELECT nextval('{PARTS}.bulk_load_seq')").scalar())
+            name = f"{PARTS}.filing_rows_p{n}"
+            conn.exec_driver_sql(f"CREATE TABLE {name} (LIKE filing_rows INCLUDING DEFAULTS)")
+            # The check lets ATTACH skip scanning the rows for their partition key.
+            conn.exec_driver_sql(f"ALTER TABLE {name} ALTER COLUMN bulk_load SET DEFAULT {n}, "
+                                 f"ADD CONSTRAINT filing_rows_p{n}_bulk_load "
+                                 f"CHECK (bulk_load = {n})")  # fmt: skip
+            self._part = (n, name)
+            self._copy_sql = _COPY_ROWS.replace("COPY filing_rows ", f"COPY {name} ", 1)
+        else:
+            self._deferred = self.defer_cusip_index(incoming)
+
+    def finish_rows(self) -> None:
+        """The load's rows indexed and in place (see begin_rows)."""
+        if self._part is not None:
+            n, name = self._part
+            conn = self.s.connection()
+            conn.exec_driver_sql("SET LOCAL maintenance_work_mem = '256MB'")
+            conn.exec_driver_sql(f"ALTER TABLE {name} ADD CONSTRAINT filing_rows_p{n}_pkey "
+                                 "PRIMARY KEY (filing_id, row_number, bulk_load)")  # fmt: skip
+            cols = ", ".join(c.name for c in _CUSIP_INDEX.columns)
+            conn.exec_driver_sql(f"CREATE INDEX filing_rows_p{n}_cusip ON {name} ({cols})")
+            # Its foreign key is checked here in one join, not once per row.
+            conn.exec_driver_sql(f"ALTER TABLE filing_rows ATTACH PARTITION {name} "
+                                 f"FOR VALUES IN ({n})")  # fmt: skip
+            self._part = None
+        elif self._deferred:
+            self.build_cusip_index()
+            self._deferred = False
+
     def defer_cusip_index(self, incoming: int) -> bool:
         """SQLite: drop the rows' CUSIP index for a load that brings many rows, to build it
         once at the end (sorting is several times cheaper than millions of scattered
@@ -118,7 +163,7 @@ class UniverseStore:
         if self.dialect == "postgresql":
             cursor = conn.connection.dbapi_connection.cursor()
             try:
-                with cursor.copy(_COPY_ROWS) as copy:
+                with cursor.copy(self._copy_sql) as copy:
                     copy.set_types(_COPY_TYPES)
                     for row in rows:
                         copy.write_row(row)
@@ -227,7 +272,9 @@ class UniverseStore:
 
     def issuer(self, cusip: str) -> str | None:
         fr = t.FilingRow
-        return self.s.scalar(select(fr.issuer).where(fr.cusip == cusip).limit(1))
+        # The earliest stored filing's name (one answer whichever partition comes first).
+        return self.s.scalar(select(fr.issuer).where(fr.cusip == cusip)
+                             .order_by(fr.filing_id).limit(1))  # fmt: skip
 
     # -- filers by name ---------------------------------------------------------------------
     def search_filers(self, words: Sequence[str], cik: str | None, limit: int) -> list[tuple]:
