@@ -106,6 +106,7 @@ class FollowDialog(QDialog):
             self._edgar_timer.setInterval(LOOKUP_DELAY_MS)  # one request per pause in typing
             self._edgar_timer.timeout.connect(self._ask_edgar)
             self.find.textChanged.connect(self._on_find_typed)
+            self.find_note.hide()  # shown only to say EDGAR could not be searched
         else:
             self.find_note.setText("Offline: only stored filers are searched, not EDGAR's "
                                    "company list.")  # fmt: skip
@@ -150,6 +151,7 @@ class FollowDialog(QDialog):
             self.find_note.setToolTip(why)
         else:
             self.find_note.setText("")
+        self.find_note.setVisible(found is None)
         if self._local[0] == text:
             self._show(text)
 
