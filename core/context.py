@@ -189,10 +189,14 @@ class AppContext:
     @property
     def mapper(self):
         """CUSIP-to-ticker mapping (OpenFIGI with the key setting, if any)."""
-        from core.openfigi import OpenFigiClient
         from core.services.mapping import CusipMapper
 
-        return CusipMapper(self.db, lambda: OpenFigiClient(self.settings.openfigi_key or None))
+        def client():
+            from core.openfigi import OpenFigiClient  # with the HTTP stack: only to ask
+
+            return OpenFigiClient(self.settings.openfigi_key or None)
+
+        return CusipMapper(self.db, client)
 
     @property
     def sync(self):

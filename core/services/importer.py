@@ -247,8 +247,12 @@ class Importer:
                 from core.storage.cusip_store import CusipStore
 
                 tally.from_map = CusipStore(s).named_at(named_at)
-            mapped = repo.tickers(tally.issuers)
-            tally.unmapped = tuple(sorted(c for c in tally.issuers if c not in mapped))
+            # Every valid CUSIP is a company now; an invalid one may be (a user's map).
+            invalid = set(tally.invalid)
+            without = repo.without_ticker(tally.issuers.keys() - invalid)
+            if invalid:
+                without |= invalid - repo.tickers(invalid).keys()
+            tally.unmapped = tuple(sorted(without))
             tally.complete = True
         return tally.unmapped
 

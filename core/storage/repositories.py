@@ -231,6 +231,16 @@ class Repository:
             return wanted & set(self.s.scalars(select(t.Company.cusip)))
         return set(self.s.scalars(select(t.Company.cusip).where(t.Company.cusip.in_(wanted))))
 
+    def without_ticker(self, cusips: Iterable[str]) -> set[str]:
+        """Which of `cusips` are companies without a ticker. For many (an import's tens of
+        thousands), the companies without one are read (few: most CUSIPs map), not the
+        tickers of all the others."""
+        wanted = set(cusips)
+        q = select(t.Company.cusip).where(t.Company.ticker.is_(None))
+        if len(wanted) <= 500:
+            return set(self.s.scalars(q.where(t.Company.cusip.in_(wanted))))
+        return wanted.intersection(self.s.scalars(q))
+
     def tickers(self, cusips: Iterable[str] | None = None) -> dict[str, str]:
         q = select(t.Company.cusip, t.Company.ticker).where(t.Company.ticker.is_not(None))
         wanted = set(cusips) if cusips is not None else None
