@@ -12,8 +12,7 @@ from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
 from PySide6.QtWidgets import QAbstractItemView, QLabel
 
 from core.services.changes import Change, watch
-from gui.own_commands import refusals
-from gui.write_runner import EditsHost, WriteGuard
+from gui.write_runner import EditsHost, WriteGuard, refusals
 
 if TYPE_CHECKING:
     from PySide6.QtGui import QAction
@@ -88,7 +87,8 @@ class ChangeWatcher(QObject):
         self.window = window
         window.ctx.db.prefer_reads_on_this_thread()
         self.watch = watch(window.ctx.db)
-        self.keep = _KeepView(window.holdings)
+        self.keep: _KeepView | None = None  # Holdings' selection, once the page is built
+        window.pages.when_built("holdings", self._keep_view)
         self.timer = QTimer(self)
         self.timer.setInterval(interval_ms)
         self.timer.timeout.connect(self._on_timer)
@@ -108,6 +108,9 @@ class ChangeWatcher(QObject):
         if window.ctx.db.read_only:
             self._disable_edits()
 
+    def _keep_view(self, page) -> None:
+        self.keep = _KeepView(page)
+
     # -- other processes' writes ------------------------------------------------------------
     def _on_timer(self) -> None:
         change = self.watch.poll()
@@ -116,7 +119,8 @@ class ChangeWatcher(QObject):
 
     def _on_changed(self, change: Change) -> None:
         w = self.window
-        self.keep.remember()
+        if self.keep is not None:
+            self.keep.remember()
         if change.portfolios:
             w.reload_portfolios()
         else:
@@ -141,7 +145,8 @@ class ChangeWatcher(QObject):
             action.setEnabled(False)
             # The window re-enables some after tasks and on portfolio changes: not here.
             action.changed.connect(lambda a=action: a.isEnabled() and a.setEnabled(False))
-        w.holdings.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        w.pages.when_built("holdings", lambda page: page.table.setEditTriggers(
+            QAbstractItemView.EditTrigger.NoEditTriggers))
         w.setAcceptDrops(False)
         w.statusBar().showMessage(f"{READ_ONLY}: browsing only", 10_000)
 

@@ -39,8 +39,8 @@ class HoldersNavigator:
         if menu is not None:
             menu.addSeparator()
             menu.addAction(self.action)
-        for table in (window.holdings.table, window.companies.table):
-            table.addAction(self.action)
+        for name in ("holdings", "companies"):
+            window.pages.when_built(name, lambda page: page.table.addAction(self.action))
         window.pages.built.connect(self._on_page_built)
 
     def _on_page_built(self, name: str, page) -> None:
@@ -56,9 +56,9 @@ class HoldersNavigator:
         if nav.showing() and nav.page.detail is not None:
             return nav.page.detail.key.cusip
         current = self.w.stack.currentWidget()
-        for page, pick in ((self.w.holdings, lambda r: r.position.cusip),
-                           (self.w.companies, lambda c: c.cusip)):  # fmt: skip
-            if current is page:
+        for page, pick in ((self.w.pages.built_page("holdings"), lambda r: r.position.cusip),
+                           (self.w.pages.built_page("companies"), lambda c: c.cusip)):  # fmt: skip
+            if page is not None and current is page:
                 index = page.table.currentIndex()
                 if not index.isValid():
                     return None

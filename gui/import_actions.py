@@ -8,7 +8,6 @@ from typing import TYPE_CHECKING, Protocol
 
 from PySide6.QtWidgets import QDialog, QFileDialog, QMessageBox, QWidget
 
-from gui.dialogs.import_details import ImportDetailsDialog
 from gui.shell import Shell
 
 if TYPE_CHECKING:
@@ -45,6 +44,8 @@ class ImportActions:
         options = None
         importer = self.w.ctx.importer
         if importer.needs_details(path):
+            from gui.dialogs.import_details import ImportDetailsDialog  # lxml: when asked
+
             dialog = ImportDetailsDialog(path.name, self.parent)
             if dialog.exec() != QDialog.DialogCode.Accepted:
                 return

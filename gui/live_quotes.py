@@ -34,7 +34,7 @@ class _Host(Shell, Protocol):
     runner: TaskRunner
     quotes: Any  # the tile strip: tiles {ticker: tile}
     quote_actions: QuoteActions  # its timer polls while the stream is down; its label
-    holdings: Any  # model (rows on screen), follow_quotes(prices)
+    pages: Any  # built_page("holdings"), when_built(...): model, follow_quotes(prices)
     dashboard: Any  # loaded, follow_quotes(prices)
 
 
@@ -55,11 +55,13 @@ class LiveQuotes:
         self.flush_timer = QTimer(window)
         self.flush_timer.setInterval(FLUSH_MS)
         self.flush_timer.timeout.connect(self.flush)
-        window.holdings.model.modelReset.connect(self._subscribe_on_screen)
-        # Reloaded rows carry cached prices: the newer ticks go back in once they are shown.
-        window.holdings.model.modelReset.connect(
-            lambda: QTimer.singleShot(0, window.holdings, self._follow_all))
+        window.pages.when_built("holdings", self._wire_holdings)
         window.dashboard.loaded.connect(self._follow_all)
+
+    def _wire_holdings(self, page) -> None:
+        page.model.modelReset.connect(self._subscribe_on_screen)
+        # Reloaded rows carry cached prices: the newer ticks go back in once they are shown.
+        page.model.modelReset.connect(lambda: QTimer.singleShot(0, page, self._follow_all))
 
     # -- start, stop ----------------------------------------------------------------------
     def follow_settings(self) -> None:
@@ -103,8 +105,11 @@ class LiveQuotes:
         self.state = "off"
 
     def tickers_on_screen(self) -> list[str]:
-        model = self.w.holdings.model
-        held = {model.row_at(i).position.ticker for i in range(model.rowCount())}
+        holdings = self.w.pages.built_page("holdings")  # not built: no rows on screen
+        held = set()
+        if holdings is not None:
+            model = holdings.model
+            held = {model.row_at(i).position.ticker for i in range(model.rowCount())}
         return sorted(set(ALWAYS) | {t for t in held if t})
 
     def _subscribe_on_screen(self) -> None:
@@ -146,7 +151,9 @@ class LiveQuotes:
     def _follow(self, quotes: dict[str, Quote]) -> None:
         """The pages that value a book at prices now: Holdings and the dashboard."""
         prices = {t: self.price_now(q) for t, q in quotes.items()}
-        self.w.holdings.follow_quotes(prices)
+        holdings = self.w.pages.built_page("holdings")
+        if holdings is not None:
+            holdings.follow_quotes(prices)
         self.w.dashboard.follow_quotes(prices)
 
     def merge(self, shown: list[PriceNow]) -> list[PriceNow]:

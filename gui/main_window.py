@@ -19,19 +19,20 @@ from PySide6.QtWidgets import QComboBox, QDialog, QLabel, QMainWindow, QSplitter
 
 from core.context import AppContext
 from core.domain.positions import PortfolioRef
+from core.services.portfolio_list import portfolio_lines
 from core.services.prices import ALWAYS
+from core.services.seeding import NVIDIA_CIK
 from core.services.settings import SettingsStore
 from gui import theme, write_runner
 from gui.change_watcher import ChangeWatcher
 from gui.dialogs.settings_dialog import SettingsDialog
+from gui.first_paint import after_first_paint
 from gui.holders_actions import HoldersNavigator
 from gui.import_actions import ImportActions
 from gui.live_quotes import LiveQuotes
 from gui.own_actions import OwnPortfolioActions
-from gui.page_stack import PageSpec, PageStack
-from gui.pages.companies import CompaniesPage
+from gui.page_stack import Later, PageSpec, PageStack
 from gui.pages.dashboard import DashboardPage
-from gui.pages.holdings import HoldingsPage
 from gui.position_actions import PositionNavigator
 from gui.price_entry import PriceEntry
 from gui.quote_actions import QuoteActions
@@ -42,6 +43,20 @@ from gui.universe_actions import UniverseActions
 from gui.widgets.quote_strip import QuoteStrip
 from gui.widgets.status_bar import StatusBar
 from gui.workers import TaskRunner
+
+
+def _holdings_page(w: MainWindow) -> QWidget:
+    from gui.pages.holdings import HoldingsPage  # numpy and the ORM: after the first paint
+
+    ctx = w.ctx
+    return HoldingsPage(ctx.queries, ctx.analytics, ctx.companies, w.undo_stack, w.runner,
+                        own=ctx.own)
+
+
+def _companies_page(w: MainWindow) -> QWidget:
+    from gui.pages.companies import CompaniesPage
+
+    return CompaniesPage(w.ctx.companies, w.runner)
 
 
 def _charts_page(w: MainWindow) -> QWidget:
@@ -73,13 +88,12 @@ def page_specs(w: MainWindow) -> list[PageSpec]:
     ctx = w.ctx
     return [
         PageSpec("dashboard", "Dashboard",
-                 lambda: DashboardPage(ctx.analytics, w.runner, own=ctx.own,
-                                       performance=ctx.performance)),
-        PageSpec("holdings", "Holdings",
-                 lambda: HoldingsPage(ctx.queries, ctx.analytics, ctx.companies, w.undo_stack,
-                                      w.runner, own=ctx.own)),
+                 lambda: DashboardPage(Later(lambda: ctx.analytics), w.runner,
+                                       own=Later(lambda: ctx.own),
+                                       performance=Later(lambda: ctx.performance))),
+        PageSpec("holdings", "Holdings", lambda: _holdings_page(w), lazy=True, soon=True),
         PageSpec("charts", "Charts", lambda: _charts_page(w), lazy=True),
-        PageSpec("companies", "Companies", lambda: CompaniesPage(ctx.companies, w.runner)),
+        PageSpec("companies", "Companies", lambda: _companies_page(w), lazy=True, soon=True),
         PageSpec("transactions", "Transactions", lambda: _transactions_page(w), lazy=True),
         PageSpec("holders", "Holders", lambda: _holders_page(w), lazy=True),
     ]  # fmt: skip
@@ -97,6 +111,10 @@ class MainWindow(QMainWindow):
         self.setStatusBar(StatusBar(self))  # elides; a message's detail one click away
         self.setAcceptDrops(True)
         self.runner = TaskRunner(self, max_threads=3)
+        # The first loads (dashboard, cached quotes) start after the first paint: on a worker
+        # they import numpy and the ORM, which would hold the GIL while the window paints.
+        self.runner.hold()
+        after_first_paint(self, self._on_first_paint)
         self.undo_stack = QUndoStack(self)
         self.portfolio: PortfolioRef | None = None
         self._portfolios: list[PortfolioRef] = []
@@ -106,16 +124,12 @@ class MainWindow(QMainWindow):
         self.pages.stack.currentChanged.connect(self._on_page_changed)
         self.stack, self.sidebar = self.pages.stack, self.pages.sidebar
         self.dashboard: DashboardPage = self.pages.page("dashboard")
-        self.holdings: HoldingsPage = self.pages.page("holdings")
-        self.companies: CompaniesPage = self.pages.page("companies")
-        self.sidebar.setMaximumWidth(180)
-        self.sidebar.setMinimumWidth(110)
         self.sidebar.currentRowChanged.connect(self.pages.show)
         self.splitter = QSplitter(Qt.Orientation.Horizontal)
         self.splitter.addWidget(self.sidebar)
         self.splitter.addWidget(self.stack)
         self.splitter.setStretchFactor(1, 1)
-        self.splitter.setSizes([140, 1140])
+        self.splitter.setSizes([170, 1110])
         self.setCentralWidget(self.splitter)
 
         self.portfolio_box = QComboBox()
@@ -133,9 +147,7 @@ class MainWindow(QMainWindow):
         self._build_toolbar()
         self._build_status_bar()
         self.sync_actions = SyncActions(self)  # EDGAR: check, follow, map; the banner
-        self.holdings.tickers_changed.connect(self.reload_pages)
-        self.holdings.model.shares_edited.connect(self.own_actions._on_shares_edited)
-        self.holdings.sell_requested.connect(self.own_actions.sell_holding)
+        self.pages.when_built("holdings", self._wire_holdings)
         self.dashboard.add_requested.connect(self.own_actions.add_holding)
         self.dashboard.import_requested.connect(self.own_actions.choose_holdings_csv)
         self.position_nav = PositionNavigator(self)  # one position in depth, and back
@@ -151,7 +163,13 @@ class MainWindow(QMainWindow):
         self.quote_actions.show_cached()
         if not ctx.settings.offline:
             self.quote_actions.refresh_quotes()
+
+    def _on_first_paint(self) -> None:
+        """What waited for the first paint: the first loads, EDGAR's notes and check, and
+        the pages built soon (Holdings, Companies; their loads queue behind the dashboard's)."""
+        self.runner.release()
         self.sync_actions.start()
+        self.pages.build_soon()
 
     # -- construction ---------------------------------------------------------------------
     def make_action(self, text: str, shortcut: str | None, slot, tip: str = "") -> QAction:
@@ -229,7 +247,8 @@ class MainWindow(QMainWindow):
         m = bar.addMenu("&Edit")
         m.addActions([self.undo_action, self.redo_action])
         m.addSeparator()
-        m.addActions([self.find_action, self.holdings.copy_action])
+        m.addAction(self.find_action)  # Holdings' Copy rows joins when Holdings is built
+        self.edit_menu = m
         m = bar.addMenu("P&ortfolio")
         m.addActions([self.new_portfolio_action, self.rename_portfolio_action,
                       self.delete_portfolio_action])  # fmt: skip
@@ -288,6 +307,9 @@ class MainWindow(QMainWindow):
 
     def resizeEvent(self, event) -> None:
         super().resizeEvent(event)
+        if self.sidebar.fit_window(self.width()):  # icons only on a narrow window
+            side = self.sidebar.preferred_width()
+            self.splitter.setSizes([side, max(0, self.splitter.width() - side)])
         narrow = self.width() < 1100
         if narrow != self._quotes_own_row:
             self._quotes_own_row = narrow
@@ -305,13 +327,12 @@ class MainWindow(QMainWindow):
     # -- portfolios and pages -------------------------------------------------------------
     def reload_portfolios(self, select: str | None = None) -> None:
         """Filers with reports, and every own portfolio (even an empty new one)."""
-        # A followed filer shows at once, before its first sync (its pages say when it fills);
-        # who is followed is asked only when a filer has no report (not at every start).
-        every = self.ctx.queries.portfolios()
-        bare = {p.id for p in every if p.kind != "own" and not self.ctx.queries.periods(p)}
-        followed = {f.portfolio_id for f in self.sync_actions.following().statuses()
-                    if f.followed} if bare and hasattr(self, "sync_actions") else set()
-        ports = [p for p in every if p.id not in bare or p.id in followed]
+        # A followed filer shows at once, before its first sync (its pages say when it fills).
+        # One Core read, no ORM: the picker fills before the first paint.
+        lines = portfolio_lines(self.ctx.db.reading)
+        ports = [PortfolioRef(x.id, x.name, x.kind, x.cik) for x in lines
+                 if x.kind == "own" or x.reports or x.followed]  # fmt: skip
+        nvidia = next((p.name for p in ports if p.cik == NVIDIA_CIK), None)
         if select is not None:
             self.portfolio = next((p for p in ports if p.name == select), None)
         self._portfolios = ports
@@ -325,7 +346,7 @@ class MainWindow(QMainWindow):
             self.statusBar().showMessage("No filings yet: File > Import 13F filing (Ctrl+I).")
             return
         names = [p.name for p in ports]
-        default = self.ctx.queries.portfolio().name if "NVIDIA Corp" in names else names[0]
+        default = nvidia or names[0]
         index = names.index(wanted) if wanted in names else names.index(default)
         self.portfolio_box.setCurrentIndex(index)
         self._on_portfolio_selected(index)
@@ -363,13 +384,17 @@ class MainWindow(QMainWindow):
         """Every page built so far shows the portfolio picked (Holdings keeps its period)."""
         if self.portfolio is None:
             return
-        period = self.holdings.period() if self.holdings.portfolio == self.portfolio else None
+        holdings = self.pages.built_page("holdings")
+        period = (holdings.period() if holdings is not None
+                  and holdings.portfolio == self.portfolio else None)  # fmt: skip
         for page in self.pages.built_pages():
             if hasattr(page, "show_portfolio"):
                 page.show_portfolio(self.portfolio)
         if period is not None:
-            self.holdings.select_period(period)
-        self.companies.reload()
+            holdings.select_period(period)
+        companies = self.pages.built_page("companies")
+        if companies is not None:
+            companies.reload()
 
     def _on_page_changed(self, _index: int) -> None:
         if not self.tasks.busy:  # a page's message leaves with the page; a job's stays
@@ -378,6 +403,24 @@ class MainWindow(QMainWindow):
     def _on_page_built(self, name: str, page: QWidget) -> None:
         if self.portfolio is not None and hasattr(page, "show_portfolio"):
             page.show_portfolio(self.portfolio)
+        if name == "companies":
+            page.reload()
+
+    def _wire_holdings(self, page) -> None:
+        page.tickers_changed.connect(self.reload_pages)
+        page.model.shares_edited.connect(self.own_actions._on_shares_edited)
+        page.sell_requested.connect(self.own_actions.sell_holding)
+        self.edit_menu.addAction(page.copy_action)
+
+    @property
+    def holdings(self):
+        """The Holdings page, made on first use (it is not on the first screen)."""
+        return self.pages.page("holdings")
+
+    @property
+    def companies(self):
+        """The Companies page, made on first use."""
+        return self.pages.page("companies")
 
     @property
     def charts(self):

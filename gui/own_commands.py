@@ -7,7 +7,6 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from PySide6.QtCore import QObject, Signal
 from PySide6.QtGui import QUndoCommand
 
 from core.context import DatabaseError  # the GUI reaches storage only through core
@@ -15,17 +14,7 @@ from core.domain.ledger import Transaction
 from core.masking import print_masked_traceback
 from core.services.own import Change, EditConflict, OwnPortfolios
 from core.services.queries import InvalidRequestError
-from gui.write_runner import writes
-
-
-class EditRefusals(QObject):
-    """Where an undo or redo that another writer made unsafe is reported (the window shows
-    it in the status bar)."""
-
-    refused = Signal(str)
-
-
-refusals = EditRefusals()
+from gui.write_runner import refusals, writes
 
 
 class WindowEdit(QUndoCommand):

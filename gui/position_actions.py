@@ -31,8 +31,10 @@ class PositionNavigator:
         self.w = window
         self.page = None  # gui.pages.position.PositionPage, made when first opened
         self.came_from: QWidget | None = None
-        window.holdings.table.activated.connect(self._on_holding_activated)
-        window.companies.table.activated.connect(self._on_company_activated)
+        window.pages.when_built("holdings", lambda page: page.table.activated.connect(
+            self._on_holding_activated))
+        window.pages.when_built("companies", lambda page: page.table.activated.connect(
+            self._on_company_activated))
         window.sidebar.itemClicked.connect(self._on_sidebar_clicked)
 
     def showing(self) -> bool:

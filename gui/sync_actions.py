@@ -13,19 +13,20 @@ from PySide6.QtWidgets import QDialog, QMessageBox, QSystemTrayIcon, QToolButton
 
 from core.domain.following import staleness
 from core.plain_words import NO_NETWORK, all_offline, is_network, plain
-from core.services.following import Following, NewFiling, new_filings
-from core.services.import_mapping import map_after_import
 from core.services.settings import SettingsStore
-from gui.dialogs.follow_dialog import FollowDialog
-from gui.dialogs.sec_contact_dialog import SecContactDialog
 from gui.shell import Shell
 from gui.widgets.filing_banner import FilingBanner, new_filing_text, short_name
 from gui.write_runner import save
+
+# The Follow dialog's class, imported on first use (the ORM comes with it): a module name,
+# so that tests can put a stand-in in its place.
+FollowDialog = None
 
 if TYPE_CHECKING:
     from PySide6.QtCore import SignalInstance
     from PySide6.QtWidgets import QToolBar
 
+    from core.services.following import Following, NewFiling  # the ORM: after first paint
     from gui.tasks import LongTasks
     from gui.workers import TaskRunner
 
@@ -86,28 +87,34 @@ class SyncActions(QObject):
         slot.insertWidget(0, self.banner)
         button = QToolButton()
         button.setDefaultAction(self.map_action)
-        self.w.companies.layout().insertWidget(0, button)
+        self.w.pages.when_built("companies", lambda page: page.layout().insertWidget(0, button))
         # After the window paints, once however many times the book changes meanwhile.
         self._staleness = QTimer(self)
         self._staleness.setSingleShot(True)
         self._staleness.setInterval(0)
         self._staleness.timeout.connect(self.show_staleness)
-        self.w.portfolio_shown.connect(lambda _p: self._staleness.start())
+        self._started = False  # start(): after the window's first paint
+        self.w.portfolio_shown.connect(lambda _p: self._started and self._staleness.start())
 
     def start(self) -> None:
-        """After the window is built: the staleness note, then the start-up check (both
-        after the first paint: they read the database, the window need not wait)."""
+        """After the window's first paint (the window calls it then): the staleness note,
+        then the start-up check; both read the database, the window need not wait."""
+        self._started = True
         self._staleness.start()
         QTimer.singleShot(0, self, self.maybe_check_at_start)
 
     # -- following ------------------------------------------------------------------------
     def following(self) -> Following:
+        from core.services.following import Following
+
         return Following(self.ctx.db, self.ctx.settings)
 
     def ensure_contact(self) -> bool:
         """The contact EDGAR needs: asked once in a dialog and kept in the settings."""
         if self.ctx.settings.sec_contact:
             return True
+        from gui.dialogs.sec_contact_dialog import SecContactDialog
+
         dialog = SecContactDialog(parent=self.w)
         if dialog.exec() != QDialog.DialogCode.Accepted:
             return False
@@ -121,6 +128,9 @@ class SyncActions(QObject):
         return True
 
     def follow(self) -> None:
+        global FollowDialog
+        if FollowDialog is None:
+            from gui.dialogs.follow_dialog import FollowDialog
         online = not self.ctx.settings.offline and self.ensure_contact()
         from core.services.filer_search import FilerSearcher  # filers found as you type
 
@@ -185,6 +195,8 @@ class SyncActions(QObject):
         sync = ctx.sync
 
         def work():
+            from core.services.following import new_filings
+
             report = yield from sync.run()
             return report, new_filings(report, ctx.queries, ctx.analytics)
 
@@ -287,8 +299,10 @@ class SyncActions(QObject):
         mapper, settings, wanted = self.ctx.mapper, self.ctx.settings, list(cusips)
 
         def work():
-            return (yield from map_after_import(mapper, wanted, offline=settings.offline,
-                                                deadline=settings.deadline))  # fmt: skip
+            from core.services.import_mapping import map_after_import as map_cusips
+
+            return (yield from map_cusips(mapper, wanted, offline=settings.offline,
+                                          deadline=settings.deadline))  # fmt: skip
 
         self._start("map", work, "Mapping the new CUSIPs (OpenFIGI)", self._on_import_mapped)
 

@@ -83,7 +83,25 @@ class TaskRunner(QObject):
         self.pool = QThreadPool(self)
         self.pool.setMaxThreadCount(max_threads)
         self._tasks: list[Task] = []
+        self._held: list[_Runnable] | None = None  # submitted while held: started at release
         TaskRunner.instances.add(self)
+
+    def hold(self) -> None:
+        """Queue what is submitted (it counts as running) until release(): the window's
+        first loads wait for its first paint instead of slowing it down."""
+        if self._held is None:
+            self._held = []
+
+    def release(self) -> None:
+        held, self._held = self._held, None
+        for runnable in held or []:
+            task = runnable.task
+            if not task.cancelled:
+                self.pool.start(runnable)
+            else:  # cancelled before it started: it ends as a cancelled one does, unrun
+                task.failed.emit("cancelled")
+                task.done = True
+                task.finished.emit()
 
     def submit(
         self,
@@ -103,7 +121,10 @@ class TaskRunner(QObject):
         task.finished.connect(lambda: self._on_task_finished(task))
         self._tasks.append(task)
         self.task_started.emit(task)
-        self.pool.start(_Runnable(task))
+        if self._held is not None:
+            self._held.append(_Runnable(task))
+        else:
+            self.pool.start(_Runnable(task))
         return task
 
     def running(self, name: str | None = None) -> list[Task]:
@@ -119,4 +140,5 @@ class TaskRunner(QObject):
         """Cancel everything and wait for the threads; True if all ended in time."""
         for t in self._tasks:
             t.cancel()
+        self.release()  # held ones end as cancelled, at once
         return self.pool.waitForDone(timeout_ms)

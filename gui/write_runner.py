@@ -21,6 +21,17 @@ if TYPE_CHECKING:
 BUSY = "another edit is still being saved: try again when it is done"
 
 
+class EditRefusals(QObject):
+    """Where an undo or redo that another writer made unsafe is reported (the window shows
+    it in the status bar). Here, not in own_commands, so that the window listens without
+    importing the ledger's services before its first paint."""
+
+    refused = Signal(str)
+
+
+refusals = EditRefusals()
+
+
 class WindowWrites(QObject):
     """One write at a time. `run(fn)` returns fn's result or raises its exception, on the
     GUI thread, after the write ends; windows listen to disable their edits meanwhile."""
@@ -88,7 +99,7 @@ def save(what: str, fn: Callable[[], Any]) -> tuple[bool, Any]:
 class EditsHost(Shell, Protocol):
     """The window as its writes see it: the actions that write, the table edited in place."""
 
-    holdings: Any  # .table: edited in place
+    pages: Any  # built_page("holdings").table: edited in place
     undo_stack: QUndoStack
     sync_actions: Any  # follow_action, unfollow_action (once made)
     new_portfolio_action: QAction
@@ -111,7 +122,7 @@ class WriteGuard(QObject):
         super().__init__(window)
         self.window = window
         self.wanted: dict[QAction, bool] = {}
-        self.triggers = window.holdings.table.editTriggers()
+        self.triggers = None  # the Holdings table's, while a write turned them off
         self._setting = False
         for action in self._actions():
             action.changed.connect(lambda a=action: self._on_action_changed(a))
@@ -146,15 +157,19 @@ class WriteGuard(QObject):
         self.wanted = {a: a.isEnabled() for a in self._actions()}
         for action in self.wanted:
             self._set(action, False)
-        table = self.window.holdings.table
-        self.triggers = table.editTriggers()
-        table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        holdings = self.window.pages.built_page("holdings")
+        if holdings is not None:
+            self.triggers = holdings.table.editTriggers()
+            holdings.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
 
     def _on_finished(self) -> None:
         for action, enabled in self.wanted.items():
             self._set(action, enabled)
         self.wanted = {}
-        self.window.holdings.table.setEditTriggers(self.triggers)
+        holdings = self.window.pages.built_page("holdings")
+        if holdings is not None and self.triggers is not None:
+            holdings.table.setEditTriggers(self.triggers)
+        self.triggers = None
         bar = self.window.statusBar()
         if bar.currentMessage().startswith("waiting for another Stakewatch"):
             bar.clearMessage()  # it is done waiting

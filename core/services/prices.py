@@ -20,8 +20,9 @@ from core.domain.prices import (
 )
 from core.prices.provider import PriceProvider
 from core.storage.database import Database, ReadOnlyDatabaseError
-from core.storage.price_store import PriceStore
-from core.storage.repositories import Repository
+
+# The ORM stores are imported where used: the window paints its first page before the ORM
+# loads (issue 23), and PriceNow, ALWAYS and utc_now are imported by every window module.
 
 ALWAYS = ("NVDA", "CRWV")  # the mission's two: refreshed whatever the books hold
 HISTORY_START = dt.date(2023, 12, 1)  # a month before NVIDIA's first bundled period
@@ -125,6 +126,8 @@ class PriceRefresher:
         self.history_start = history_start
 
     def default_tickers(self) -> list[str]:
+        from core.storage.repositories import Repository
+
         with self.db.session() as s:
             held = Repository(s).held_tickers()
         return list(dict.fromkeys([*ALWAYS, *held]))
@@ -133,6 +136,8 @@ class PriceRefresher:
     def refresh(
         self, tickers: Sequence[str] | None = None, since: dt.date | None = None
     ) -> Generator[RefreshProgress, None, RefreshReport]:
+        from core.storage.price_store import PriceStore
+
         began = time.monotonic()
         tickers = [normalize_ticker(t) for t in tickers] if tickers else self.default_tickers()
         now = self.clock()
@@ -199,6 +204,8 @@ class PriceRefresher:
     def cached_bars(
         self, ticker: str, start: dt.date | None = None, end: dt.date | None = None
     ) -> list[DailyBar]:
+        from core.storage.price_store import PriceStore
+
         with self.db.session() as s:
             return PriceStore(s).bars(normalize_ticker(ticker), start, end)
 
@@ -209,6 +216,8 @@ class PriceRefresher:
         fetched_at = self.clock()
         cached = not (result.quotes and self.db.read_only)  # read-only: shown, not kept
         if result.quotes and cached:
+            from core.storage.price_store import PriceStore
+
             try:
                 with self.db.session() as s:
                     PriceStore(s).save_quotes(result.quotes.values(), fetched_at)
@@ -229,6 +238,9 @@ class PriceRefresher:
         not_live = None if live else "offline mode: the network is off"
         now = self.clock()
         out = []
+        from core.storage.price_store import PriceStore
+        from core.storage.repositories import Repository
+
         with self.db.session() as s:
             store, repo = PriceStore(s), Repository(s)
             cached = store.quotes(tickers)

@@ -106,8 +106,10 @@ class ChangeWatch:
         return self._sqlite.execute("PRAGMA data_version").fetchone()[0]
 
     def summary(self) -> Summary:
-        with self.db.session(write=False) as s:
-            return Summary(*s.execute(_SUMMARY).one())
+        # Core, not a session: the window takes its first summary before its first paint,
+        # and sqlalchemy.orm is slow to import.
+        with self.db.engine.connect() as conn:
+            return Summary(*conn.execute(_SUMMARY).one())
 
     def _others_wrote(self) -> bool:
         if self._sqlite is not None:

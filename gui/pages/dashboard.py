@@ -7,10 +7,10 @@ filings) from whoever has one: `set_banner(widget)`."""
 from __future__ import annotations
 
 import datetime as dt
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtWidgets import (
-    QFrame,
     QGridLayout,
     QHBoxLayout,
     QLabel,
@@ -24,53 +24,22 @@ from PySide6.QtWidgets import (
 from core.domain.filings import issuer_label
 from core.domain.positions import PortfolioRef
 from core.domain.prices import price_when, prices_span
-from core.services.analytics import Analytics, ChangeSet, History, Summary
-from core.services.own import pnl_at, pnl_totals
+from core.services.pnl import pnl_at, pnl_totals
 from core.services.prices import PriceNow, utc_now
-from core.services.queries import InvalidRequestError, NotFoundError
 from gui import theme
 from gui.formatting import money_long, money_short, no_filings_yet, percent, signed_money
 from gui.widgets.allocation import AllocationDonut, Slice
+from gui.widgets.card import BREAK, Card
 from gui.widgets.changes_table import ChangesTable
 from gui.workers import TaskRunner
 
+if TYPE_CHECKING:  # numpy and the ORM load on the worker's first load, after the first paint
+    from core.services.analytics import Analytics, ChangeSet, History, Summary
+
 YEAR = dt.timedelta(days=365)
 MAX_CHANGE_ROWS = 200  # the Holdings page lists them all
+MAX_CONTENT_WIDTH = 1680  # px: at 2560 wide the page is a centred column, not a thin line
 TICK_MS = 1000  # streamed prices reach the cards and the allocation at most once a second
-
-
-class Card(QFrame):
-    """A titled panel with a big figure and a line of detail."""
-
-    def __init__(self, title: str, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.setFrameShape(QFrame.Shape.StyledPanel)
-        self.title = QLabel()
-        self.set_title(title)
-        self.figure = QLabel("—")
-        self.figure.setTextFormat(Qt.TextFormat.RichText)
-        font = self.figure.font()
-        font.setPointSizeF(font.pointSizeF() * 1.7)
-        font.setBold(True)
-        self.figure.setFont(font)
-        self.detail = QLabel()
-        self.detail.setWordWrap(True)
-        self.detail.setTextFormat(Qt.TextFormat.RichText)
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(10, 6, 10, 6)
-        layout.setSpacing(2)
-        layout.addWidget(self.title)
-        layout.addWidget(self.figure)
-        layout.addWidget(self.detail)
-        layout.addStretch(1)
-
-    def set_title(self, title: str) -> None:
-        self.title.setText(f"<span style='color:{theme.colours().muted}'>{title}</span>")
-
-    def clear(self) -> None:
-        self.figure.setText("—")
-        self.figure.setToolTip("")
-        self.detail.setText("")
 
 
 class DashboardPage(QWidget):
@@ -183,10 +152,23 @@ class DashboardPage(QWidget):
         self.banner_slot = QVBoxLayout()
         self.banner_slot.setContentsMargins(0, 0, 0, 0)
         layout = QGridLayout(self)
+        self._margins = layout.contentsMargins()
         layout.addLayout(self.banner_slot, 0, 0)
         layout.addLayout(self.cards, 1, 0)
         layout.addWidget(self.splitter, 2, 0)
         layout.setRowStretch(2, 1)
+
+    def resizeEvent(self, event) -> None:
+        # On a wide screen the content stays within MAX_CONTENT_WIDTH, centred: cards, chart
+        # and table keep their numbers near their labels instead of spreading apart.
+        m = self._margins
+        side = max(0, (self.width() - m.left() - m.right() - MAX_CONTENT_WIDTH) // 2)
+        self.layout().setContentsMargins(m.left() + side, m.top(), m.right() + side, m.bottom())
+        super().resizeEvent(event)
+
+    def content_rect(self):
+        """Where the cards, chart and table are laid out."""
+        return self.layout().contentsRect()
 
     # -- the banner slot ------------------------------------------------------------------
     def set_banner(self, widget: QWidget | None) -> None:
@@ -220,6 +202,8 @@ class DashboardPage(QWidget):
         performance = self.performance
 
         def load():
+            from core.services.queries import InvalidRequestError, NotFoundError
+
             summary = analytics.summary(portfolio, live=False)
             changes = analytics.changes(portfolio)
             pnl = None
@@ -333,10 +317,11 @@ class DashboardPage(QWidget):
             self.value_card.figure.setText(money_short(s.total_now))
             self.value_card.figure.setToolTip(money_long(s.total_now))
             detail = (f"<span style='color:{colour}'>{s.change_pct:+.2f}%</span> against "
-                      f"{money_short(s.reported_total)} reported for {s.report.period}")
+                      f"{money_short(s.reported_total)}{BREAK}reported for {s.report.period}")
             detail += f"<br>{self._span(s)}"
             if unpriced:
-                detail += f"<br><i>no price for {', '.join(unpriced)}: counted as reported</i>"
+                detail += (f"<br><i>no price for {', '.join(unpriced)}:{BREAK}counted as "
+                           "reported</i>")
             self.value_card.detail.setText(detail)
         top = max(s.positions, key=lambda p: p.value_now, default=None)
         if top is not None:
@@ -406,11 +391,12 @@ class DashboardPage(QWidget):
         if self.summary is not None:
             detail += f"<br>{self._span(self.summary)}"
         if totals.unpriced:
-            detail += f"<br><i>{totals.unpriced} without a price: not in the value</i>"
+            detail += f"<br><i>{totals.unpriced} without a price:{BREAK}not in the value</i>"
         self.value_card.detail.setText(detail)
         if totals.pnl is None:
             self.gain_card.figure.setText("—")
-            self.gain_card.detail.setText("enter costs to see a gain (Portfolio > Add holding)")
+            self.gain_card.detail.setText(f"enter costs to see a gain{BREAK}(Portfolio > Add "
+                                          "holding)")
         else:
             colour = c.up if totals.pnl >= 0 else c.down
             self.gain_card.figure.setText(
@@ -431,7 +417,7 @@ class DashboardPage(QWidget):
     @staticmethod
     def _day_text(rows, totals) -> str:
         if totals.day_change is None:
-            return "<br>day's change: no previous close known"
+            return f"<br>day's change:{BREAK}no previous close known"
         now = utc_now()
         times = [r.quote_time for r in rows if r.quote_time is not None]
         # Coloured only when every price is of the latest session (core's rule).

@@ -3,16 +3,20 @@ value before and after; sortable, numbers right-aligned, largest first on the fi
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QSortFilterProxyModel, Qt
 from PySide6.QtGui import QColor, QFont
 from PySide6.QtWidgets import QAbstractItemView, QTableView
 
-from core.domain.analytics import Change
 from core.domain.filings import issuer_label
 from gui import theme
 from gui.formatting import money_long, money_short
 from gui.widgets.column_fit import ColumnFitter
 from gui.widgets.tables import RIGHT, SORT_ROLE, sort_largest_first
+
+if TYPE_CHECKING:  # numpy: loaded with the first changes, after the first paint
+    from core.domain.analytics import Change
 
 (COL_STATUS, COL_TICKER, COL_ISSUER, COL_SHARES_BEFORE, COL_SHARES_AFTER, COL_SHARES_CHANGE,
  COL_VALUE_BEFORE, COL_VALUE_AFTER) = range(8)  # fmt: skip

@@ -6,14 +6,17 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QPushButton, QToolButton, QWidget
 
 from core.domain.following import Staleness
-from core.services.following import NewFiling
 from gui import theme
 from gui.formatting import money_short
+
+if TYPE_CHECKING:  # the ORM: loaded after the first paint
+    from core.services.following import NewFiling
 
 _SUFFIX = re.compile(r"[,\s]+(corp(oration)?|inc|llc|lp|l\.p\.|ltd|plc|co)\.?$", re.I)
 
