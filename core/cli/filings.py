@@ -28,6 +28,7 @@ if TYPE_CHECKING:  # the domain loads with the command that needs it: --help sta
 def holdings_json(h: Holdings, stakes: dict | None = None) -> dict:
     """`stakes` (cusip -> Stake): the issuer's shares outstanding; unknown stays null."""
     from core.domain.following import stake
+    from core.domain.issuer_names import filed_name
 
     stakes = stakes or {}
     return {
@@ -46,6 +47,7 @@ def holdings_json(h: Holdings, stakes: dict | None = None) -> dict:
                 "ticker_as_filed_until": (p.as_filed_until.isoformat()
                                           if p.ticker_as_filed and p.as_filed_until else None),
                 "issuer": p.issuer,
+                "issuer_as_filed": filed_name(p),  # the display name above is the master's
                 "title_of_class": p.title_of_class,
                 "titles": list(p.titles),
                 "share_type": p.share_type,

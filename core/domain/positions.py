@@ -76,6 +76,9 @@ class Position:
     # `ticker` (TuSimple: TSP then, TSPH now), and the last date that symbol was seen.
     ticker_as_filed: str | None = None
     as_filed_until: dt.date | None = None
+    # The issuer's name as filed where `issuer` (the name shown: the security master's, one
+    # casing in every view) differs from it; None when they agree.
+    issuer_as_filed: str | None = None
 
     @property
     def is_option(self) -> bool:

@@ -10,8 +10,9 @@ from core.domain.analytics import Series
 from core.services.cells import csv_cell, text_cells, xlsx_value
 from core.services.snapshots import dumps, write_atomic
 
-POSITION_COLUMNS = ("portfolio", "period", "cusip", "ticker", "issuer", "title_of_class",
-                    "share_type", "put_call", "shares", "shares_now", "value_reported",
+POSITION_COLUMNS = ("portfolio", "period", "cusip", "ticker", "issuer", "issuer_as_filed",
+                    "title_of_class", "share_type", "put_call", "shares", "shares_now",
+                    "value_reported",
                     "weight_reported", "price", "price_time", "price_source", "value",
                     "weight", "priced", "cost_per_share", "cost", "gain",
                     "gain_pct")  # fmt: skip  (the last four: own portfolios only)
@@ -34,6 +35,7 @@ HHI_SCALE = 10_000  # the app's scale: HHI 1,250 is a book of eight equal positi
 HUMAN = {
     "portfolio": ("Portfolio", None), "period": ("Period of report", DATE),
     "cusip": ("CUSIP", None), "ticker": ("Ticker", None), "issuer": ("Issuer", None),
+    "issuer_as_filed": ("Issuer as filed", None),
     "title_of_class": ("Class", None), "share_type": ("SH/PRN", None),
     "put_call": ("Put/call", None), "shares": ("Shares", SHARE),
     "shares_now": ("Shares now (split-adjusted)", SHARE),

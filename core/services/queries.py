@@ -6,6 +6,7 @@ import datetime as dt
 
 from core.domain.filings import FilingSummary
 from core.domain.following import Stake
+from core.domain.issuer_names import with_display_names
 from core.domain.positions import Holdings, PortfolioRef, Position, aggregate
 from core.services.seeding import NVIDIA_CIK
 from core.storage.database import Database
@@ -79,11 +80,12 @@ class PortfolioQueries:
             reports = repo.report_rows(portfolio, period)
             cusips = {r.cusip for rep in reports for r in rep.rows}
             tickers = repo.tickers(cusips)
+            names = repo.company_names(cusips)
             from core.services.cusip_master import symbols_as_filed, with_symbols_as_filed
 
             as_filed = symbols_as_filed(s, cusips, period)
-        return with_symbols_as_filed(aggregate(portfolio.name, period, reports, tickers),
-                                     as_filed)  # fmt: skip
+        held = aggregate(portfolio.name, period, reports, tickers)
+        return with_display_names(with_symbols_as_filed(held, as_filed), names)
 
 
 def own_key(ticker: str, cusip: str | None) -> str:

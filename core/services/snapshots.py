@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from core.domain import analytics as an
+from core.domain.issuer_names import filed_name
 from core.domain.positions import PortfolioRef, PositionKey, position_key
 from core.files import InputFileError, OutputFileError, read_input, write_verified
 from core.services.analytics import Analytics
@@ -102,7 +103,8 @@ class Snapshots:
             value = x.shares * factor * price["price"] if use else float(x.value)
             rows.append({
                 "cusip": x.cusip, "ticker": x.ticker, "issuer": x.issuer,
-                "title_of_class": x.title_of_class, "share_type": x.share_type,
+                "issuer_as_filed": filed_name(x), "title_of_class": x.title_of_class,
+                "share_type": x.share_type,
                 "put_call": x.put_call, "shares": x.shares, "shares_now": x.shares * factor,
                 "value_reported": x.value, "weight_reported": x.weight,
                 "price": price["price"] if use else None,

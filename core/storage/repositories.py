@@ -231,6 +231,14 @@ class Repository:
             return wanted & set(self.s.scalars(select(t.Company.cusip)))
         return set(self.s.scalars(select(t.Company.cusip).where(t.Company.cusip.in_(wanted))))
 
+    def company_names(self, cusips: Iterable[str]) -> dict[str, str]:
+        """The security master's name of each CUSIP it knows (the name every view shows)."""
+        wanted = set(cusips)
+        q = select(t.Company.cusip, t.Company.name)
+        if len(wanted) <= 500:
+            q = q.where(t.Company.cusip.in_(wanted))
+        return {c: n for c, n in self.s.execute(q) if c in wanted and n}
+
     def without_ticker(self, cusips: Iterable[str]) -> set[str]:
         """Which of `cusips` are companies without a ticker. For many (an import's tens of
         thousands), the companies without one are read (few: most CUSIPs map), not the

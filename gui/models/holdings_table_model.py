@@ -153,6 +153,8 @@ class HoldingsTableModel(QAbstractTableModel):
                 return QColor(theme.colours().muted)
             if col == COL_TICKER and p.ticker is None:
                 return QColor(theme.colours().error)
+            if col == COL_VALUE_NOW and r.value_now is None:
+                return QColor(theme.colours().muted)
         if role == Qt.ItemDataRole.FontRole:
             if col == COL_ISSUER and issuer_label(p.issuer)[1]:
                 font = QFont()
@@ -187,7 +189,9 @@ class HoldingsTableModel(QAbstractTableModel):
                 return f"{r.status} {r.shares_change:+,.0f}"
             return r.status
         if col == COL_VALUE_NOW:
-            return money_short(r.value_now) if r.value_now is not None else ""
+            if r.value_now is None:  # said, never a blank that reads as $0
+                return "" if p.put_call or r.status == "SOLD OUT" else "no price"
+            return money_short(r.value_now)
         if col == COL_STAKE:
             return stake_text(r.stake.value) if r.stake and r.stake.value is not None else ""
         return ""
@@ -211,8 +215,9 @@ class HoldingsTableModel(QAbstractTableModel):
             return stake_tooltip(r.stake)
         if col == COL_VALUE_NOW and r.value_now is None:
             return ("an option: not valued at the share price" if p.put_call
-                    else "no market price known for this ticker (F5 fetches prices; offline: "
-                    "Prices > Import prices CSV... or Enter a closing price...)")
+                    else "no market price known for this ticker, so it is left out of the "
+                    "value now (F5 fetches prices; offline: Prices > Import prices CSV... or "
+                    "Enter a closing price...)")
         if col == COL_TICKER and p.ticker is None:
             return f"No ticker known for CUSIP {p.cusip}: double-click to enter one"
         if col == COL_TICKER and p.ticker_as_filed:
@@ -222,7 +227,9 @@ class HoldingsTableModel(QAbstractTableModel):
         if col == COL_ISSUER:
             note = "\nItalic: a label; the name as filed was not seen" if issuer_label(
                 p.issuer)[1] else ""  # fmt: skip
-            return f"{issuer_label(p.issuer)[0]}\nCUSIP {p.cusip}{note}"
+            # The name shown is the security master's; the filing's own spelling on hover.
+            filed = f"\nas filed: {p.issuer_as_filed}" if p.issuer_as_filed else ""
+            return f"{issuer_label(p.issuer)[0]}{filed}\nCUSIP {p.cusip}{note}"
         if col == COL_CLASS and len(p.titles) > 1:
             return "Filed under several class titles: " + "; ".join(p.titles)
         if col == COL_VALUE:
@@ -339,7 +346,8 @@ class TotalsModel(QAbstractTableModel):
             n = t.positions
             return {
                 COL_TICKER: "Total",
-                COL_ISSUER: f"{n} position{'s' if n != 1 else ''}",
+                COL_ISSUER: f"{n} position{'s' if n != 1 else ''}" + (
+                    f" ({t.unpriced} without a price left out)" if t.unpriced else ""),
                 COL_VALUE_NOW: money_short(t.value),
                 COL_COST: money_short(t.cost) if t.cost else "",
                 COL_GAIN: signed_money(t.pnl) if t.pnl is not None else "",

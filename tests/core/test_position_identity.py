@@ -91,8 +91,10 @@ def test_one_security_filed_under_two_titles_is_one_position(db_file):
     assert len(rows) == 1
     (p,) = rows
     assert p["value"] == 7_454_547_777 + 1_876 and p["shares"] == 79_296 + 1_403
-    # The largest row labels it; every title stays in the detail.
-    assert p["title_of_class"] == "COM" and p["issuer"] == "AT&T INC"
+    # The largest row labels it as filed; every title stays in the detail. The name shown
+    # is the security master's for the CUSIP, as the Companies page lists it (issue 23).
+    assert p["title_of_class"] == "COM" and p["issuer_as_filed"] == "AT&T INC"
+    assert p["issuer"] == "ALPHABET INC"
     assert p["titles"] == ["COM", "CAP STK CL C"]
 
 
