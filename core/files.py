@@ -7,10 +7,18 @@ import errno
 import os
 import stat
 import tempfile
+import zipfile
+import zlib
 from collections.abc import Callable
 from pathlib import Path
 
 MAX_INPUT_BYTES = 512 * 2**20  # any one file a command reads
+# What reading a zip raises when the archive, not the code, is at fault: not a zip or cut
+# short (BadZipFile, EOFError), a corrupt deflate stream (zlib.error), a ZIP64 member it
+# cannot take, an encrypted member (RuntimeError: "password required"), or a compression
+# method Python does not have, such as Deflate64 (NotImplementedError).
+UNREADABLE_ZIP = (zipfile.BadZipFile, zipfile.LargeZipFile, EOFError, zlib.error, RuntimeError,
+                  NotImplementedError)  # fmt: skip
 
 _UMASK = os.umask(0)
 os.umask(_UMASK)

@@ -14,6 +14,7 @@ from pathlib import Path
 from urllib.parse import urljoin, urlsplit
 
 from core.domain import cusip as cusip_rules
+from core.files import UNREADABLE_ZIP
 
 INDEX_PATH = "/data-research/sec-markets-data/fails-deliver-data"
 MAX_INDEX = 4 * 2**20  # the page is ~100 KB
@@ -87,7 +88,7 @@ def read_zip(path: Path) -> FailsRead:
                 stream = io.BufferedReader(_Capped(raw, MAX_TEXT))
                 return read_lines(io.TextIOWrapper(stream, "latin-1"),
                                   path.name)  # fmt: skip
-    except (zipfile.BadZipFile, zipfile.LargeZipFile, EOFError) as exc:
+    except UNREADABLE_ZIP as exc:
         raise FailsFormatError(f"{path.name} is not a readable zip: {exc}") from None
 
 

@@ -6,13 +6,13 @@ from __future__ import annotations
 import datetime as dt
 import re
 import zipfile
-import zlib
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import BinaryIO
 
 from core.domain.filings import RowBatch
+from core.files import UNREADABLE_ZIP
 from core.filings.cover_page import MAX_COVER_BYTES, CoverPage, parse_cover_page, parse_edgar_date
 from core.filings.errors import FilingFormatError
 from core.filings.information_table import InformationTableReader
@@ -112,7 +112,7 @@ def _chunks(stream: BinaryIO, what: str, max_bytes: int) -> Iterator[bytes]:
     while True:
         try:
             chunk = stream.read(CHUNK)
-        except (zipfile.BadZipFile, zlib.error, EOFError, OSError) as exc:
+        except (*UNREADABLE_ZIP, OSError) as exc:
             # a bad CRC, a corrupt deflate stream, a cut archive
             raise FilingFormatError(f"{what} cannot be read: {exc}") from None
         if not chunk:
@@ -312,7 +312,7 @@ def read_zip(path: Path, max_bytes: int = DEFAULT_MAX_BYTES,
         members = [(i.filename, i.file_size, lambda i=i: zf.open(i)) for i in infos]
         try:
             yield from read_members(members, path.name, max_bytes, piecewise)
-        except (zipfile.BadZipFile, zlib.error, EOFError) as exc:  # a member's first bytes
+        except UNREADABLE_ZIP as exc:  # a member's first bytes
             raise FilingFormatError(f"{path.name} cannot be read: {exc}") from None
 
 

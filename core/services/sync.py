@@ -4,6 +4,7 @@ CUSIPs mapped, issuers' shares outstanding refreshed. A generator that yields pr
 from __future__ import annotations
 
 import datetime as dt
+import logging
 import queue
 import tempfile
 from collections.abc import Callable, Generator, Sequence
@@ -23,6 +24,8 @@ from core.services.settings import Settings
 from core.storage.database import Database
 from core.storage.repositories import Repository
 from core.storage.sync_store import SyncStore
+
+log = logging.getLogger(__name__)
 
 FIRST_SYNC_YEARS = 3
 RESYNC_MARGIN = dt.timedelta(days=7)  # later syncs look back past the last one by this
@@ -202,7 +205,9 @@ class Sync:
         mapped = unmapped = 0
         mapping_error = None
         map_line = None
-        if self.refresh_map and not overall.expired():  # SEC fails data before OpenFIGI
+        if self.refresh_map and overall.expired():
+            skipped_steps.append("refreshing the CUSIP map: " + _no_time(overall))
+        elif self.refresh_map:  # SEC fails data before OpenFIGI
             from core.services.map_refresh import refresh_if_stale
 
             gen = refresh_if_stale(self.db, edgar, self.clock, overall.share(MAP_SHARE))
@@ -211,6 +216,10 @@ class Sync:
                     p = next(gen)
                 except StopIteration as stop:
                     map_line = stop.value
+                    break
+                except Exception as exc:  # the filings are stored: the report still comes
+                    log.exception("CUSIP map refresh failed")
+                    skipped_steps.append(f"refreshing the CUSIP map: failed ({exc})")
                     break
                 yield SyncProgress(f"CUSIP map: {p.message}", *self._counts(work))
         if self.mapper is not None:

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from core.domain.filings import normalize_accession
-from core.files import InputFileError, check_input
+from core.files import UNREADABLE_ZIP, InputFileError, check_input
 from core.filings import FilingFormatError
 from core.filings.information_table import MAX_INT
 from core.perf import gc_paused
@@ -138,11 +138,11 @@ class DataSet:
     def _open(self, name: str, wanted: tuple[str, ...], optional: tuple[str, ...] = ()
               ) -> tuple[list[int | None], io.TextIOWrapper]:  # fmt: skip
         """The table's text after its header, and where each wanted column is."""
-        raw = self.zip.open(self.members[name.upper()])
-        text = io.TextIOWrapper(raw, encoding="utf-8", errors="replace", newline="")
         try:
+            raw = self.zip.open(self.members[name.upper()])  # encrypted, Deflate64: refused
+            text = io.TextIOWrapper(raw, encoding="utf-8", errors="replace", newline="")
             first = text.readline()
-        except (zipfile.BadZipFile, EOFError, OSError) as exc:
+        except (*UNREADABLE_ZIP, OSError) as exc:
             raise FilingFormatError(f"{self.path.name}: {name} cannot be read: {exc}") from None
         header = [h.strip().upper().lstrip("\ufeff") for h in first.rstrip("\r\n").split("\t")]
         if not first.strip():
@@ -164,7 +164,7 @@ class DataSet:
         while True:
             try:
                 chunk = text.read(_PIECE)
-            except (zipfile.BadZipFile, EOFError, OSError) as exc:
+            except (*UNREADABLE_ZIP, OSError) as exc:  # a corrupt deflate stream, a cut file
                 raise FilingFormatError(f"{self.path.name}: {name} cannot be read whole: "
                                         f"{exc}") from None  # fmt: skip
             data = pending + chunk

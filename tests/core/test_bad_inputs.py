@@ -4,6 +4,7 @@ byte-identical."""
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import io
 import json
@@ -74,6 +75,21 @@ def run_bad(db: Path, capsys, *argv: str, codes=(2,)) -> str:
     return err
 
 
+def _patched_zip(path: Path, *, flags: int = 0, method: int | None = None) -> Path:
+    """A zip of the sample table whose member says it is encrypted (`flags` bit 0) or
+    compressed by another `method`, in its local header and its central directory entry."""
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as zf:
+        zf.writestr("infotable.xml", TABLE.read_bytes())
+    data = bytearray(path.read_bytes())
+    for signature, at in ((b"PK\x03\x04", 6), (b"PK\x01\x02", 8)):  # flags, then method
+        i = data.find(signature) + at
+        data[i] |= flags
+        if method is not None:
+            data[i + 2 : i + 4] = method.to_bytes(2, "little")
+    path.write_bytes(bytes(data))
+    return path
+
+
 def files(tmp_path: Path) -> dict[str, Path]:
     """Bad input files of every kind, made on demand."""
     out: dict[str, Path] = {}
@@ -99,6 +115,21 @@ def files(tmp_path: Path) -> dict[str, Path]:
     data[start : start + 40] = bytes(b ^ 0xFF for b in data[start : start + 40])
     deflated.write_bytes(bytes(data))  # the deflate stream itself is corrupt
     out["bad_deflate"] = deflated
+    # Members Python's zipfile will not open: encrypted (RuntimeError) and Deflate64
+    # (NotImplementedError), made by setting the flag bit or the method in both headers.
+    out["encrypted_zip"] = _patched_zip(tmp_path / "encrypted.zip", flags=0x1)
+    out["deflate64_zip"] = _patched_zip(tmp_path / "deflate64.zip", method=9)
+    from tests.universe_sets import Filing, Holding, write_set
+
+    data_set = write_set(tmp_path / "01jun2026-31aug2026_form13f.zip", [Filing(
+        "0000950123-26-000001", "1045810", "NVIDIA CORP", dt.date(2026, 6, 30),
+        dt.date(2026, 8, 14), rows=[Holding("67066G104", 1000 * (i + 1), i + 1, issuer=f"I{i}")
+                                    for i in range(3000)])])  # fmt: skip
+    data = bytearray(data_set.read_bytes())
+    start = data.find(b"INFOTABLE.tsv") + len("INFOTABLE.tsv") + 300
+    data[start : start + 40] = bytes(b ^ 0xFF for b in data[start : start + 40])
+    data_set.write_bytes(bytes(data))  # the holdings table's deflate stream is corrupt
+    out["bad_deflate_set"] = data_set
     nested = tmp_path / "nested.json"
     nested.write_text("[" * 200_000 + "]" * 200_000)
     out["nested"] = nested
@@ -165,6 +196,11 @@ CASES = [
     ("import-13f", "{bad_zip}"),
     ("import-13f", "{bad_deflate}", "--cik", "1", "--period", "2025-06-30", "--filed",
      "2025-08-14"),
+    ("import-13f", "{encrypted_zip}", "--cik", "1", "--period", "2025-06-30", "--filed",
+     "2025-08-14"),
+    ("import-13f", "{deflate64_zip}", "--cik", "1", "--period", "2025-06-30", "--filed",
+     "2025-08-14"),
+    ("universe", "load", "{bad_deflate_set}"),
     ("import-13f", "{folder}"),
     ("import-13f", "/nonexistent/file.xml"),
     ("import-13f", "{value_2_64}", "--cik", "1", "--period", "2025-06-30", "--filed",

@@ -309,6 +309,56 @@ def test_sync_refreshes_the_map_once_it_is_over_30_days_old(fake, sec_ctx):  # n
     assert len(fake.requests_to(recent)) == 1
 
 
+def test_a_corrupt_fails_zip_is_named_and_sync_still_reports(fake, sec_ctx):  # noqa: F811
+    """A fails zip whose deflate stream is corrupt: that file is named as failed, its copy
+    is not kept (fetched again next time) and sync reports the filings it imported (it
+    used to end in 'unexpected error', on every sync)."""
+    from core.edgar.fails import INDEX_PATH
+    from core.services.map_refresh import cache_dir
+    from tests.core.sec_fixtures import TODAY, run_sync
+    from tests.fake_sec import serve_nvidia
+
+    serve_nvidia(fake)
+    serve_fails(fake)
+    bad = bytearray(fails_zip([f"202611{d:02d}|{GOOG}|GOOG|10|ALPHABET INC CL C|170.2"
+                               for d in range(1, 29)] * 100))  # fmt: skip
+    start = bad.find(b"cnsfails.txt") + len("cnsfails.txt") + 50
+    bad[start : start + 40] = bytes(b ^ 0xFF for b in bad[start : start + 40])
+    recent = ZIP_PATH.format("cnsfails202611a")
+    fake.archives[recent] = bytes(bad)
+    fake.archives[INDEX_PATH] = PAGE.replace("</ul>", f'<li><a href="{recent}">Nov</a></ul>'
+                                             ).encode()  # fmt: skip
+    report = run_sync(sec_ctx)
+    assert report.filers and all(f.ok for f in report.filers)
+    assert "cnsfails202611a: " in report.map_refresh and "not a readable zip" in report.map_refresh
+    assert report.map_refresh.startswith("CUSIP map: 0 fails file(s) read (1 downloaded)")
+    assert not (cache_dir() / "cnsfails202611a.zip").exists()
+    assert run_sync(sec_ctx).map_refresh is None  # a failed refresh waits a day
+    again = run_sync(sec_ctx, clock=lambda: TODAY + dt.timedelta(days=2))
+    assert "cnsfails202611a: " in again.map_refresh  # fetched again, named again
+    assert len(fake.requests_to(recent)) == 2
+
+
+def test_a_map_refresh_that_breaks_leaves_the_sync_report(fake, sec_ctx, monkeypatch):  # noqa: F811
+    """Whatever goes wrong in the map's refresh, the filings imported before it are
+    reported, and the step is named as failed."""
+    from core.services import map_refresh
+    from tests.core.sec_fixtures import run_sync
+    from tests.fake_sec import serve_nvidia
+
+    def broken(*args, **kwargs):
+        raise ValueError("the fails page changed its layout")
+        yield  # a generator, as the real one
+
+    monkeypatch.setattr(map_refresh.MapRefresher, "refresh", broken)
+    serve_nvidia(fake)
+    report = run_sync(sec_ctx)
+    assert report.filers and all(f.ok for f in report.filers)
+    assert report.filers[0].imported  # NVIDIA's filings are in
+    assert report.skipped_steps == (
+        "refreshing the CUSIP map: failed (the fails page changed its layout)",)
+
+
 def test_an_older_database_gets_the_map_on_upgrade(db_file):
     """A database from before the map (revision 0006) with a company no one named: the
     upgrade adds the tables and the first start names it, with the issuer's CIK."""
