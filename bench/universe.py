@@ -25,6 +25,7 @@ import sys
 import tempfile
 import time
 import zipfile
+from collections.abc import Callable
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -47,37 +48,54 @@ def _csv_rows(path: Path):
         yield from reader
 
 
-def floor_sqlite(path: Path, folder: Path) -> float:
+def floor_sqlite(path: Path, folder: Path) -> tuple[float, float]:
+    """Seconds and CPU seconds."""
     db = folder / "floor.sqlite3"
     conn = sqlite3.connect(db)
     conn.execute("PRAGMA journal_mode = WAL")
     conn.execute(f"CREATE TABLE plain ({', '.join(f'c{i}' for i in range(COLS))})")
-    t0 = time.perf_counter()
+    t0, c0 = time.perf_counter(), time.process_time()
     with conn:
         conn.executemany(f"INSERT INTO plain VALUES ({', '.join('?' * COLS)})", _csv_rows(path))
-    took = time.perf_counter() - t0
+    took, cpu = time.perf_counter() - t0, time.process_time() - c0
     conn.close()
     db.unlink()
-    return took
+    return took, cpu
 
 
-def floor_postgresql(path: Path, url: str) -> float:
+def floor_postgresql(path: Path, url: str, server: Callable[[], float]) -> tuple[float, float]:
+    """Seconds and CPU seconds (this process's and the server's)."""
     import psycopg
 
+    s0 = server()
     with psycopg.connect(url.replace("postgresql+psycopg://", "postgresql://")) as conn:
         conn.execute(f"CREATE TABLE plain ({', '.join(f'c{i} text' for i in range(COLS))})")
-        t0 = time.perf_counter()
+        t0, c0 = time.perf_counter(), time.process_time()
         with conn.cursor().copy("COPY plain FROM STDIN") as copy:
             for row in _csv_rows(path):
                 copy.write_row(row)
         conn.commit()
-        took = time.perf_counter() - t0
+        took, cpu = time.perf_counter() - t0, time.process_time() - c0
         conn.execute("DROP TABLE plain")
-    return took
+    return took, cpu + server() - s0
 
 
-def load(url: str, path: Path) -> tuple[float, float]:
-    """Seconds and peak memory (MB) of `stakewatch universe load` in its own process."""
+def server_cpu(data: Path) -> Callable[[], float]:
+    """CPU seconds of the server's processes that have ended (a connection's backend and
+    its parallel workers), read from the postmaster's children's times in /proc; a
+    moment's pause first lets the postmaster reap a backend whose client just left."""
+    def read() -> float:
+        time.sleep(1.0)
+        pid = int((data / "postmaster.pid").read_text().split()[0])
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        return (int(fields[13]) + int(fields[14])) / os.sysconf("SC_CLK_TCK")  # cutime, cstime
+
+    return read
+
+
+def load(url: str, path: Path) -> tuple[float, float, float]:
+    """Seconds, peak memory (MB) and CPU seconds of `stakewatch universe load` in its own
+    process."""
     t0 = time.perf_counter()
     proc = subprocess.Popen([sys.executable, "-m", "gui", "--db", url, "universe", "load",
                              str(path)], cwd=ROOT, stdout=subprocess.PIPE)  # fmt: skip
@@ -87,7 +105,7 @@ def load(url: str, path: Path) -> tuple[float, float]:
     proc.returncode = os.waitstatus_to_exitcode(status)
     if proc.returncode != 0:
         raise SystemExit(f"load failed ({proc.returncode}): {out}")
-    return took, usage.ru_maxrss / 1024
+    return took, usage.ru_maxrss / 1024, usage.ru_utime + usage.ru_stime
 
 
 def p95(samples: list[float]) -> float:
@@ -146,17 +164,25 @@ def queries(url: str, cusips: list[str], period: dt.date, filings: int) -> tuple
         ctx.close()
 
 
-def run_backend(name: str, url: str, sets: list[Path], facts: dict, floor: float) -> None:
+def run_backend(name: str, url: str, sets: list[Path], facts: dict, floor: tuple[float, float],
+                server: Callable[[], float] | None = None) -> None:  # fmt: skip
     print(f"\n== {name} ==", flush=True)
     before = single_filer(url)
     for i, path in enumerate(sets):
-        took, peak = load(url, path)
+        s0 = server() if server else 0.0
+        took, peak, cpu = load(url, path)
+        if server:
+            cpu += server() - s0
+        # CPU seconds: what the load costs whatever else the machine runs meanwhile.
         line = (f"quarter {i + 1} ({PERIODS[i][0]}): loaded in {took:.1f} s, peak memory "
-                f"{peak:.0f} MB")
+                f"{peak:.0f} MB, CPU {cpu:.1f} s" + (" (loader + server)" if server else ""))
         if i == 0:
-            line += f"; floor {floor:.1f} s (ratio {took / floor:.2f}); limit " + (
+            line += (f"; floor {floor[0]:.1f} s, CPU {floor[1]:.1f} s (ratio {took / floor[0]:.2f}"
+                     f", CPU ratio {cpu / floor[1]:.2f}); limit ") + (
                 "90 s" if name == "SQLite" else "60 s")
         print(line, flush=True)
+    print("load average (1, 5, 15 min): " + ", ".join(f"{x:.1f}" for x in os.getloadavg()),
+          flush=True)  # fmt: skip
     holders, sizes, names = queries(url, facts["cusips"], PERIODS[len(sets) - 1][0],
                                     facts["filings"])  # fmt: skip
     print(f"holders of a security, {len(sets)} quarters loaded, 200 random CUSIPs: p50 "
@@ -206,8 +232,9 @@ def main() -> None:
               f"{time.perf_counter() - t0:.0f} s", flush=True)  # fmt: skip
         if args.backend in ("both", "sqlite"):
             floor = floor_sqlite(sets[0], folder)
-            print(f"floor (SQLite): csv.reader + executemany into a plain table: {floor:.1f} s "
-                  f"({facts['rows'] / floor:,.0f} rows/s)", flush=True)  # fmt: skip
+            print(f"floor (SQLite): csv.reader + executemany into a plain table: {floor[0]:.1f} s"
+                  f", CPU {floor[1]:.1f} s ({facts['rows'] / floor[0]:,.0f} rows/s); load "
+                  f"average {os.getloadavg()[0]:.1f}", flush=True)  # fmt: skip
             run_backend("SQLite", "sqlite:///" + str(folder / "bench.sqlite3"), sets, facts,
                         floor)  # fmt: skip
             (folder / "bench.sqlite3").unlink()
@@ -222,10 +249,13 @@ def main() -> None:
             cluster.start()
             try:
                 url = cluster.url(cluster.create())
-                floor = floor_postgresql(sets[0], url)
-                print(f"\nfloor (PostgreSQL): csv.reader + COPY into a plain table: {floor:.1f} s "
-                      f"({facts['rows'] / floor:,.0f} rows/s)", flush=True)  # fmt: skip
-                run_backend("PostgreSQL", url, sets, facts, floor)
+                server = server_cpu(cluster.data)
+                floor = floor_postgresql(sets[0], url, server)
+                print(f"\nfloor (PostgreSQL): csv.reader + COPY into a plain table: "
+                      f"{floor[0]:.1f} s, CPU {floor[1]:.1f} s (client + server) "
+                      f"({facts['rows'] / floor[0]:,.0f} rows/s); load average "
+                      f"{os.getloadavg()[0]:.1f}", flush=True)  # fmt: skip
+                run_backend("PostgreSQL", url, sets, facts, floor, server)
             finally:
                 cluster.stop()
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
+import operator
 import re
 import zipfile
 from collections.abc import Iterator
@@ -21,6 +22,7 @@ MAX_ZIP_BYTES = 2 * 2**30  # the 2026 sets are about 100 MB
 MAX_MEMBER_BYTES = 8 * 2**30  # one table, inflated (INFOTABLE is about 700 MB)
 MAX_RATIO = 200  # a member that inflates more than this is a zip bomb, not a table
 REQUIRED = ("SUBMISSION.tsv", "COVERPAGE.tsv", "SUMMARYPAGE.tsv", "INFOTABLE.tsv")
+_TABS = operator.methodcaller("count", "\t")
 _PIECE = 2 * 2**20  # characters of a table read at a time (about 14,000 holdings)
 _MAX_RECORD = 64 * 2**20  # no record of the SEC's tables comes near this
 _MONTHS = {m: i for i, m in enumerate(
@@ -105,6 +107,7 @@ class DataSet:
             self.zip = zipfile.ZipFile(self.path)
         except (zipfile.BadZipFile, OSError) as exc:
             raise FilingFormatError(f"{self.path.name} is not a readable zip file: {exc}") from None
+        self._fields: dict[str, int] = {}  # a table's fields per record (its header's)
         self.members = {Path(i.filename).name.upper(): i for i in self.zip.infolist()
                         if not i.is_dir()}  # fmt: skip
         missing = [n for n in REQUIRED if n.upper() not in self.members]
@@ -151,14 +154,16 @@ class DataSet:
         if missing:
             raise FilingFormatError(f"{self.path.name}: {name} has no column "
                                     f"{', '.join(missing)}")  # fmt: skip
+        self._fields[name] = len(header)
         return [header.index(c) if c in header else None for c in (*wanted, *optional)], text
 
-    def _blocks(self, text: io.TextIOWrapper, name: str, width: int
+    def _blocks(self, text: io.TextIOWrapper, name: str, width: int, by_column: bool = False
                 ) -> Iterator[tuple[int, list[list[str]]]]:  # fmt: skip
         """(file line of the first record, records) per piece of the table, blank lines
-        dropped. Most pieces hold no quote at all and are split on newlines and tabs in C;
-        a piece with quotes (a field holding '"', a tab or a newline) goes through csv,
-        once its quotes pair up (a quoted field may run across a piece's end)."""
+        dropped; `by_column`: the records' first `width` fields column by column instead.
+        Most pieces hold no quote at all and are split on newlines and tabs in C; a piece
+        with quotes (a field holding '"', a tab or a newline) goes through csv, once its
+        quotes pair up (a quoted field may run across a piece's end)."""
         line = 2
         pending = ""
         while True:
@@ -185,12 +190,28 @@ class DataSet:
                 block = block.replace("\r\n", "\n")
             lines = block.count("\n") + (not block.endswith("\n"))
             with gc_paused():  # millions of row lists, all freed by reference counting
-                rows = self._split(block, name, line, width)
-            if rows:
+                if by_column:
+                    rows = self._columns(block, name, line, width)
+                else:
+                    rows = self._split(block, name, line, width)
+            if rows and rows[0]:
                 yield line, rows
             line += lines
             if not chunk:
                 return
+
+    def _columns(self, block: str, name: str, line: int, width: int) -> list[list[str]]:
+        """A piece's first `width` columns. When every line holds the header's number of
+        fields (no quote, no blank line: the SEC's tables), the whole piece is split once
+        and each column sliced out of it, all in C; otherwise record by record."""
+        fields = self._fields[name]
+        if '"' not in block:
+            body = block.removesuffix("\n")
+            if set(map(_TABS, body.split("\n"))) == {fields - 1}:
+                flat = body.replace("\n", "\t").split("\t")
+                return [flat[i::fields] for i in range(width)]
+        rows = self._split(block, name, line, width)
+        return [list(c) for c in zip(*rows, strict=False)][:width] if rows else []
 
     def _split(self, block: str, name: str, line: int, width: int) -> list[list[str]]:
         """A piece's records (blank lines dropped), each at least `width` fields."""
@@ -257,9 +278,9 @@ class DataSet:
         index, text = self._open(name, INFOTABLE_COLUMNS, ("FIGI",))
         width = max(i for i in index if i is not None) + 1
         with text:
-            for line, rows in self._blocks(text, name, width):
+            for line, cols in self._blocks(text, name, width, by_column=True):
                 with gc_paused():
-                    batch = _info_batch(rows, index, line, self.path.name)
+                    batch = _info_batch(cols, index, line, self.path.name)
                 yield batch
 
 
@@ -303,10 +324,9 @@ def _int_text(text: str, name: str, line: int, file: str, optional: bool) -> int
     raise FilingFormatError(f"{file}: INFOTABLE line {line}: {name} {text!r} is not a whole number")
 
 
-def _info_batch(rows: list[list[str]], index: list[int | None], line: int,
+def _info_batch(cols: list[list[str]], index: list[int | None], line: int,
                 file: str) -> InfoBatch:  # fmt: skip
-    cols = list(zip(*rows, strict=False))  # transpose in C
-    n = len(rows)
+    n = len(cols[0])
     (acc, issuer, title, cusip, value, shares, sh_type, put_call, discretion, others,
      v_sole, v_shared, v_none, figi) = (cols[i] if i is not None else (("",) * n)
                                         for i in index)  # fmt: skip

@@ -261,3 +261,19 @@ def test_a_short_row_is_named_by_its_line_and_leaves_nothing(empty_ctx, tmp_path
     with pytest.raises(FilingFormatError, match=r"INFOTABLE(\.tsv)? line 4"):
         load(empty_ctx, path)
     assert counts(empty_ctx) == before
+
+
+def test_backslashes_and_nulls_are_stored_as_filed(empty_ctx, tmp_path):
+    """COPY's text format gives backslashes and \\N a meaning of their own: a field holding
+    them is stored as it was filed; empty fields are nulls."""
+    odd = ["C:\\FUNDS\\A", "\\N", "ENDS WITH \\", "TAB\tAND\\t"]
+    filings = [Filing("0000000011-26-000001", "11", "BACKSLASH LLC", dt.date(2026, 6, 30),
+                      dt.date(2026, 8, 1), rows=[Holding(CRWV, 10 + i, 1, issuer=name,
+                                                         other_manager=name if i else None)
+                                                 for i, name in enumerate(odd)])]  # fmt: skip
+    run(UniverseLoader(empty_ctx.db).load(write_set(tmp_path / "2026q2_form13f.zip", filings)))
+    with empty_ctx.db.session() as s:
+        got = s.execute(text("SELECT issuer, other_managers, figi FROM filing_rows "
+                             "ORDER BY row_number")).all()  # fmt: skip
+    assert [tuple(r) for r in got] == [(name, name if i else None, None)
+                                       for i, name in enumerate(odd)]
