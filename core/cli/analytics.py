@@ -148,6 +148,11 @@ def cmd_changes(ctx, args, out: TextIO) -> int:
     return EXIT_OK
 
 
+def _unpriced(sm) -> str:
+    """Where a position without a price went (core's one rule: counts_unpriced)."""
+    return "no price: left out" if sm.left_out else "no price: reported value"
+
+
 def cmd_summary(ctx, args, out: TextIO) -> int:
     portfolio = ctx.queries.portfolio(args.portfolio)
     sm = ctx.analytics.summary(portfolio, live=not ctx.settings.offline)
@@ -165,6 +170,7 @@ def cmd_summary(ctx, args, out: TextIO) -> int:
             "reported_total": sm.reported_total,
             "total_now": round(sm.total_now, 2),
             "change_pct": sm.change_pct,
+            "left_out": sm.left_out,  # positions without a price not in total_now
             "concentration_now": {"top1_weight": sm.top1_now, "top5_weight": sm.top5_now,
                                   "hhi": sm.hhi_now, "effective_n": sm.effective_n_now},
             "top_holding": ({"ticker": top.position.ticker, "cusip": top.position.cusip,
@@ -173,9 +179,10 @@ def cmd_summary(ctx, args, out: TextIO) -> int:
                 {"cusip": p.position.cusip, "ticker": p.position.ticker,
                  "shares_reported": p.position.shares, "shares_now": p.shares_now,
                  "reported_value": p.position.value, "price": p.price.price,
-                 "price_source": p.price.source if p.priced else "reported value",
+                 "price_source": p.price.source if p.priced else _unpriced(sm),
                  "quote_time": p.price.quote_time.isoformat() if p.price.quote_time else None,
-                 "value_now": round(p.value_now, 2), "weight_now": p.weight_now,
+                 "value_now": (round(p.value_now, 2) if p.priced or not sm.left_out
+                               else None), "weight_now": p.weight_now,
                  "priced": p.priced}
                 for p in sm.positions
             ],
@@ -184,8 +191,11 @@ def cmd_summary(ctx, args, out: TextIO) -> int:
         return EXIT_OK
     print(f"{portfolio.name}: latest report, period {rep.period} (filed {rep.filed}, "
           f"{sm.days_since_period} days since the period end)", file=out)  # fmt: skip
+    left = (f"; {sm.left_out} position{'s' if sm.left_out != 1 else ''} without a price left "
+            "out" if sm.left_out else "")  # fmt: skip
     print(f"  reported: {money(sm.reported_total)}   now: {money(round(sm.total_now))} "
-          f"({sm.change_pct:+.2f}%)", file=out)
+          f"({sm.change_pct:+.2f}%{' on the positions priced' if left else ''}){left}",
+          file=out)  # fmt: skip
     if top:
         print(f"  concentration now: top holding {top.position.ticker} "
               f"{(top.weight_now or 0) * 100:.2f}%, top-5 {sm.top5_now * 100:.2f}%, "
@@ -195,10 +205,11 @@ def cmd_summary(ctx, args, out: TextIO) -> int:
          f"{p.shares_now:,.0f}" if float(p.shares_now).is_integer() else f"{p.shares_now:,}",
          money(p.position.value),
          f"{p.price.price:,.2f}" if p.priced and p.price.price is not None else "",
-         money(round(p.value_now)), f"{(p.weight_now or 0) * 100:.2f}%",
+         money(round(p.value_now)) if p.priced or not sm.left_out else "no price",
+         f"{p.weight_now * 100:.2f}%" if p.weight_now is not None else "",
          (p.price.source or "") + (f" {p.price.quote_time:%Y-%m-%d %H:%M}Z"
                                    if p.priced and p.price.quote_time else "")
-         if p.priced else "no price: reported value")
+         if p.priced else _unpriced(sm))
         for p in sorted(sm.positions, key=lambda p: -p.value_now)
     ]  # fmt: skip
     print(table(["ticker", "shares", "reported", "price", "value now", "weight", "price source"],

@@ -62,10 +62,15 @@ class Summary:
     days_since_period: int
     days_since_filed: int
     quotes: list[PriceNow]  # NVDA and CRWV
+    # Positions without a market price left out of total_now and the weights (own books:
+    # see counts_unpriced), and the reported value of those counted, to compare like with like.
+    left_out: int = 0
+    reported_counted: int | None = None
 
     @property
     def change_pct(self) -> float:
-        return (self.total_now / self.reported_total - 1) * 100 if self.reported_total else 0.0
+        base = self.reported_total if self.reported_counted is None else self.reported_counted
+        return (self.total_now / base - 1) * 100 if base else 0.0
 
     def at(self, prices: dict[str, PriceNow]) -> Summary:
         """The book at streamed prices newer than its own: values, weights and
@@ -95,16 +100,33 @@ def _position_now(p: Position, price: PriceNow | None, factor: float) -> Positio
     return PositionNow(p, p.shares * factor, fallback, float(p.value), None, False, factor)
 
 
+def counts_unpriced(portfolio: PortfolioRef) -> bool:
+    """What a position without a market price counts for, defined once: in a 13F filer's
+    book its value as filed (a record the filer made, said as "counted as reported"); in an
+    own book nothing (its ledger value is a trade price, not a value now): it is left out
+    of the value and the weights and counted apart, as `pnl` and Holdings' totals count it."""
+    return portfolio.kind != "own"
+
+
 def _book(portfolio: PortfolioRef, report: an.Report, rows: list[PositionNow],
           as_of: dt.datetime, quotes: list[PriceNow]) -> Summary:  # fmt: skip
     """The summary of positions valued now: their weights, total and concentration."""
-    total = sum(r.value_now for r in rows)
-    weights = np.array([[r.value_now / total if total else 0.0 for r in rows]])
+    keep = counts_unpriced(portfolio)
+    # A position left out is worth nothing here and has no weight (views say "no price").
+    rows = [r if r.priced or keep else replace(r, value_now=0.0) for r in rows]
+    counted = [r for r in rows if r.priced or keep]
+    total = sum(r.value_now for r in counted)
+    weights = np.array([[r.value_now / total if total else 0.0 for r in counted]])
     top1, top5, hhi, eff = (float(x[0]) for x in an.concentration(weights))
+    left_out = len(rows) - len(counted)
+    weighted = [replace(r, weight_now=r.value_now / total if total and (r.priced or keep)
+                        else None) for r in rows]  # fmt: skip
     return Summary(
         portfolio=portfolio,
         report=report,
-        positions=[replace(r, weight_now=r.value_now / total if total else None) for r in rows],
+        positions=weighted,
+        left_out=left_out,
+        reported_counted=sum(r.position.value for r in counted) if left_out else None,
         reported_total=report.holdings.total_value,
         total_now=total,
         top1_now=top1, top5_now=top5, hhi_now=hhi, effective_n_now=eff,

@@ -268,7 +268,9 @@ class PriceRefresher:
                 implied = repo.filing_price(t)
                 if implied is not None:
                     period, price, accession = implied
-                    price = round(price, 6)  # value / shares: no false precision
+                    # value / shares: no false precision (PostgreSQL's division is a Decimal,
+                    # which no JSON writer takes)
+                    price = round(float(price), 6)
                     when = market.session_close(period)
                     out.append(PriceNow(
                         t, price, None, "USD", when, (now - when).total_seconds(), "filing",

@@ -1,0 +1,68 @@
+"""A position without a price is never silently valued: one core rule (counts_unpriced) says
+what it counts for. In an own book it is left out of the value and the weights and counted
+apart, in `summary` as in `pnl`; in a 13F filer's book it counts at its value as filed,
+said so on its row."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from tests.conftest import DATA, cli
+
+pytestmark = pytest.mark.backends  # each test on SQLite and on PostgreSQL
+
+
+def _json(db_url, *argv) -> dict:
+    rc, out = cli(db_url, *argv, "--json")
+    assert rc == 0, (argv, out)
+    return json.loads(out)
+
+
+@pytest.fixture
+def book(db_url):
+    """CRWV bought with cached closes; ZZZQ, unknown, accepted offline with no close."""
+    for argv in (("init",), ("prices", "import", str(DATA / "prices" / "CRWV_head.csv"),
+                             "--ticker", "CRWV"),
+                 ("portfolio", "create", "Mine"),
+                 ("tx", "add", "--portfolio", "Mine", "--type", "buy", "--ticker", "CRWV",
+                  "--date", "2025-04-01", "--shares", "10", "--price", "40", "--offline"),
+                 ("tx", "add", "--portfolio", "Mine", "--type", "buy", "--ticker", "ZZZQ",
+                  "--date", "2025-04-02", "--shares", "5", "--price", "20", "--offline")):
+        rc, out = cli(db_url, *argv)  # fmt: skip
+        assert rc == 0, (argv, out)
+    return db_url
+
+
+def test_an_own_books_summary_leaves_it_out_as_pnl_does(book):
+    s = _json(book, "summary", "--portfolio", "Mine", "--offline")
+    by = {p["ticker"]: p for p in s["positions"]}
+    crwv, zzzq = by["CRWV"], by["ZZZQ"]
+    assert s["left_out"] == 1
+    assert not zzzq["priced"] and zzzq["value_now"] is None and zzzq["weight_now"] is None
+    assert zzzq["price_source"] == "no price: left out"
+    assert s["total_now"] == pytest.approx(crwv["value_now"]) == pytest.approx(10 * 100.16)
+    assert crwv["weight_now"] == 1.0 and s["concentration_now"]["top1_weight"] == 1.0
+    # Against the reported value of the same positions, not of the whole book.
+    assert s["change_pct"] == pytest.approx((10 * 100.16 / crwv["reported_value"] - 1) * 100)
+    pnl = _json(book, "pnl", "--portfolio", "Mine")
+    assert pnl["value"] == pytest.approx(s["total_now"])
+    assert pnl["unpriced"] == 1
+
+
+def test_the_summary_says_so_in_words(book):
+    rc, out = cli(book, "summary", "--portfolio", "Mine", "--offline")
+    assert rc == 0, out
+    assert "1 position without a price left out" in out
+    line = next(x for x in out.splitlines() if x.startswith("ZZZQ "))
+    assert line.split()[3:] == ["no", "price", "no", "price:", "left", "out"]  # no $ value
+
+
+def test_a_filers_position_without_a_price_counts_as_filed_and_says_so(book):
+    s = _json(book, "summary", "--offline")  # NVIDIA's: no closes for most of its book
+    assert s["left_out"] == 0
+    unpriced = [p for p in s["positions"] if not p["priced"]]
+    assert unpriced and all(p["price_source"] == "no price: reported value"
+                            and p["value_now"] == p["reported_value"] for p in unpriced)
+    assert s["total_now"] == pytest.approx(sum(p["value_now"] for p in s["positions"]))
