@@ -7,9 +7,14 @@ from urllib.parse import unquote
 
 MASK = "***"
 
-# scheme://userinfo@host...: the userinfo runs to the LAST '@' before the path, query or
-# fragment, so a password holding '@' (owner:p@ss@host) is masked whole.
-_URL = re.compile(r"(?P<scheme>\b[A-Za-z][A-Za-z0-9+.-]*://)(?P<rest>[^\s'\"<>]*)")
+# scheme://user:password@host...: SQLAlchemy reads the password up to an '@' whatever it
+# holds ('/', '?', '#', a space), and database_url takes the last '@' of the authority (see
+# _userinfo_end). In a message a password may hold spaces only up to an '@' on its line
+# and never ': ' (the message's own separator); anything else ends the URL at white space.
+_URL = re.compile(
+    r"(?P<scheme>\b[A-Za-z][A-Za-z0-9+.-]*://)"
+    r"(?P<rest>[^\s'\"<>:/@]*:(?:(?!:\s)[^'\"<>@\n])*@[^\s'\"<>]*|[^\s'\"<>]*)"
+)
 # password=..., in a URL's query (?password=) or a keyword/DSN string (host=h password=p),
 # quoted ('it''s', "...") or bare up to the next separator (a ': ' after it is the
 # message's own, as in "cannot open database URL: why").
@@ -20,17 +25,25 @@ _KEYWORD = re.compile(
 )
 
 
+def _userinfo_end(rest: str) -> int:
+    """Where the user:password of `rest` (a URL after its scheme://) ends: the last '@'
+    before the first '/', '?' or '#' that follows its first '@' (so the password may hold
+    any of them, and '@'); -1 when the URL has no userinfo with a password."""
+    first = rest.find("@")
+    if first < 0:
+        return -1
+    stop = min((i for i in (rest.find(c, first) for c in "/?#") if i >= 0), default=len(rest))
+    at = rest.rfind("@", 0, stop)
+    user, colon, _ = rest[:at].partition(":")
+    return at if colon and "/" not in user else -1  # SQLAlchemy: the user holds no ':' or '/'
+
+
 def _mask_url(m: re.Match[str]) -> str:
     rest = m.group("rest")
-    cut = min((i for i in (rest.find("?"), rest.find("#")) if i >= 0), default=len(rest))
-    head, tail = rest[:cut], rest[cut:]
-    at = head.rfind("@")
+    at = _userinfo_end(rest)
     if at >= 0:
-        userinfo, host = head[:at], head[at:]
-        if ":" in userinfo:
-            userinfo = userinfo.split(":", 1)[0] + ":" + MASK
-        head = userinfo + host
-    return m.group("scheme") + head + tail
+        rest = rest[: rest.index(":")] + ":" + MASK + rest[at:]
+    return m.group("scheme") + rest
 
 
 def mask_secrets(text: str, *known: str) -> str:
@@ -52,13 +65,11 @@ def url_password(url: str) -> list[str]:
     """The passwords a database URL holds (userinfo and query), as typed, for
     `mask_secrets(..., *known)`."""
     found = []
-    m = _URL.match(url.strip())
-    if m:
-        rest = m.group("rest")
-        cut = min((i for i in (rest.find("?"), rest.find("#")) if i >= 0), default=len(rest))
-        userinfo = rest[:cut].rpartition("@")[0]
-        if ":" in userinfo:
-            found.append(userinfo.split(":", 1)[1])
+    if "://" in url:  # the whole value is the URL: its password may hold spaces too
+        rest = url.strip().split("://", 1)[1]
+        at = _userinfo_end(rest)
+        if at >= 0:
+            found.append(rest[rest.index(":") + 1 : at])
     found += [v.strip("'\"") for v in (k.group("value") for k in _KEYWORD.finditer(url)) if v]
     return [f for f in found if f]
 

@@ -196,6 +196,14 @@ FORMS = [  # (what is typed or printed, what may be shown)
     (f"cannot open postgresql://o@h/d?PassWord={SECRET}: refused",
      "cannot open postgresql://o@h/d?PassWord=***: refused"),
     (f"postgresql://owner:{SECRET}/x@h/d", "postgresql://owner:***@h/d"),
+    # SQLAlchemy reads a password up to its '@' whatever it holds: '#', '?', a space
+    (f"postgresql://owner:pa#{SECRET}@h/d", "postgresql://owner:***@h/d"),
+    (f"postgresql://owner:pa?{SECRET}@h:5/d?x=1", "postgresql://owner:***@h:5/d?x=1"),
+    (f"cannot open postgresql://owner:pa {SECRET}@h/d: refused",
+     "cannot open postgresql://owner:***@h/d: refused"),
+    # a host:port followed later in the message by an '@' is no password
+    ("postgresql://h:5432/d: no answer from me@example.com",
+     "postgresql://h:5432/d: no answer from me@example.com"),
     ("sqlite:////home/me/stakewatch.sqlite3", "sqlite:////home/me/stakewatch.sqlite3"),
     ("postgresql://owner@h/d", "postgresql://owner@h/d"),
 ]  # fmt: skip
@@ -222,6 +230,9 @@ def test_a_known_password_is_masked_wherever_a_driver_repeats_it():
     "postgresql+psycopg://owner@127.0.0.1:{port}/db?password={s}",
     "postgresql+psycopg:///db?host=127.0.0.1&port={port}&user=owner&password={s}",
     "host=127.0.0.1 port={port} user=owner password={s}",
+    "postgresql+psycopg://owner:pa#{s}@127.0.0.1:{port}/db",
+    "postgresql+psycopg://owner:pa?{s}@127.0.0.1:{port}/db",
+    "postgresql+psycopg://owner:pa {s}@127.0.0.1:{port}/db",
 ])  # fmt: skip
 def test_no_command_prints_the_password(form, _refusing_port, tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)  # a keyword string must not become an SQLite file here
