@@ -38,7 +38,7 @@ def chart_widget(app, kind: str, series: Series, bars: dict | None = None,
 
 def _build(kind: str, series: Series, bars: dict | None, book: str | None, framed: bool):
     from core.services.prices import ALWAYS
-    from gui.charts.chart_frame import chart_title, frame
+    from gui.charts.chart_frame import chart_title, frame, style_legends
     from gui.charts.concentration_chart import ConcentrationChart
     from gui.charts.price_chart import PriceChart
     from gui.charts.value_chart import ValueChart, position_names
@@ -57,6 +57,8 @@ def _build(kind: str, series: Series, bars: dict | None, book: str | None, frame
         w.apply_preset("All")
     if framed:
         frame(w, kind, chart_title(kind, book, w))
+    else:  # the PDF's: its heading and an HTML legend name it; its own legends stay readable
+        style_legends(w)
     return w
 
 

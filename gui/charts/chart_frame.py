@@ -69,19 +69,22 @@ def _value_legend(chart) -> None:
     chart.export_legend = legend  # kept: the scene holds it, Python must not collect it
 
 
+def style_legends(widget) -> None:
+    """The legends a chart has of its own (concentration, prices) in readable colours."""
+    for chart in widget.charts() if hasattr(widget, "charts") else [widget]:
+        legend = chart.getPlotItem().legend
+        if legend is not None:
+            _style(legend)
+
+
 def frame(widget, kind: str, title: str) -> None:
     """Title and legend in the picture; the widget's own background painted light."""
     fg = theme.colours().chart_foreground
+    top = widget.weights if kind == "concentration" else widget
+    top.getPlotItem().setTitle(title, color=fg, size=TITLE_SIZE)
     if kind == "value":
-        widget.getPlotItem().setTitle(title, color=fg, size=TITLE_SIZE)
         _value_legend(widget)
-    elif kind == "concentration":
-        widget.weights.getPlotItem().setTitle(title, color=fg, size=TITLE_SIZE)
-        for chart in widget.charts():
-            _style(chart.getPlotItem().legend)
-    else:
-        widget.getPlotItem().setTitle(title, color=fg, size=TITLE_SIZE)
-        _style(widget.getPlotItem().legend)
+    style_legends(widget)
     # Between a composite's charts the widget itself shows: the chart background there too.
     palette = widget.palette()
     palette.setColor(QPalette.ColorRole.Window, QColor(theme.chart_colours()["background"]))
