@@ -45,8 +45,9 @@ def python(script: str, **extra: str) -> subprocess.Popen:
                             text=True)  # fmt: skip
 
 
-def finish(proc: subprocess.Popen, timeout: float = 120) -> tuple[int, str, str]:
-    out, err = proc.communicate(timeout=timeout)
+def finish(proc: subprocess.Popen, timeout: float = 120,
+           stdin: str | None = None) -> tuple[int, str, str]:  # fmt: skip
+    out, err = proc.communicate(stdin, timeout=timeout)
     return proc.returncode, out, err
 
 
@@ -169,9 +170,10 @@ def big_filing(tmp_path: Path, rows: int = 50_000) -> Path:
     return path
 
 
-# A long import however fast the machine: at its first progress inside the transaction it
-# says "writing" and dawdles for argv[3] seconds (as a slow progress display would), so the
-# other writer surely arrives while the import holds the write lock.
+# A long import however fast or loaded the machine: at its first progress inside the
+# transaction it says "writing" and waits (as a slow progress display would) until the test
+# says go on (a line on its standard input), so the other writer surely arrives while the
+# import holds the write lock, and no clock decides it.
 LONG_IMPORT = """
     import sys, time
     from core.context import AppContext
@@ -181,7 +183,7 @@ LONG_IMPORT = """
         if progress.rows and not progress.fraction >= 1.0 and not said:
             print("writing", flush=True)  # inside the import's one transaction
             said = True
-            time.sleep(float(sys.argv[3]) if len(sys.argv) > 3 else 0)
+            sys.stdin.readline()
     print("done", time.monotonic(), flush=True)
     ctx.close()
 """
@@ -194,20 +196,23 @@ def test_a_writer_during_a_long_import_waits_and_succeeds(db_url, backend, tmp_p
         ctx.own.create("Mine")
     path = big_filing(tmp_path)
     importer = subprocess.Popen([sys.executable, "-c", textwrap.dedent(LONG_IMPORT), db_url,
-                                 str(path), "3"], cwd=REPO_ROOT, env=env(),
+                                 str(path)], cwd=REPO_ROOT, env=env(), stdin=subprocess.PIPE,
                                 stdout=subprocess.PIPE, stderr=subprocess.PIPE,
                                 text=True)  # fmt: skip
     assert importer.stdout.readline().strip() == "writing", importer.stderr.read()
-    # The import holds the lock 3 s more; the notice comes after 0.2 s of waiting.
+    # The import holds the lock until told to go on; the notice comes after 0.2 s of waiting.
     adder = stakewatch(db_url, "holding", "add", "--portfolio", "Mine", "--ticker", "NVDA",
                        "--shares", "3", "--date", "2025-07-01", "--offline",
                        STAKEWATCH_WAIT_NOTICE="0.2")  # fmt: skip
-    rc, _out, err = finish(adder)
+    if backend == "sqlite":  # it queues behind the import, says so, and lands after it
+        assert adder.stderr.readline().strip() == WAITING
+        irc, _iout, ierr = finish(importer, stdin="go on\n")
+        rc, _out, err = finish(adder)
+    else:  # rows apart: it lands while the import still holds its transaction open
+        rc, _out, err = finish(adder)
+        irc, _iout, ierr = finish(importer, stdin="go on\n")
     assert rc == 0, err
-    irc, _iout, ierr = finish(importer)
     assert irc == 0, ierr
-    if backend == "sqlite":
-        assert WAITING in err
     assert "error" not in err
     with _ctx(db_url) as ctx:
         assert list(held(ctx, dt.date(2025, 7, 1))) == ["NVDA"]
@@ -215,8 +220,10 @@ def test_a_writer_during_a_long_import_waits_and_succeeds(db_url, backend, tmp_p
         assert imported and imported[0].rows == 50_000
 
 
+# Holds Mine's write lock until the test says let go (a line on its standard input): how
+# long is decided by events, never by a clock a loaded machine could outrun.
 HOLD_LOCK = """
-    import sys, time
+    import sys
     from core.context import AppContext
     from core.storage.own_store import OwnStore
     ctx = AppContext.open(sys.argv[1], offline=True)
@@ -224,30 +231,36 @@ HOLD_LOCK = """
     with ctx.db.session() as s:
         OwnStore(s).lock(portfolio)  # what an edit of Mine holds while it runs
         print("locked", flush=True)
-        time.sleep(float(sys.argv[2]))
+        sys.stdin.readline()
     ctx.close()
 """
 
 
+def hold_lock(db_url: str) -> subprocess.Popen:
+    """A process holding Mine's write lock (see HOLD_LOCK) once this returns."""
+    holder = subprocess.Popen([sys.executable, "-c", textwrap.dedent(HOLD_LOCK), db_url],
+                              cwd=REPO_ROOT, env=env(), stdin=subprocess.PIPE,
+                              stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                              text=True)  # fmt: skip
+    assert holder.stdout.readline().strip() == "locked", holder.stderr.read()
+    return holder
+
+
 def test_a_writer_behind_another_says_it_waits_then_lands(db_url):
-    """Another process holds Mine's write lock for 5 s (the writer's own start-up takes
-    some of it): `holding add` prints the waiting notice after a second of waiting, on
-    stderr, then lands when the lock is let go."""
+    """Another process holds Mine's write lock: `holding add` prints the waiting notice
+    after a second of waiting, on stderr, then lands when the lock is let go."""
     with _ctx(db_url) as ctx:
         ctx.own.create("Mine")
-    holder = subprocess.Popen([sys.executable, "-c", textwrap.dedent(HOLD_LOCK), db_url, "5"],
-                              cwd=REPO_ROOT, env=env(), stdout=subprocess.PIPE,
-                              stderr=subprocess.PIPE, text=True)  # fmt: skip
-    assert holder.stdout.readline().strip() == "locked", holder.stderr.read()
+    holder = hold_lock(db_url)
     t0 = time.monotonic()
-    rc, _out, err = finish(stakewatch(db_url, "holding", "add", "--portfolio", "Mine",
-                                      "--ticker", "NVDA", "--shares", "3", "--date",
-                                      "2025-07-01", "--offline"))  # fmt: skip
-    waited = time.monotonic() - t0
-    assert finish(holder)[0] == 0
+    writer = stakewatch(db_url, "holding", "add", "--portfolio", "Mine", "--ticker", "NVDA",
+                        "--shares", "3", "--date", "2025-07-01", "--offline")  # fmt: skip
+    assert writer.stderr.readline().strip() == WAITING
+    assert time.monotonic() - t0 >= 1.0  # said after a second of waiting, not at once
+    assert finish(holder, stdin="let go\n")[0] == 0
+    rc, _out, err = finish(writer)
     assert rc == 0, err
-    assert err.strip().splitlines() == [WAITING]  # one line, said once
-    assert waited >= 1.0
+    assert err.strip() == ""  # the notice was its one line, said once
     with _ctx(db_url) as ctx:
         assert list(held(ctx, dt.date(2025, 7, 1))) == ["NVDA"]
 
@@ -255,14 +268,11 @@ def test_a_writer_behind_another_says_it_waits_then_lands(db_url):
 def test_a_writer_gives_up_at_the_timeout_with_one_line(db_url):
     with _ctx(db_url) as ctx:
         ctx.own.create("Mine")
-    holder = subprocess.Popen([sys.executable, "-c", textwrap.dedent(HOLD_LOCK), db_url, "8"],
-                              cwd=REPO_ROOT, env=env(), stdout=subprocess.PIPE,
-                              stderr=subprocess.PIPE, text=True)  # fmt: skip
-    assert holder.stdout.readline().strip() == "locked", holder.stderr.read()
+    holder = hold_lock(db_url)  # held until the writer has given up
     rc, _out, err = finish(stakewatch(db_url, "holding", "add", "--portfolio", "Mine", "--ticker",
                                       "NVDA", "--shares", "3", "--date", "2025-07-01",
                                       "--offline", STAKEWATCH_BUSY_TIMEOUT="1.5"))  # fmt: skip
-    finish(holder)
+    assert finish(holder, stdin="let go\n")[0] == 0
     assert rc == 2
     lines = err.strip().splitlines()
     assert lines[-1].startswith("error: another Stakewatch kept") and "busy" in lines[-1]
