@@ -128,6 +128,11 @@ def _facts(pairs: list[tuple[str, str]]) -> str:
     return f"<table cellspacing='0' cellpadding='2' style='font-size:9pt'>{rows}</table>"
 
 
+def _value(p: dict) -> str:
+    """A position's value, or "no price" where an own book leaves it out (never $0)."""
+    return money_long(p["value"]) if p["value"] is not None else "no price"
+
+
 def _pct(v) -> str:
     return "" if v is None else f"{v:+.2f}%"
 
@@ -159,10 +164,10 @@ def _summary(book: dict, legend: list[tuple[str, str]] | None) -> str:
             ("HHI", f"{c['hhi'] * 10_000:,.0f}"), ("Effective N", f"{c['effective_n']:.2f}")]
     if not own:
         conc.append(("Top holding as reported", f"{cr['top1_weight'] * 100:.2f}%"))
-    top = sorted(equity, key=lambda p: -p["value"])[:TOP_POSITIONS]
+    top = sorted(equity, key=lambda p: -(p["value"] or 0))[:TOP_POSITIONS]
     headers = ["", "Ticker", "Issuer", "Shares", "Value", "Weight"]
     rows = [[f"{i}.", p["ticker"] or p["cusip"], p["issuer"], f"{p['shares']:,}",
-             money_long(p["value"]), f"{p['weight'] * 100:.2f}%"]
+             _value(p), f"{p['weight'] * 100:.2f}%" if p["weight"] is not None else ""]
             for i, p in enumerate(top, 1)]  # fmt: skip
     if own:
         headers += ["Cost", "Gain"]
@@ -226,8 +231,9 @@ def report_html(snapshot: dict, legends: dict[str, list[tuple[str, str]]] | None
             row = [p["ticker"] or p["cusip"], p["issuer"], f"{p['shares']:,}",
                    money_long(p["value_reported"]),
                    f"{p['price']:,.2f}" if p["price"] is not None else "",
-                   money_long(p["value"]),
-                   f"{p['weight'] * 100:.2f}%" if p["weight"] is not None else "option",
+                   _value(p),
+                   f"{p['weight'] * 100:.2f}%" if p["weight"] is not None else (
+                       "option" if p["put_call"] else ""),
                    p["price_source"] + (f" {p['price_time'][:16].replace('T', ' ')}"
                                         if p["price_time"] else "")]  # fmt: skip
             if own:

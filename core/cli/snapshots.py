@@ -21,6 +21,11 @@ VISUAL = ("pdf", "png", "svg")  # drawn by Qt: the desktop package writes these
 CHARTS = ("value", "concentration", "prices")
 
 
+
+def _value(v) -> str:
+    """A position's value in a snapshot; None: no price, left out of an own book's value."""
+    return money(round(v)) if v is not None else "no price"
+
 def cmd_export(ctx, args, out: TextIO) -> int:
     from core.services import exporters
 
@@ -76,8 +81,9 @@ def cmd_show(ctx, args, out: TextIO) -> int:
               f"HHI {c['hhi'] * 10_000:,.0f}, effective N {c['effective_n']:.2f}", file=out)
         rows = [(p["ticker"] or p["cusip"], f"{p['shares']:,}", money(p["value_reported"]),
                  f"{p['price']:,.2f}" if p["price"] is not None else "",
-                 money(round(p["value"])),
-                 f"{p['weight'] * 100:.2f}%" if p["weight"] is not None else "option",
+                 money(round(p["value"])) if p["value"] is not None else "no price",
+                 f"{p['weight'] * 100:.2f}%" if p["weight"] is not None else (
+                     "option" if p["put_call"] else ""),
                  p["price_source"]) for p in book["positions"]]  # fmt: skip
         print(table(["ticker", "shares", "reported", "price", "value", "weight", "price from"],
                     rows, {1, 2, 3, 4, 5}), file=out)  # fmt: skip
@@ -103,8 +109,8 @@ def cmd_diff(ctx, args, out: TextIO) -> int:
                   f"HHI {ca['hhi'] * 10_000:,.0f} -> {cb['hhi'] * 10_000:,.0f}, effective N "
                   f"{ca['effective_n']:.2f} -> {cb['effective_n']:.2f}", file=out)  # fmt: skip
         rows = [(p["ticker"] or p["cusip"], p["status"], f"{p['shares_before']:,.0f}",
-                 f"{p['shares_after']:,.0f}", money(round(p["value_before"])),
-                 money(round(p["value_after"]))) for p in book["positions"]]  # fmt: skip
+                 f"{p['shares_after']:,.0f}", _value(p["value_before"]),
+                 _value(p["value_after"])) for p in book["positions"]]  # fmt: skip
         if rows:
             print(table(["ticker", "status", "shares before", "after", "value before",
                          "value after"], rows, {2, 3, 4, 5}), file=out)  # fmt: skip

@@ -14,7 +14,7 @@ from core.domain import analytics as an
 from core.domain.issuer_names import filed_name
 from core.domain.positions import PortfolioRef, PositionKey, position_key
 from core.files import InputFileError, OutputFileError, read_input, write_verified
-from core.services.analytics import Analytics
+from core.services.analytics import Analytics, counts_unpriced
 from core.services.prices import PriceRefresher, utc_now
 from core.services.queries import InvalidRequestError, NotFoundError, PortfolioQueries
 from core.storage.database import HEAD_REVISION, Database
@@ -91,6 +91,7 @@ class Snapshots:
         report = in_force[-1]
         previous = in_force[-2] if len(in_force) > 1 else None
         positions = list(report.holdings.positions)
+        keep = counts_unpriced(p)
         tickers = sorted({x.ticker for x in positions if x.ticker})
         priced = self._prices(tickers, as_of, live)
         with self.db.session() as s:
@@ -100,6 +101,9 @@ class Snapshots:
             price = priced.get(x.ticker) if x.ticker else None
             factor = an.split_factor(splits.get(x.ticker or "", []), report.period, day)
             use = price is not None and x.put_call is None
+            # Without a price: as filed in a filer's book, left out of an own book's value
+            # (core's one rule, counts_unpriced; None, never a $0 that reads as a value).
+            left_out = not use and x.put_call is None and not keep
             value = x.shares * factor * price["price"] if use else float(x.value)
             rows.append({
                 "cusip": x.cusip, "ticker": x.ticker, "issuer": x.issuer,
@@ -109,15 +113,16 @@ class Snapshots:
                 "value_reported": x.value, "weight_reported": x.weight,
                 "price": price["price"] if use else None,
                 "price_time": price["time"] if use else None,
-                "price_source": price["source"] if use else "reported value",
+                "price_source": price["source"] if use else (
+                    "no price: left out" if left_out else "reported value"),
                 "price_detail": price["detail"] if use else "",
-                "value": round(value, 2), "priced": use,
+                "value": None if left_out else round(value, 2), "priced": use,
             })  # fmt: skip
-        equity = [r for r in rows if r["put_call"] is None]
+        equity = [r for r in rows if r["put_call"] is None and r["value"] is not None]
         total = sum(r["value"] for r in equity)
         for r in rows:
-            r["weight"] = (r["value"] / total if total else 0.0) if r["put_call"] is None else None
-        rows.sort(key=lambda r: (r["put_call"] is not None, -r["value"], r["cusip"]))
+            r["weight"] = (r["value"] / total if total else 0.0) if r in equity else None
+        rows.sort(key=lambda r: (r["put_call"] is not None, -(r["value"] or 0), r["cusip"]))
         pnl = self._own_costs(p, report.period, rows) if p.kind == "own" else None
         extra: dict = {}
         if self.performance is not None:

@@ -63,13 +63,14 @@ class SnapshotDialog(QDialog):
                 p["ticker"] or p["cusip"], issuer_label(p["issuer"])[0], f"{p['shares']:,}",
                 money_short(p["value_reported"]),
                 f"{p['price']:,.2f}" if p["price"] is not None else "",
-                money_short(p["value"]),
-                f"{p['weight'] * 100:.2f}%" if p["weight"] is not None else "option",
+                money_short(p["value"]) if p["value"] is not None else "no price",
+                f"{p['weight'] * 100:.2f}%" if p["weight"] is not None else (
+                    "option" if p["put_call"] else ""),
                 p["price_source"] + (f" {p['price_time']}" if p["price_time"] else ""),
             ]  # fmt: skip
             for j, text in enumerate(cells):
                 item = QTableWidgetItem(text)
-                if j in (3, 5):
+                if j == 3 or (j == 5 and p["value"] is not None):
                     item.setToolTip(money_long(p["value_reported"] if j == 3 else p["value"]))
                 if j in (2, 3, 4, 5, 6):
                     item.setTextAlignment(Qt.AlignmentFlag.AlignRight
@@ -113,8 +114,8 @@ class SnapshotDiffDialog(QDialog):
                 for j, cell in enumerate((p["ticker"] or p["cusip"], p["status"],
                                           f"{p['shares_before']:,.0f}",
                                           f"{p['shares_after']:,.0f}",
-                                          money_short(p["value_before"]),
-                                          money_short(p["value_after"]))):  # fmt: skip
+                                          *(money_short(v) if v is not None else "no price"
+                                            for v in (p["value_before"], p["value_after"])))):
                     table.setItem(i, j, QTableWidgetItem(cell))
             table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
             layout.addWidget(table, 1)

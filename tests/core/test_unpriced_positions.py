@@ -5,6 +5,7 @@ said so on its row."""
 
 from __future__ import annotations
 
+import csv
 import json
 
 import pytest
@@ -66,3 +67,32 @@ def test_a_filers_position_without_a_price_counts_as_filed_and_says_so(book):
     assert unpriced and all(p["price_source"] == "no price: reported value"
                             and p["value_now"] == p["reported_value"] for p in unpriced)
     assert s["total_now"] == pytest.approx(sum(p["value_now"] for p in s["positions"]))
+
+
+def test_an_own_books_exports_leave_it_out_and_say_no_price(book, tmp_path):
+    from core.services.snapshots import load
+
+    out = tmp_path / "mine.json"
+    rc, msg = cli(book, "export", "--portfolio", "Mine", "--format", "json", "--out", str(out),
+                  "--offline")  # fmt: skip
+    assert rc == 0, msg
+    snap = load(out)  # checked against the shipped schema
+    (b,) = snap["portfolios"]
+    by = {p["ticker"]: p for p in b["positions"]}
+    assert by["ZZZQ"]["value"] is None and by["ZZZQ"]["weight"] is None
+    assert by["ZZZQ"]["price_source"] == "no price: left out"
+    assert b["total_value"] == pytest.approx(by["CRWV"]["value"]) and by["CRWV"]["weight"] == 1
+    assert b["pnl"]["unpriced"] == 1
+    rc, shown = cli(book, "snapshot", "show", str(out))
+    assert rc == 0 and "no price: left out" in shown, shown
+    csv_out = tmp_path / "mine.csv"
+    assert cli(book, "export", "--portfolio", "Mine", "--format", "csv", "--out", str(csv_out),
+               "--offline")[0] == 0  # fmt: skip
+    rows = {r["ticker"]: r for r in csv.DictReader(csv_out.open(encoding="utf-8"))}
+    assert rows["ZZZQ"]["value"] == "" and rows["ZZZQ"]["weight"] == ""
+    # A filer's book is unchanged: every equity position has a value (as filed if unpriced).
+    rc, msg = cli(book, "export", "--format", "json", "--out", str(tmp_path / "nv.json"),
+                  "--offline")  # fmt: skip
+    assert rc == 0, msg
+    nv = load(tmp_path / "nv.json")["portfolios"][0]["positions"]
+    assert all(p["value"] is not None for p in nv)

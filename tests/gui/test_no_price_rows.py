@@ -53,3 +53,25 @@ def test_the_total_says_how_many_it_leaves_out(qtbot):
     assert cell(m, 0, COL_ISSUER) == "3 positions (1 without a price left out)"
     m.totals = PnlTotals(dt.date(2026, 5, 1), 2, 16_404.0, 9_000.0, 7_404.0, 82.3, None, 0, 0)
     assert cell(m, 0, COL_ISSUER) == "2 positions"
+
+
+def test_the_pdf_says_no_price_for_an_own_position_left_out(qapp, tmp_path, gctx):
+    from PySide6.QtPdf import QPdfDocument
+
+    from core.domain.own import HoldingInput
+    from gui import export
+
+    gctx.own.create("Mine")
+    gctx.own.add("Mine", HoldingInput("CRWV", "10", "2025-04-01", cost="40"))
+    from dataclasses import replace
+
+    gctx.apply_settings(replace(gctx.settings, offline=True))  # an unknown ticker: accepted
+    gctx.own.add("Mine", HoldingInput("ZZZQ", "5", "2025-04-02", cost="20"))
+    book = next(p for p in gctx.queries.portfolios() if p.name == "Mine")
+    snap = gctx.snapshots.build([book], None, live=False)
+    out = tmp_path / "mine.pdf"
+    export.write_pdf(qapp, snap, {book.name: gctx.snapshots.history(book, None)}, out, False)
+    doc = QPdfDocument()
+    doc.load(str(out))
+    text = " ".join(doc.getAllText(i).text() for i in range(doc.pageCount()))
+    assert "no price: left out" in text and "ZZZQ" in text
