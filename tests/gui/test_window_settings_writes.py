@@ -21,23 +21,25 @@ from tests.gui.test_window_writes import WAITING, Watch
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 
-# Holds the SQLite file's write lock (BEGIN IMMEDIATE) for argv[2] seconds.
+# Holds the SQLite file's write lock (BEGIN IMMEDIATE) until a line comes on its standard
+# input (see Watch: the window's own timer lets it go).
 HOLD_WRITE_LOCK = """
-    import sqlite3, sys, time
+    import sqlite3, sys
     conn = sqlite3.connect(sys.argv[1], isolation_level=None)
     conn.execute("BEGIN IMMEDIATE")
     print("locked", flush=True)
-    time.sleep(float(sys.argv[2]))
+    sys.stdin.readline()
     print("releasing", flush=True)  # before it lets go: any write that waited comes after
     conn.execute("COMMIT")
     conn.close()
 """
 
 
-def hold_write_lock(path: Path, seconds: float) -> subprocess.Popen:
-    argv = [sys.executable, "-c", textwrap.dedent(HOLD_WRITE_LOCK), str(path), str(seconds)]
+def hold_write_lock(path: Path) -> subprocess.Popen:
+    argv = [sys.executable, "-c", textwrap.dedent(HOLD_WRITE_LOCK), str(path)]
     proc = subprocess.Popen(argv, cwd=REPO_ROOT, env=dict(os.environ), text=True,
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE)  # fmt: skip
+                            stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                            stderr=subprocess.PIPE)  # fmt: skip
     assert proc.stdout.readline().strip() == "locked", proc.stderr.read()
     return proc
 
@@ -87,8 +89,8 @@ def test_a_settings_save_and_a_follow_wait_for_another_writer_then_land(
     monkeypatch.setattr(gui.main_window, "SettingsDialog", SettingsOk)
     monkeypatch.setattr(gui.sync_actions, "FollowDialog", FollowOk)
 
-    holder = hold_write_lock(db_file, 2)
-    with Watch(w) as watch:
+    holder = hold_write_lock(db_file)
+    with Watch(w, holder) as watch:
         w.open_settings()
         assert released(holder)  # it returned only after the other writer let go
     assert holder.wait(30) == 0, holder.stderr.read()
@@ -99,8 +101,8 @@ def test_a_settings_save_and_a_follow_wait_for_another_writer_then_land(
     assert watch.actions_on == {False}  # no edit could start inside this one
     assert w.settings_action.isEnabled()
 
-    holder = hold_write_lock(db_file, 2)
-    with Watch(w) as watch:
+    holder = hold_write_lock(db_file)
+    with Watch(w, holder) as watch:
         w.sync_actions.follow()
         assert released(holder)
     assert holder.wait(30) == 0, holder.stderr.read()
