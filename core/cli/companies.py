@@ -5,7 +5,14 @@ from __future__ import annotations
 import sys
 from typing import TextIO
 
-from core.cli.common import EXIT_OK, EXIT_PARTIAL, UsageError, print_json, run_with_progress
+from core.cli.common import (
+    EXIT_OK,
+    EXIT_PARTIAL,
+    UsageError,
+    print_json,
+    printable,
+    run_with_progress,
+)
 
 
 def cmd_refresh_map(ctx, args, out: TextIO) -> int:
@@ -67,10 +74,10 @@ def cmd_show(ctx, args, out: TextIO) -> int:
         src = SOURCE_NAMES.get(i.source or "", i.source or "")
         print(f"{i.cusip}  {i.ticker or '(no ticker)'}" + (f"  (from {src})" if src else ""),
               file=out)  # fmt: skip
-        if not i.ticker and i.reason:
-            print(f"  unmapped:  {i.reason}", file=out)
-        print(f"  names:     {'; '.join(i.names) or '-'}", file=out)
-        print(f"  class:     {'; '.join(i.classes) or '-'}", file=out)
+        if not i.ticker and i.reason:  # names as filed: one line each, whatever they hold
+            print(f"  unmapped:  {printable(i.reason)}", file=out)
+        print(f"  names:     {printable('; '.join(i.names)) or '-'}", file=out)
+        print(f"  class:     {printable('; '.join(i.classes)) or '-'}", file=out)
         exch = f" ({i.exchange})" if i.exchange else ""
         print(f"  issuer:    CIK {i.cik}{exch}" if i.cik else "  issuer:    CIK unknown",
               file=out)  # fmt: skip

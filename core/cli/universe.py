@@ -14,6 +14,7 @@ from core.cli.common import (
     money,
     pct,
     print_json,
+    printable,
     run_with_progress,
     seconds_arg,
     table,
@@ -131,7 +132,7 @@ def cmd_holders(ctx, args, out: TextIO) -> int:
     if args.json:
         print_json(holders_json(r, args.options), out)
         return EXIT_OK
-    head = f"{r.name} ({r.cusip}{', ' + r.ticker if r.ticker else ''})"
+    head = printable(f"{r.name} ({r.cusip}{', ' + r.ticker if r.ticker else ''})")  # as filed
     if r.period is None:
         print(f"{head}: no stored filing reports it", file=out)
         return EXIT_OK

@@ -8,6 +8,7 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
+from core.domain.text import one_line
 from core.edgar.http import (
     SEC_LIMITER,
     Deadline,
@@ -134,7 +135,7 @@ def cik10(cik: str | int) -> str:
 def _name(value: object, cik: str) -> str:
     """A filer's name as EDGAR gives it, if it is plain printable text; else its CIK."""
     if isinstance(value, str):
-        text = " ".join(value.split())
+        text = one_line(value)
         if text and len(text) <= 200 and text.isprintable():
             return text
     return f"CIK {cik}"

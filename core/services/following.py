@@ -8,6 +8,7 @@ from dataclasses import dataclass
 
 from core.domain.following import FilerStatus
 from core.domain.positions import PortfolioRef
+from core.domain.text import one_line
 from core.edgar.client import EdgarClient, cik10
 from core.edgar.http import Deadline, HttpError, check_contact
 from core.services.queries import InvalidRequestError, PortfolioQueries
@@ -70,7 +71,7 @@ class Following:
         files_13f = None
         from_edgar = False
         if name is not None:
-            name = " ".join(name.split())
+            name = one_line(name)
             if not name or len(name) > 200:
                 raise InvalidRequestError("--name must be 1 to 200 characters")
         else:

@@ -77,6 +77,8 @@ class OwnPortfolios:
         name = (name or "").strip()
         if not name or len(name) > 200:
             raise HoldingError({"name": "give a name of 1 to 200 characters"})
+        if not all(c.isprintable() or c == " " for c in name):  # a line break, a tab, ESC
+            raise HoldingError({"name": "give a name on one line, without control characters"})
         if name.isdigit():  # a name of digits would read as a filer's CIK everywhere
             raise HoldingError({"name": f"{name!r} looks like a filer CIK: use some letters"})
         return name

@@ -16,6 +16,7 @@ from core.domain import cusip as cusip_rules
 from core.domain import filings as fd
 from core.domain.companies import Company, Holding
 from core.domain.positions import PortfolioRef, ReportRows, RowInDollars
+from core.domain.text import one_line
 from core.storage import schema as t
 
 # filing_id, row_number, then RowBatch.COLUMNS (value as value_as_filed), then value_usd.
@@ -156,6 +157,7 @@ class Repository:
         cik = cik.zfill(10)
         p = self.s.scalar(select(t.Portfolio).where(t.Portfolio.cik == cik))
         if p is None:
+            name = one_line(name) or f"CIK {cik}"  # as a cover page or a data set wrote it
             taken = self.s.scalar(select(t.Portfolio.id).where(t.Portfolio.name == name))
             p = t.Portfolio(name=name if taken is None else f"{name} (CIK {cik})",
                             kind="filer", cik=cik)

@@ -10,6 +10,7 @@ from collections.abc import Iterable, Sequence
 from sqlalchemy import String, and_, bindparam, func, insert, or_, select
 from sqlalchemy.orm import Session
 
+from core.domain.text import one_line
 from core.storage import schema as t
 from core.storage.repositories import _COPY_ROWS, _COPY_TYPES, _SQLITE_ROWS, _insert_values
 
@@ -66,7 +67,7 @@ class UniverseStore:
             rows = []
             now = t.utcnow()
             for cik in sorted(new):
-                name = names[cik][:180]
+                name = one_line(names[cik])[:180] or f"CIK {cik}"
                 if name in taken:
                     name = f"{name} (CIK {cik})"
                 taken.add(name)

@@ -55,8 +55,20 @@ def hostile_db(db_url: str, tmp_path: Path) -> str:
                      "FILER\x9b5mBLINK", "--period", "2025-06-30", "--filed", "2025-08-14",
                      "--no-map")  # fmt: skip
     assert rc == 0, err
-    for name in ("=HYPERLINK(\"http://x.invalid\",\"y\")", "BELL\x07\x1b[2JBOOK"):
-        assert run(db_url, "portfolio", "create", name)[0] == 0
+    assert run(db_url, "portfolio", "create", "=HYPERLINK(\"http://x.invalid\",\"y\")")[0] == 0
+    # A name with control characters is refused now; one made before (an older database)
+    # is still escaped wherever it is shown.
+    rc, _, err = run(db_url, "portfolio", "create", "BELL\x07\x1b[2JBOOK")
+    assert rc == 2 and "one line, without control characters" in err, err
+    from core.context import AppContext
+    from core.storage.own_store import OwnStore
+
+    ctx = AppContext.open(db_url)
+    try:
+        with ctx.db.session() as s:
+            OwnStore(s).create("BELL\x07\x1b[2JBOOK")
+    finally:
+        ctx.close()
     return db_url
 
 
@@ -90,6 +102,34 @@ def test_every_printer_escapes_names(hostile_db, command):
         assert "EVIL\\x9b2J\\x9b31mCORP" in out and "TWO\\nLINES" in out
     if command[0] == "portfolios":
         assert "FILER\\x9b5mBLINK" in out and "BELL\\x07\\x1b[2JBOOK" in out
+
+
+@pytest.mark.backends  # the names go through storage
+def test_no_name_can_start_a_line_of_its_own(hostile_db, tmp_path):
+    """A filer named with a line break (a cover page, a data set or --name can hold one) is
+    stored on one line; an issuer's filed name with one is escaped where it is shown; and a
+    user's portfolio name with one is refused: no output line starts with a forged text."""
+    table = tmp_path / "forged.xml"
+    table.write_text(info_table([Row(cusip="037833100", issuer="TWO\nerror: forged issuer",
+                                     value=1000, shares=10)]))  # fmt: skip
+    rc, _, err = run(hostile_db, "import-13f", str(table), "--cik", "778", "--name",
+                     "NEW\nerror: forged filer", "--period", "2025-06-30", "--filed",
+                     "2025-08-14", "--no-map")  # fmt: skip
+    assert rc == 0, err
+    rc, _, err = run(hostile_db, "portfolio", "create", "MINE\nerror: forged book")
+    assert rc == 2 and err.count("\n") == 1, err
+    outputs = []
+    for command in (("portfolios",), ("holdings", "--portfolio", "778"),
+                    ("filings", "--portfolio", "778"), ("changes", "--portfolio", "778"),
+                    ("summary", "--portfolio", "778", "--offline"),
+                    ("companies", "show", "037833100"), ("holders", "037833100")):  # fmt: skip
+        rc, out, err = run(hostile_db, *command)
+        assert rc == 0, (command, err)
+        outputs.append(out + err)
+    assert "NEW error: forged filer" in outputs[0]  # one line, as the filer is named now
+    assert "TWO\\nerror: forged issuer" in outputs[5]  # as filed, escaped
+    lines = [line for text in outputs for line in text.splitlines()]
+    assert not [line for line in lines if line.lstrip().startswith("error: forged")]
 
 
 @pytest.mark.backends  # the names go through storage
