@@ -187,6 +187,36 @@ def test_xlsx_export_writes_text_cells_never_formulas(hostile_db, tmp_path):
     assert all(isinstance(r[col].value, int) for r in ws.iter_rows(min_row=2))
 
 
+@pytest.mark.backends  # the note goes through storage
+@pytest.mark.parametrize("fmt", ["xlsx", "csv"])
+def test_an_own_books_note_and_name_are_text_in_exports(hostile_db, tmp_path, fmt):
+    """A user's note '@SUM(1+1)' on a buy in the book named =HYPERLINK(...): text in the
+    workbook's Transactions sheet and in the CSV, never a formula."""
+    book = "=HYPERLINK(\"http://x.invalid\",\"y\")"
+    rc, _, err = run(hostile_db, "tx", "add", "--portfolio", book, "--type", "buy", "--ticker",
+                     "NVDA", "--date", "2025-07-01", "--shares", "3", "--price", "100",
+                     "--note", "@SUM(1+1)", "--offline")  # fmt: skip
+    assert rc == 0, err
+    out = tmp_path / f"book.{fmt}"
+    rc, _, err = run(hostile_db, "export", "--portfolio", book, "--format", fmt, "--out",
+                     str(out), "--offline")  # fmt: skip
+    assert rc == 0, err
+    if fmt == "xlsx":
+        from openpyxl import load_workbook
+
+        wb = load_workbook(out)
+        cells = [c for ws in wb.worksheets for row in ws.iter_rows() for c in row]
+        assert not [c.coordinate for c in cells if c.data_type == "f"]
+        notes = [c for row in wb["Transactions"].iter_rows() for c in row
+                 if c.value == "@SUM(1+1)"]  # fmt: skip
+        assert notes and all(c.data_type == "s" for c in notes)
+        assert book in {c.value for c in cells if c.data_type == "s"}
+    else:
+        text = out.read_text(encoding="utf-8")
+        assert "'" + book.replace('"', '""') in text or "'" + book in text
+        assert "\n=" not in text and not text.startswith("=")
+
+
 @pytest.mark.parametrize("value, written", [
     ("=1+1", "'=1+1"), ("+A1", "'+A1"), ("-2+3", "'-2+3"), ("@SUM(1)", "'@SUM(1)"),
     ("\t=1", "'\t=1"), ("\r=1", "'\r=1"), ("NVIDIA", "NVIDIA"), ("a=b", "a=b"),
