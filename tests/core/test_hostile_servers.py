@@ -308,6 +308,28 @@ def test_a_document_of_another_filer_is_refused_and_named(hostile, hctx):
 
 
 @pytest.mark.backends
+@pytest.mark.parametrize("forge, said", [
+    (lambda text: text.replace("<cik>0000666001</cik>", "<cik>0001045810</cik>"),
+     "refused: {acc} has a cover page of CIK 0001045810, not of CIK 666001"),
+    (lambda text: text[:text.index("<SEC-HEADER>")] + text[text.index("</SEC-HEADER>") + 13:],
+     "refused: the document fetched as {acc} does not say its accession number"),
+], ids=["cover-page-of-nvidia", "no-sec-header"])  # fmt: skip
+def test_a_document_whose_cover_or_header_disagrees_is_refused(hostile, hctx, forge, said):
+    """The SEC header is right but the cover page is NVIDIA's; or there is no SEC header
+    at all: refused, named, nothing stored."""
+    serve_nvidia(hostile, with_new=False)
+    acc = f"{OTHER}-26-000001"
+    text = filing_text(OTHER, "STEADY CAPITAL LLC", acc, dt.date(2026, 6, 30),
+                       dt.date(2026, 8, 14), [Row()])  # fmt: skip
+    follow_other(hctx, hostile, [acc], text=forge(text))
+    before = accessions(hctx)
+    (f,) = run_sync(hctx, OTHER).filers
+    (failed,) = f.failed
+    assert failed.accession == acc and failed.reason.startswith(said.format(acc=acc))
+    assert accessions(hctx) == before and not f.imported
+
+
+@pytest.mark.backends
 def test_one_document_goes_in_once_not_under_every_accession_listed(hostile, hctx):
     serve_nvidia(hostile, with_new=False)
     accs = [f"{OTHER}-26-00000{i}" for i in range(1, 6)]
