@@ -37,6 +37,7 @@ def holdings_json(h: Holdings, stakes: dict | None = None) -> dict:
         "accessions": list(h.accessions),
         "total_value": h.total_value,
         "options_value": h.options_value,
+        "unpriced": [p.ticker or p.cusip for p in h.positions if p.cusip in h.unpriced],
         "positions": [
             {
                 "cusip": p.cusip,
@@ -53,7 +54,7 @@ def holdings_json(h: Holdings, stakes: dict | None = None) -> dict:
                 "share_type": p.share_type,
                 "put_call": p.put_call,
                 "shares": p.shares,
-                "value": p.value,
+                "value": None if p.cusip in h.unpriced else p.value,  # no price: null
                 "weight": p.weight,
                 "stake": stake(p.shares, stakes.get(p.cusip)),
                 "shares_outstanding_date": (stakes[p.cusip].as_of.isoformat()
@@ -240,15 +241,19 @@ def cmd_holdings(ctx, args, out: TextIO) -> int:
         (
             (f"{p.ticker_as_filed} (now {p.ticker})" if p.ticker_as_filed else p.ticker or "?"),
             issuer(p.issuer), p.title_of_class, (p.put_call or p.share_type or ""),
-            f"{p.shares:,}", money(p.value), pct(p.weight),
+            f"{p.shares:,}", "no price" if p.cusip in h.unpriced else money(p.value),
+            pct(p.weight),
         )
         for p in h.positions
     ]  # fmt: skip
     own = h.accessions and h.accessions[0].startswith("ledger")  # an own book's words
     where = (f"holdings on {h.period} (from the ledger, at the last close on or before it)"
              if own else f"period {h.period} ({', '.join(h.accessions)})")
+    left_out = [p.ticker or p.cusip for p in h.positions if p.cusip in h.unpriced]
+    note = (f" ({len(left_out)} without a price left out: {', '.join(left_out)})"
+            if left_out else "")  # fmt: skip
     print(f"{h.portfolio}, {where}: {money(h.total_value)} in "
-          f"{sum(1 for p in h.positions if not p.is_option)} positions", file=out)
+          f"{sum(1 for p in h.positions if not p.is_option)} positions{note}", file=out)
     print(table(["ticker", "issuer", "class", "type", "shares", "value", "weight"], rows,
                 {4, 5, 6}), file=out)  # fmt: skip
     if any(issuer_label(p.issuer)[1] for p in h.positions):

@@ -97,6 +97,9 @@ class Holdings:
     total_value: int  # US dollars, options left out
     positions: tuple[Position, ...]  # largest value first
     options_value: int = 0
+    # Own books: the keys (Position.cusip) of positions with no close on or before the date
+    # and no cost, left out of the total and the weights (value 0, weight None): never a $0.
+    unpriced: tuple[str, ...] = ()
 
 
 def effective_reports(reports: Iterable[ReportRows]) -> list[ReportRows]:

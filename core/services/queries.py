@@ -99,19 +99,22 @@ def own_holdings(s, portfolio: PortfolioRef, period: dt.date) -> Holdings:
     like a filing."""
     store, prices = OwnStore(s), PriceStore(s)
     names = {c.ticker: c.name for c in Repository(s).companies() if c.ticker}
-    rows = []
+    rows, unpriced = [], []
     for h in store.holdings(portfolio, period):
         bar = prices.close_on_or_before(h.ticker, period)
         per = h.cost_per_share
-        price = bar.close if bar else (float(per) if per else 0.0)
+        price = bar.close if bar else (float(per) if per else None)
+        if price is None:  # no close and no cost: left out, said so (never a silent $0)
+            unpriced.append(own_key(h.ticker, h.cusip))
         shares = float(h.shares)
-        rows.append((h, shares, round(shares * price)))
-    total = sum(v for _, _, v in rows)
+        rows.append((h, shares, round(shares * (price or 0.0)), price is not None))
+    total = sum(v for _, _, v, _ in rows)
     positions = tuple(sorted(
         (Position(own_key(h.ticker, h.cusip), h.ticker, names.get(h.ticker, h.ticker),
-                  "", "SH", None,
-                  int(sh) if sh.is_integer() else sh, v, v / total if total else 0.0)
-         for h, sh, v in rows),
+                  "", "SH", None, int(sh) if sh.is_integer() else sh, v,
+                  (v / total if total else 0.0) if priced else None)
+         for h, sh, v, priced in rows),
         key=lambda p: (-p.value, p.ticker or ""),
     ))  # fmt: skip
-    return Holdings(portfolio.name, period, (f"ledger to {period}",), total, positions)
+    return Holdings(portfolio.name, period, (f"ledger to {period}",), total, positions,
+                    unpriced=tuple(sorted(unpriced)))  # fmt: skip

@@ -96,3 +96,24 @@ def test_an_own_books_exports_leave_it_out_and_say_no_price(book, tmp_path):
     assert rc == 0, msg
     nv = load(tmp_path / "nv.json")["portfolios"][0]["positions"]
     assert all(p["value"] is not None for p in nv)
+
+
+def test_holdings_on_a_date_leave_out_a_position_with_no_close_and_no_cost(book):
+    """`holdings --period` of an own book: a transfer-in of an unknown ticker (no close, no
+    cost) says "no price", has no weight, and the total leaves it out with a note (it was a
+    silent $0 at 0.00%)."""
+    rc, out = cli(book, "tx", "add", "--portfolio", "Mine", "--type", "transfer-in",
+                  "--ticker", "QQQZ", "--date", "2025-04-03", "--shares", "7", "--offline")
+    assert rc == 0, out
+    h = _json(book, "holdings", "--portfolio", "Mine", "--period", "2025-04-10")
+    by = {p["ticker"]: p for p in h["positions"]}
+    assert h["unpriced"] == ["QQQZ"]
+    assert by["QQQZ"]["value"] is None and by["QQQZ"]["weight"] is None
+    assert by["ZZZQ"]["value"] == 5 * 20  # at cost: no close, but a price paid
+    assert h["total_value"] == by["CRWV"]["value"] + by["ZZZQ"]["value"]
+    assert sum(p["weight"] for p in h["positions"] if p["weight"] is not None) == pytest.approx(1)
+    rc, out = cli(book, "holdings", "--portfolio", "Mine", "--period", "2025-04-10")
+    assert rc == 0, out
+    assert "(1 without a price left out: QQQZ)" in out.splitlines()[0]
+    (row,) = [line for line in out.splitlines() if line.startswith("QQQZ")]
+    assert "no price" in row and "$0" not in row
