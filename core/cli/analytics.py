@@ -193,10 +193,15 @@ def cmd_summary(ctx, args, out: TextIO) -> int:
           f"{sm.days_since_period} days since the period end)", file=out)  # fmt: skip
     left = (f"; {sm.left_out} position{'s' if sm.left_out != 1 else ''} without a price left "
             "out" if sm.left_out else "")  # fmt: skip
-    print(f"  reported: {money(sm.reported_total)}   now: {money(round(sm.total_now))} "
-          f"({sm.change_pct:+.2f}%{' on the positions priced' if left else ''}){left}",
-          file=out)  # fmt: skip
-    if top:
+    priced = any(p.priced for p in sm.positions)
+    if left and not priced:  # nothing to value: no $0 and no +0.00% made up
+        print(f"  reported: {money(sm.reported_total)}   now: no price for any position yet "
+              f"({sm.left_out} left out)", file=out)  # fmt: skip
+    else:
+        print(f"  reported: {money(sm.reported_total)}   now: {money(round(sm.total_now))} "
+              f"({sm.change_pct:+.2f}%{' on the positions priced' if left else ''}){left}",
+              file=out)  # fmt: skip
+    if top and priced:
         print(f"  concentration now: top holding {top.position.ticker} "
               f"{(top.weight_now or 0) * 100:.2f}%, top-5 {sm.top5_now * 100:.2f}%, "
               f"HHI {sm.hhi_now * 10_000:,.0f}, effective N {sm.effective_n_now:.2f}", file=out)

@@ -117,3 +117,17 @@ def test_holdings_on_a_date_leave_out_a_position_with_no_close_and_no_cost(book)
     assert "(1 without a price left out: QQQZ)" in out.splitlines()[0]
     (row,) = [line for line in out.splitlines() if line.startswith("QQQZ")]
     assert "no price" in row and "$0" not in row
+
+
+def test_a_summary_with_nothing_priced_makes_up_no_value_or_concentration(db_url):
+    """An own book whose every position lacks a close: no '$0 (+0.00%)' and no 'top holding
+    X 0.00%, HHI 0': it says no position has a price yet."""
+    for argv in (("init",), ("portfolio", "create", "Mine"),
+                 ("tx", "add", "--portfolio", "Mine", "--type", "transfer-in", "--ticker",
+                  "QQQZ", "--date", "2025-04-03", "--shares", "7", "--offline")):
+        rc, out = cli(db_url, *argv)  # fmt: skip
+        assert rc == 0, (argv, out)
+    rc, out = cli(db_url, "summary", "--portfolio", "Mine", "--offline")
+    assert rc == 0, out
+    assert "now: no price for any position yet (1 left out)" in out
+    assert "concentration now" not in out and "+0.00%" not in out
