@@ -24,6 +24,7 @@ from core.services.companies import CompanyService
 from gui.formatting import money_long, money_short
 from gui.models.holdings_table_model import stake_text, stake_tooltip
 from gui.widgets.column_fit import ColumnFitter
+from gui.widgets.wide import keep_centred
 from gui.workers import TaskRunner
 
 COL_CUSIP, COL_TICKER, COL_NAME, COL_EXCHANGE, COL_REPORTS, COL_ORIGIN, COL_SEEN = range(7)
@@ -137,6 +138,7 @@ class CompaniesPage(QWidget):
         layout = QVBoxLayout(self)
         layout.addWidget(self.filter)
         layout.addWidget(splitter, 1)
+        keep_centred(self)  # a wide screen: a centred column
 
     def reload(self) -> None:
         self.runner.submit("companies", self.companies.companies, on_success=self.model.set_rows)

@@ -29,8 +29,9 @@ from core.services.prices import PriceNow, utc_now
 from gui import theme
 from gui.formatting import money_long, money_short, no_filings_yet, percent, signed_money
 from gui.widgets.allocation import AllocationDonut, Slice
-from gui.widgets.card import BREAK, Card
+from gui.widgets.card import BREAK, Card, CardRow
 from gui.widgets.changes_table import ChangesTable
+from gui.widgets.wide import MAX_CONTENT_WIDTH, keep_centred
 from gui.workers import TaskRunner
 
 if TYPE_CHECKING:  # numpy and the ORM load on the worker's first load, after the first paint
@@ -38,7 +39,6 @@ if TYPE_CHECKING:  # numpy and the ORM load on the worker's first load, after th
 
 YEAR = dt.timedelta(days=365)
 MAX_CHANGE_ROWS = 200  # the Holdings page lists them all
-MAX_CONTENT_WIDTH = 1680  # px: at 2560 wide the page is a centred column, not a thin line
 TICK_MS = 1000  # streamed prices reach the cards and the allocation at most once a second
 
 
@@ -74,11 +74,10 @@ class DashboardPage(QWidget):
         self.gain_card = Card("Unrealised gain")
         self.concentration_card = Card("Concentration now")
         self.report_card = Card("Last filing")
-        self.cards = QHBoxLayout()
-        for card in (self.value_card, self.gain_card, self.concentration_card,
-                     self.report_card):  # fmt: skip
-            self.cards.addWidget(card, 1)
         self.gain_card.hide()
+        # Side by side while they fit, else two to a row: never a phrase squeezed.
+        self.cards = CardRow([self.value_card, self.gain_card, self.concentration_card,
+                              self.report_card])  # fmt: skip
 
         self.chart_box = QWidget()
         self.chart_layout = QVBoxLayout(self.chart_box)
@@ -152,19 +151,13 @@ class DashboardPage(QWidget):
         self.banner_slot = QVBoxLayout()
         self.banner_slot.setContentsMargins(0, 0, 0, 0)
         layout = QGridLayout(self)
-        self._margins = layout.contentsMargins()
         layout.addLayout(self.banner_slot, 0, 0)
-        layout.addLayout(self.cards, 1, 0)
+        layout.addWidget(self.cards, 1, 0)
         layout.addWidget(self.splitter, 2, 0)
         layout.setRowStretch(2, 1)
-
-    def resizeEvent(self, event) -> None:
-        # On a wide screen the content stays within MAX_CONTENT_WIDTH, centred: cards, chart
-        # and table keep their numbers near their labels instead of spreading apart.
-        m = self._margins
-        side = max(0, (self.width() - m.left() - m.right() - MAX_CONTENT_WIDTH) // 2)
-        self.layout().setContentsMargins(m.left() + side, m.top(), m.right() + side, m.bottom())
-        super().resizeEvent(event)
+        # On a wide screen cards, chart and table keep to a centred column: numbers stay
+        # near their labels instead of spreading apart.
+        keep_centred(self, MAX_CONTENT_WIDTH)
 
     def content_rect(self):
         """Where the cards, chart and table are laid out."""
@@ -271,6 +264,7 @@ class DashboardPage(QWidget):
             self._show_pnl(*pnl[:2])
             self._show_earned(pnl[2])
         self.gain_card.setVisible(own and pnl is not None)
+        self.cards.refit()
         self._show_changes(changes, own)
         # The chart after this paint: the figures are up first.
         QTimer.singleShot(0, lambda: self._show_history(generation, history))

@@ -31,6 +31,7 @@ from gui.models.holders_table_model import (
     HoldersTableModel,
 )
 from gui.widgets.column_fit import ColumnFitter
+from gui.widgets.wide import keep_centred
 from gui.workers import TaskRunner
 
 HINT = ("Type a CUSIP or a ticker and press Enter, or use \"Who else holds it\" (Ctrl+Shift+H) "
@@ -93,6 +94,7 @@ class HoldersPage(QWidget):
         layout.addLayout(bar)
         layout.addWidget(self.summary)
         layout.addWidget(self.table, 1)
+        keep_centred(self)  # a wide screen: a centred column
         self._cusip: str | None = None
 
     # -- what shows -------------------------------------------------------------------------

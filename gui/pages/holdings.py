@@ -46,6 +46,7 @@ from gui.models.holdings_table_model import (
 from gui.own_commands import WindowEdit
 from gui.widgets.column_fit import ColumnFitter
 from gui.widgets.tables import row_table, sort_largest_first
+from gui.widgets.wide import hug_rows, keep_centred
 from gui.workers import TaskRunner
 
 
@@ -96,6 +97,7 @@ class HoldingsPage(QWidget):
         self.filter.setPlaceholderText("Filter by ticker, issuer, CUSIP or change (Ctrl+F)")
         self.filter.setClearButtonEnabled(True)
         self.summary = QLabel()
+        self.summary.setWordWrap(True)  # a followed filer's long empty state: not 1,200 px wide
         self.summary.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.model = HoldingsTableModel(self)
         self.proxy = QSortFilterProxyModel(self)
@@ -150,6 +152,10 @@ class HoldingsPage(QWidget):
         layout.addWidget(self.table, 1)
         layout.addWidget(self.totals)
         layout.addWidget(self.footnote)
+        # A wide, tall screen: the notes stay under the last row, the page a centred column.
+        layout.addStretch(0)
+        hug_rows(self.table)
+        keep_centred(self)
 
         self.copy_action = QAction("&Copy rows", self)
         self.copy_action.setShortcut(QKeySequence.StandardKey.Copy)

@@ -25,6 +25,7 @@ from core.domain.ledger import Transaction
 from core.domain.own import TxInput
 from core.domain.positions import PortfolioRef
 from gui.widgets.tables import RIGHT, SORT_ROLE, row_table
+from gui.widgets.wide import keep_centred
 
 (COL_DATE, COL_TYPE, COL_TICKER, COL_SHARES, COL_PRICE, COL_FEES, COL_AMOUNT, COL_NOTE,
  COL_ORIGIN) = range(9)  # fmt: skip
@@ -208,6 +209,7 @@ class TransactionsPage(QWidget):
         layout.addWidget(self.summary)
         layout.addWidget(self.table, 1)
         layout.addWidget(self.empty, 1)
+        keep_centred(self)  # a wide screen: a centred column
 
         self.add_button.clicked.connect(lambda: self.actions.add_transaction())
         self.edit_button.clicked.connect(self.edit_selected)

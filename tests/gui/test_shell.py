@@ -11,7 +11,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from PySide6.QtCore import QEvent, QObject, Qt
+from PySide6.QtCore import QEvent, QObject, QPoint, Qt
 from PySide6.QtGui import QTextDocument, QTextOption
 from PySide6.QtWidgets import QApplication, QLabel
 
@@ -103,7 +103,8 @@ def _lines(label: QLabel, width: int) -> list[str]:
             line = layout.lineAt(i)
             lines.append(text[line.textStart():line.textStart() + line.textLength()])
         block = block.next()
-    return [x.replace("\u00a0", " ").strip() for x in lines]
+    # As read: non-breaking spaces as spaces, word joiners (zero-width) left out.
+    return [x.replace("\u00a0", " ").replace("\u2060", "").strip() for x in lines]
 
 
 def test_a_card_breaks_lines_only_between_phrases(qtbot):
@@ -121,6 +122,12 @@ def test_a_card_breaks_lines_only_between_phrases(qtbot):
     widest = max(card.detail.fontMetrics().horizontalAdvance(p) for p in phrases)
     assert narrowest >= widest
     assert _lines(card.detail, 2000) == ["top-5 96.07% · HHI 3,430 · effective N 1.35"]
+    # Nor after a hyphen, nor between a sign and its amount, nor across a coloured span.
+    card.detail.setText("at closes of Sep 25 - Oct 9<br>day's change of Oct 9: "
+                        "<span style='color:#16722f'>+$269</span> · 3 transactions")
+    lines = _lines(card.detail, card.detail.minimumWidth())
+    assert lines == ["at closes of Sep 25 - Oct 9", "day's change of Oct 9: +$269 ·",
+                     "3 transactions"], lines  # fmt: skip
 
 
 def test_the_dashboard_cards_keep_phrases_on_a_narrow_window(qtbot, make_window, gctx):
@@ -139,6 +146,26 @@ def test_the_dashboard_cards_keep_phrases_on_a_narrow_window(qtbot, make_window,
     assert any(re.search(r"reported for \d{4}-\d\d-\d\d", line) for line in lines), lines
 
 
+def test_an_800_wide_window_fits_every_kind_of_book(qtbot, make_window, gctx):
+    """A filer, a followed filer before its first filing (a long sentence on its cards), an
+    own book with four cards: the window stays 800 wide, nothing forces it wider."""
+    from core.services.following import Following
+
+    Following(gctx.db, gctx.settings).follow("1067983", name="Berkshire Hathaway Inc")
+    gctx.own.create("Mine")
+    w = make_window(gctx)
+    shown(qtbot, w, 800, 600)
+    for name in ("NVIDIA Corp", "Berkshire Hathaway Inc", "Mine"):
+        w.select_portfolio(name)
+        idle(qtbot, w)
+        assert w.portfolio.name == name
+        assert w.minimumSizeHint().width() <= 800 and w.width() == 800, name
+        cards = [c for c in (w.dashboard.value_card, w.dashboard.gain_card,
+                             w.dashboard.concentration_card, w.dashboard.report_card)
+                 if c.isVisible()]  # fmt: skip
+        assert all(c.geometry().right() < w.dashboard.width() for c in cards), name
+
+
 def test_on_a_wide_screen_the_dashboard_stays_within_its_width(qtbot, make_window, gctx):
     w = make_window(gctx)
     shown(qtbot, w, 2560, 1440)
@@ -149,9 +176,10 @@ def test_on_a_wide_screen_the_dashboard_stays_within_its_width(qtbot, make_windo
     left, right = rect.left(), page.width() - rect.right() - 1
     assert abs(left - right) <= 2 and left > 100  # a centred column
     cards = [page.value_card, page.concentration_card, page.report_card]
-    assert cards[0].geometry().left() >= rect.left()
-    assert cards[-1].geometry().right() <= rect.right()
-    assert page.changes.geometry().right() <= rect.right()
+    assert cards[0].mapTo(page, QPoint(0, 0)).x() >= rect.left()
+    assert cards[-1].mapTo(page, QPoint(cards[-1].width() - 1, 0)).x() <= rect.right()
+    assert len({c.mapTo(page, QPoint(0, 0)).y() for c in cards}) == 1  # one row of cards
+    assert page.changes.mapTo(page, QPoint(page.changes.width() - 1, 0)).x() <= rect.right()
     w.resize(1280, 800)  # on an ordinary screen it takes the whole page, less its margins
     qtbot.waitUntil(lambda: page.content_rect().width() > page.width() - 40)
 
