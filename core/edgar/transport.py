@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import contextlib
 import http.client
+import ipaddress
 import socket
 import ssl
 import threading
@@ -67,6 +68,51 @@ class _Watchdog:
         self._unhook()
 
 
+def _bounded_connect(wait: float):
+    """socket.create_connection whose name lookup waits at most `wait` seconds: a lookup has
+    no socket a watchdog could shut, so it runs on a daemon thread that is left behind if
+    the resolver does not answer (an address given as digits needs no lookup)."""
+
+    def create_connection(address, timeout=socket._GLOBAL_DEFAULT_TIMEOUT,
+                          source_address=None, **_kwargs):  # fmt: skip
+        host, port = address
+        try:
+            ipaddress.ip_address(host)
+        except ValueError:
+            pass
+        else:
+            return socket.create_connection((host, port), timeout, source_address)
+        error: OSError = OSError(f"{host}: no address")
+        for ip in _resolve(host, port, wait):  # each address in turn, as create_connection
+            try:
+                return socket.create_connection((ip, port), timeout, source_address)
+            except OSError as exc:
+                error = exc
+        raise error
+
+    return create_connection
+
+
+def _resolve(host: str, port: int, wait: float) -> list[str]:
+    found: list = []
+    done = threading.Event()
+
+    def look_up() -> None:
+        try:
+            found.extend(socket.getaddrinfo(host, port, type=socket.SOCK_STREAM))
+        except OSError as exc:
+            found.append(exc)
+        finally:
+            done.set()
+
+    threading.Thread(target=look_up, name="resolve", daemon=True).start()
+    if not done.wait(max(0.0, wait)):
+        raise TimeoutError(f"looking up {host} took more than {wait:.1f} s")
+    if found and isinstance(found[0], OSError):
+        raise found[0]
+    return list(dict.fromkeys(info[4][0] for info in found))
+
+
 def exchange(method: str, url: str, body: bytes | None, headers: dict[str, str], deadline,
              timeout: float, sink: BinaryIO, cap: int,
              limit: float | None = None) -> int:  # fmt: skip
@@ -83,6 +129,8 @@ def exchange(method: str, url: str, body: bytes | None, headers: dict[str, str],
             parts.hostname, parts.port, timeout=per_read, context=ssl.create_default_context())
     else:
         conn = http.client.HTTPConnection(parts.hostname, parts.port, timeout=per_read)
+    conn._create_connection = _bounded_connect(  # type: ignore[attr-defined]
+        min(deadline.remaining(), float("inf") if limit is None else limit))
     dog = _Watchdog(conn, deadline, float("inf") if limit is None else limit)
     try:
         try:

@@ -7,8 +7,8 @@ import datetime as dt
 import logging
 import queue
 import tempfile
+import threading
 from collections.abc import Callable, Generator, Sequence
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -267,12 +267,25 @@ class Sync:
         net = overall.share(FETCH_SHARE)
         with self.db.session() as s:
             known = SyncStore(s).all_accessions()
-        pool = ThreadPoolExecutor(max_workers=max(1, min(WORKERS, len(work))),
-                                  thread_name_prefix="edgar")  # fmt: skip
+        jobs: queue.Queue = queue.Queue()
+        for f in work:
+            jobs.put(f)
+
+        def worker() -> None:
+            while not net.expired():
+                try:
+                    f = jobs.get_nowait()
+                except queue.Empty:
+                    return
+                _fetch_filer(edgar, f.status.cik, f.since, known, rejected, net, tmp, inbox)
+
+        # Daemon threads: one stuck where no socket can be shut (a name lookup that hangs)
+        # cannot hold the process past its deadline, as an executor's threads would at exit.
+        workers = [threading.Thread(target=worker, name=f"edgar-{i}", daemon=True)
+                   for i in range(max(1, min(WORKERS, len(work))))]  # fmt: skip
+        for t in workers:
+            t.start()
         try:
-            for f in work:
-                pool.submit(_fetch_filer, edgar, f.status.cik, f.since, known, rejected, net,
-                            tmp, inbox)  # fmt: skip
             by_cik = {f.status.cik: f for f in work}
             total = done = 0
             pending = len(work)
@@ -318,7 +331,11 @@ class Sync:
             # Cancelling shuts every socket still open under it, so a worker stuck on a hung
             # or trickling server returns now and no thread outlives the sync.
             net.cancel()
-            pool.shutdown(wait=all(f.finished for f in work), cancel_futures=True)
+            while not jobs.empty():  # filers not started: never started now
+                jobs.get_nowait()
+            if all(f.finished for f in work):
+                for t in workers:
+                    t.join()
 
     def _import(self, f: _Filer, entry: IndexEntry, path: Path) -> None:
         options = ImportOptions(cik=f.status.cik, accession=entry.accession)

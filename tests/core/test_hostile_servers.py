@@ -159,6 +159,35 @@ def test_the_cli_ends_by_its_deadline_whatever_the_index_does(hostile, db_file, 
     assert list((tmp_path / "tmp").iterdir()) == []  # no download left behind
 
 
+# Loaded at the CLI's start-up (sitecustomize): the name stuck.invalid never resolves, as a
+# resolver that does not answer; a name lookup has no socket the deadline could shut.
+STUCK_RESOLVER = """
+import socket, threading
+_real = socket.getaddrinfo
+def getaddrinfo(host, *args, **kwargs):
+    if host == "stuck.invalid":
+        threading.Event().wait()  # for ever
+    return _real(host, *args, **kwargs)
+socket.getaddrinfo = getaddrinfo
+"""
+
+
+def test_the_cli_ends_by_its_deadline_when_a_name_lookup_hangs(hostile, db_file, tmp_path,
+                                                               monkeypatch):  # fmt: skip
+    """A worker stuck resolving EDGAR's host name cannot hold the process open past its
+    deadline (an executor's threads are joined at exit: this one never returned)."""
+    site = tmp_path / "site"
+    site.mkdir()
+    (site / "sitecustomize.py").write_text(STUCK_RESOLVER)
+    monkeypatch.setenv("PYTHONPATH", str(site))
+    for name in ("STAKEWATCH_SEC_DATA_URL", "STAKEWATCH_SEC_ARCHIVES_URL"):
+        monkeypatch.setenv(name, "http://stuck.invalid:9")
+    rc, err, _ = run_bounded(["--db", str(db_file), "sync", "--deadline", "4"], 4,
+                             tmp_path / "tmp")  # fmt: skip
+    assert rc == 3, err
+    assert err.strip().splitlines()[-1].startswith("error: ") and "NVIDIA" in err, err
+
+
 @pytest.mark.parametrize("behaviour", ["trickle", "endless"])
 def test_the_cli_ends_by_its_deadline_whatever_a_download_does(hostile, db_file, tmp_path,
                                                                behaviour):  # fmt: skip
