@@ -87,10 +87,13 @@ def _num(value: Any) -> float | None:
 def frame_to_result(frame: Any, tickers: Sequence[str], source: str = "yahoo") -> BarsResult:
     """Bars and splits per ticker from a yf.download frame, whatever its column shape:
     MultiIndex (Price, Ticker) or (Ticker, Price), or flat columns for one ticker.
-    Rows without a close (NaN) are skipped; a ticker with none fails."""
+    Rows without a close (NaN) are skipped, and so are closes no bar can hold (zero,
+    negative, infinite, dated before 1990 or in the future: price_problem); a ticker with
+    none left fails."""
     import pandas as pd
 
     result = BarsResult()
+    now = dt.datetime.now(dt.UTC)
     if frame is None or len(frame.index) == 0:
         for t in tickers:
             result.failed[t] = "no price data returned"
@@ -120,7 +123,7 @@ def frame_to_result(frame: Any, tickers: Sequence[str], source: str = "yahoo") -
             ratio = _num(row.get("Stock Splits"))
             if ratio:
                 splits.append(Split(ticker, day, ratio))
-            if close is None:
+            if close is None or price_problem(close, day, now) is not None:
                 continue
             volume = _num(row.get("Volume"))
             bars.append(

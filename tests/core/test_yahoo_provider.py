@@ -37,6 +37,20 @@ def test_nan_last_bar_is_skipped():
     assert all(b.close == b.close for b in bars)  # no NaN closes
 
 
+def test_closes_no_bar_can_hold_are_dropped():
+    """A recorded answer with the last closes made 0, negative and infinite, and one bar
+    dated in 1985: dropped like a NaN close (the stream and the quotes drop them too)."""
+    frame = load_frame("download_one.csv")
+    close = next(c for c in frame.columns if "Close" in c and "Adj" not in str(c))
+    frame.loc[frame.index[-3:], close] = [0.0, -5.0, float("inf")]
+    old = frame.index[0].replace(year=1985)
+    frame.loc[old] = frame.iloc[0]
+    good = frame_to_result(load_frame("download_one.csv"), ["CRWV"]).bars["CRWV"]
+    bars = frame_to_result(frame, ["CRWV"]).bars["CRWV"]
+    assert [b.date for b in bars] == [b.date for b in good[:-3]]
+    assert all(0 < b.close < float("inf") for b in bars)
+
+
 def test_empty_frame_fails_every_ticker():
     r = frame_to_result(load_frame("download_empty.csv"), ["TSP"])
     assert r.bars == {} and r.failed == {"TSP": "no price data returned"}
