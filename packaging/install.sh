@@ -59,12 +59,16 @@ listed() {  # is $1 a file a previous install wrote?
 remove_listed() {
   [ -f "$manifest" ] || return 0
   list=$(cat "$manifest")
+  # Only what lies under this prefix: a manifest edited (or planted) to name another
+  # file, or to climb out with '..', removes nothing outside it.
   printf '%s\n' "$list" | sed -n 's/^f //p' | while IFS= read -r f; do
+    case "$f" in "$prefix"/*/../*|*/../*) continue ;; "$prefix"/*) ;; *) continue ;; esac
     if [ -f "$f" ] || [ -L "$f" ]; then rm -f "$f"; fi
   done
   rm -f "$manifest"
   # The folders it made, deepest first (a child sorts after its parent), if now empty.
   printf '%s\n' "$list" | sed -n 's/^d //p' | sort -r | while IFS= read -r d; do
+    case "$d" in */../*) continue ;; "$prefix"/*) ;; *) continue ;; esac
     rmdir "$d" 2>/dev/null || true
   done
 }

@@ -206,6 +206,22 @@ def test_install_sh_lists_what_it_writes_and_removes_exactly_that(tmp_path):
     assert again.returncode == 0 and files_under(prefix) == before
 
 
+def test_uninstall_removes_nothing_outside_its_prefix_whatever_the_manifest_says(tmp_path):
+    unpacked = unpacked_bundle(tmp_path)
+    prefix = tmp_path / "prefix"
+    outside = tmp_path / "precious.txt"
+    outside.write_text("the user's\n")
+    climb = prefix / "lib" / "climb.txt"  # reached from inside with '..'
+    assert run_install(unpacked, prefix).returncode == 0
+    climb.write_text("also the user's\n")
+    manifest = prefix / "lib" / "stakewatch" / ".install-manifest"
+    manifest.write_text(manifest.read_text() + f"f {outside}\n"
+                        f"f {prefix}/lib/stakewatch/../climb.txt\nd {tmp_path}\n")  # fmt: skip
+    assert run_install(unpacked, prefix, "--uninstall").returncode == 0
+    assert outside.read_text() == "the user's\n" and climb.exists()
+    assert not (prefix / "bin" / "stakewatch").exists()  # its own files did go
+
+
 @pytest.mark.parametrize("theirs", ["bin/stakewatch", f"share/applications/{APP_ID}.desktop",
                                     "lib/stakewatch/stakewatch"])  # fmt: skip
 def test_install_sh_refuses_to_overwrite_what_it_did_not_install(tmp_path, theirs):
