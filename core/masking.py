@@ -74,6 +74,16 @@ def url_password(url: str) -> list[str]:
     return [f for f in found if f]
 
 
+def masked_excepthook(kind, value, tb) -> None:
+    """sys.excepthook for a process whose messages may hold a database URL (the window):
+    the traceback is printed with every password masked, as print_masked_traceback."""
+    import sys
+    import traceback
+
+    text = "".join(traceback.format_exception(kind, value, tb))
+    print(mask_secrets(text), end="", file=sys.stderr)
+
+
 def print_masked_traceback() -> None:
     """traceback.print_exc(), with every password masked (a message may hold a URL)."""
     import sys

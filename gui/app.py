@@ -64,10 +64,16 @@ def database_error_box(reason: str) -> QMessageBox:
 
 
 def run_app(db_url: str | None = None) -> int:
+    import sys
+
     from core.context import AppContext, DatabaseError
+    from core.masking import masked_excepthook
     from gui import theme
     from gui.main_window import MainWindow
 
+    # An error Qt hands to Python's hook (a slot that raised) is printed masked: its
+    # message may hold the database URL with its password.
+    sys.excepthook = masked_excepthook
     app = application()
     qsettings = window_settings()
     theme.apply(str(qsettings.value("theme", "system")))

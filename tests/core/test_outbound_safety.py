@@ -285,6 +285,20 @@ def test_one_masking_function_masks_every_form(text, shown):
     assert SECRET not in mask_secrets(text)
 
 
+def test_a_traceback_through_the_windows_hook_is_masked(capsys):
+    """The window's sys.excepthook (a slot that raised): the traceback's message holds the
+    URL with its password; what reaches stderr does not."""
+    from core.masking import masked_excepthook
+
+    try:
+        raise RuntimeError(f"cannot reach postgresql://owner:{SECRET}@db.example/stake")
+    except RuntimeError as exc:
+        masked_excepthook(type(exc), exc, exc.__traceback__)
+    err = capsys.readouterr().err
+    assert "Traceback" in err and "RuntimeError: cannot reach postgresql://owner:***@" in err
+    assert SECRET not in err
+
+
 def test_a_known_password_is_masked_wherever_a_driver_repeats_it():
     url = f"postgresql://owner:p@ss{SECRET}@h/d"
     assert url_password(url) == [f"p@ss{SECRET}"]
