@@ -65,6 +65,22 @@ class Series:
     report_index: np.ndarray  # [days]: which report's positions hold that day
     is_period_end: np.ndarray  # bool [days]: values are as filed
 
+    def complete_until(self, columns: Sequence[int] | None = None, last: int | None = None
+                       ) -> int:  # fmt: skip
+        """The last day index (at most `last`) on which every position of `columns` (all
+        counted ones by default) valued by a close has that very day's close: totals,
+        stacks and weights end there, never holding a ticker flat past its last bar (INTC's
+        closes stop on Sep 25, CRWV's on Oct 9: they end on Sep 25). A position valued as
+        filed (no close at all, as a private company) does not hold them back."""
+        end = len(self.dates) - 1 if last is None else last
+        cols = list(np.flatnonzero(self.included)) if columns is None else list(columns)
+        if end < 0 or not cols:
+            return end
+        stale = (self.priced[: end + 1, cols] & ~self.fresh[: end + 1, cols]
+                 & (self.values[: end + 1, cols] > 0)).any(axis=1)  # fmt: skip
+        clean = np.flatnonzero(~stale)
+        return int(clean[-1]) if len(clean) else end
+
 
 def split_factor(splits: Sequence[Split], after: dt.date, until: dt.date | None = None) -> float:
     """Product of the ratios of splits effective after `after` (and up to `until`)."""

@@ -22,11 +22,10 @@ def chart_title(kind: str, book: str | None, widget) -> str:
     """'NVIDIA Corp: value of the positions, 2024-03-31 to 2026-09-25': the span drawn."""
     what = TITLES[kind]
     span = ""
-    if kind == "value" and widget.series is not None and len(widget.series.dates):
+    if kind in ("value", "concentration") and widget.series is not None and len(
+            widget.series.dates):  # fmt: skip
         s = widget.series
         span = f", {s.dates[0]} to {s.dates[widget.end_day()]}"
-    elif kind == "concentration" and widget.series is not None and len(widget.series.dates):
-        span = f", {widget.series.dates[0]} to {widget.series.dates[-1]}"
     elif kind == "prices":
         days = [b.date for bars in widget.bars.values() for b in bars]
         span = f", {min(days)} to {max(days)}" if days else " (no prices yet)"

@@ -44,13 +44,20 @@ class ConcentrationChart(QWidget):
 
     def set_series(self, s: Series) -> None:
         self.series = s
-        x = epoch_seconds(s.dates)
+        # Weights end on the last day every position has its own close (a ticker is never
+        # held flat past its last bar): the same day the value stack ends.
+        n = self.end_day() + 1
+        x = epoch_seconds(s.dates[:n])
         # setData on kept curves: no re-creation when the portfolio or range changes.
-        self.top1.setData(x, s.top1 * 100)
-        self.top5.setData(x, s.top5 * 100)
-        self.eff.setData(x, s.effective_n)
+        self.top1.setData(x, s.top1[:n] * 100)
+        self.top5.setData(x, s.top5[:n] * 100)
+        self.eff.setData(x, s.effective_n[:n])
         for chart in self.charts():
-            chart.set_dates(s.dates, self._describe)
+            chart.set_dates(s.dates[:n], self._describe)
+
+    def end_day(self) -> int:
+        """Where the curves end (see Series.complete_until)."""
+        return -1 if self.series is None else self.series.complete_until()
 
     def _describe(self, i: int) -> str:
         s = self.series

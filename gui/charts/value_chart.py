@@ -141,16 +141,10 @@ class ValueChart(TimeChart):
         """The last day a stack (or the total) can show: each drawn position valued by a
         close has that day's close. A ticker whose closes stop earlier (INTC's on Sep 25,
         CRWV's on Oct 9) is never held flat past its last bar; lines go on to their own."""
-        s = self.series
-        assert s is not None
+        assert self.series is not None
         end = self.last_day()
         cols = self.shown_columns()
-        if not cols:
-            return end
-        stale = (s.priced[: end + 1, cols] & ~s.fresh[: end + 1, cols]
-                 & (s.values[: end + 1, cols] > 0)).any(axis=1)  # fmt: skip
-        clean = np.flatnonzero(~stale)
-        return int(clean[-1]) if len(clean) else end
+        return self.series.complete_until(cols, end) if cols else end
 
     def end_day(self) -> int:
         """Where this chart's drawing ends, as drawn now (lines or stack)."""

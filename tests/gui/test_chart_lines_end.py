@@ -129,3 +129,22 @@ def test_the_charts_page_lists_the_total_in_lines_mode_only(qtbot):
     page.lines.setChecked(False)
     listed = [page.positions.item(i).text() for i in range(page.positions.count())]
     assert listed == ["BBB", "AAA"]
+
+
+def test_weights_end_where_the_stack_ends(qtbot):
+    """The concentration chart's curves, and its exported title, end on the last day every
+    position has its own close (Apr 2), as the value stack does: AAA's weight is never
+    worked out from a close held flat."""
+    from gui.charts.chart_frame import chart_title
+    from gui.charts.concentration_chart import ConcentrationChart
+
+    s, _reports = _series()
+    assert str(s.dates[s.complete_until()]) == "2025-04-02"  # the one rule, in core
+    assert s.complete_until([s.tickers.index("BBB")]) == len(s.dates) - 1  # BBB: to Apr 4
+    chart = ConcentrationChart()
+    qtbot.addWidget(chart)
+    chart.set_series(s)
+    assert str(s.dates[-1]) == "2025-04-04"
+    assert _last_x_day(chart.top1.xData, chart.top1.yData) == "2025-04-02"
+    assert _last_x_day(chart.eff.xData, chart.eff.yData) == "2025-04-02"
+    assert chart_title("concentration", "Fund", chart).endswith("2025-03-31 to 2025-04-02")
