@@ -244,7 +244,7 @@ def register(sub) -> None:
         "CIK, latest period and size; online, also the companies EDGAR's company search "
         "lists for TEXT (one entry per CIK; needs the sec_contact setting). If EDGAR cannot "
         "be searched the stored filers still show, with one line on stderr saying so (exit "
-        "3 unless --offline). 'stakewatch follow CIK' follows one.",
+        "3 when a request to EDGAR failed). 'stakewatch follow CIK' follows one.",
     )  # fmt: skip
     s.add_argument("text", metavar="TEXT")
     s.add_argument("--offline", action="store_true", help="stored filers only; send nothing")
