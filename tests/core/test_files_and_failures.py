@@ -108,7 +108,8 @@ def test_ctrl_c_before_the_commit_is_an_interrupt_and_nothing_is_kept(db_url, mo
     def interrupted(self, *args, **kwargs):
         raise KeyboardInterrupt
 
-    monkeypatch.setattr(Repository, "tickers", interrupted)  # the transaction's last step
+    # the transaction's last step: which of its CUSIPs are left without a ticker
+    monkeypatch.setattr(Repository, "without_ticker", interrupted)
     rc, _, err = run(db_url, *IMPORT, "--no-map")
     assert (rc, err) == (130, "error: interrupted\n")
     monkeypatch.undo()

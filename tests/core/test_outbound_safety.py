@@ -343,9 +343,17 @@ def test_a_drawn_export_to_a_missing_folder_is_one_line_and_no_qt_message(tmp_pa
 
 def test_json_output_stays_exact(tmp_path):
     """--json is already escaped by JSON itself: the names round-trip exactly."""
+    from core.context import AppContext
+    from core.storage.own_store import OwnStore
+
     db = tmp_path / "j.sqlite3"
-    name = "BELL\x07\x1b[2JBOOK"
-    assert main(["--db", str(db), "portfolio", "create", name], out=io.StringIO()) == 0
+    name = "BELL\x07\x1b[2JBOOK"  # refused by `portfolio create` now; an older database's
+    ctx = AppContext.open(str(db))
+    try:
+        with ctx.db.session() as s:
+            OwnStore(s).create(name)
+    finally:
+        ctx.close()
     out = io.StringIO()
     assert main(["--db", str(db), "portfolios", "--json"], out=out) == 0
     assert name in [p["name"] for p in json.loads(out.getvalue())]
