@@ -23,9 +23,23 @@ FOLDED_WIDTH = 52
 WIDE = (150, 200)  # the unfolded sidebar's minimum and maximum width
 
 
+# Glyphs drawn as strokes: each a list of polylines in a 24 x 24 box.
+_STROKES = {
+    "charts": [[(3, 3), (3, 21), (21, 21)], [(6, 16), (10, 11), (14, 14), (20, 6)]],  # axes, a line
+    "transactions": [[(3, 8), (20, 8)], [(16, 4), (20, 8), (16, 12)],  # to and fro: two arrows
+                     [(21, 16), (4, 16)], [(8, 12), (4, 16), (8, 20)]],
+}
+
+
 def _glyph(name: str) -> QPainterPath:
     """A page's glyph as a path in a 24 x 24 box, drawn with the text colour."""
     p = QPainterPath()
+    if name in _STROKES:
+        for first, *rest in _STROKES[name]:
+            p.moveTo(*first)
+            for point in rest:
+                p.lineTo(*point)
+        return p
     if name == "dashboard":  # four tiles
         for x, y in ((3, 3), (13, 3), (3, 13), (13, 13)):
             p.addRoundedRect(QRectF(x, y, 8, 8), 2, 2)
@@ -34,30 +48,11 @@ def _glyph(name: str) -> QPainterPath:
             p.addEllipse(QPointF(4.5, y), 1.2, 1.2)
             p.moveTo(9, y)
             p.lineTo(21, y)
-    elif name == "charts":  # axes and a rising line
-        p.moveTo(3, 3)
-        p.lineTo(3, 21)
-        p.lineTo(21, 21)
-        p.moveTo(6, 16)
-        p.lineTo(10, 11)
-        p.lineTo(14, 14)
-        p.lineTo(20, 6)
     elif name == "companies":  # a building with windows
         p.addRect(QRectF(5, 3, 14, 18))
         for x in (8, 13.5):
             for y in (6, 10.5, 15):
                 p.addRect(QRectF(x, y, 2.5, 2.5))
-    elif name == "transactions":  # to and fro: two arrows
-        p.moveTo(3, 8)
-        p.lineTo(20, 8)
-        p.moveTo(16, 4)
-        p.lineTo(20, 8)
-        p.lineTo(16, 12)
-        p.moveTo(21, 16)
-        p.lineTo(4, 16)
-        p.moveTo(8, 12)
-        p.lineTo(4, 16)
-        p.lineTo(8, 20)
     elif name == "holders":  # two people
         for cx, scale in ((9, 1.0), (17, 0.8)):
             p.addEllipse(QPointF(cx, 8), 3.2 * scale, 3.2 * scale)
