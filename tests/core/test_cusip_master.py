@@ -362,18 +362,10 @@ def test_a_map_refresh_that_breaks_leaves_the_sync_report(fake, sec_ctx, monkeyp
 def test_an_older_database_gets_the_map_on_upgrade(db_file):
     """A database from before the map (revision 0006) with a company no one named: the
     upgrade adds the tables and the first start names it, with the issuer's CIK."""
-    from alembic import command
-    from alembic.config import Config
-
     from core.context import AppContext
-    from core.storage.database import MIGRATIONS_DIR, Database
+    from tests.migrations import database_at
 
-    db = Database("sqlite:///" + str(db_file))
-    cfg = Config()
-    cfg.set_main_option("script_location", str(MIGRATIONS_DIR))
-    with db.engine.begin() as conn:
-        cfg.attributes["connection"] = conn
-        command.upgrade(cfg, "0006")
+    with database_at("sqlite:///" + str(db_file), "0006") as (db, conn):
         conn.exec_driver_sql("INSERT INTO companies (cusip, name, origin, updated_at) VALUES "
                              f"('{GOOGL}', 'ALPHABET INC', 'filing', '2025-01-01')")
     db.dispose()

@@ -48,14 +48,9 @@ def test_fresh_database_needs_no_backup(db_url):
 
 def test_backup_before_a_pending_migration(db_file):
     """A database at the first revision is copied aside, then upgraded; the copy is whole."""
-    from alembic import command
+    from tests.migrations import database_at
 
-    db = Database("sqlite:///" + str(db_file))
-    cfg = Config()
-    cfg.set_main_option("script_location", str(MIGRATIONS_DIR))
-    with db.engine.begin() as conn:
-        cfg.attributes["connection"] = conn
-        command.upgrade(cfg, "0001")
+    with database_at("sqlite:///" + str(db_file), "0001") as (db, conn):
         conn.exec_driver_sql("INSERT INTO meta (key, value) VALUES ('marker', 'kept')")
     assert db.current_revision() == "0001"
     backup = db.upgrade()

@@ -8,11 +8,10 @@ import datetime as dt
 from decimal import Decimal
 
 import pytest
-from alembic import command
-from alembic.config import Config
 
 from core.context import AppContext
-from core.storage.database import HEAD_REVISION, MIGRATIONS_DIR, Database
+from core.storage.database import HEAD_REVISION, Database
+from tests.migrations import database_at
 
 pytestmark = pytest.mark.backends
 
@@ -27,13 +26,8 @@ STATEMENTS = [
 
 
 def _old_database(url: str) -> Database:
-    db = Database(url)
-    cfg = Config()
-    cfg.set_main_option("script_location", str(MIGRATIONS_DIR))
     now = dt.datetime(2026, 1, 1, tzinfo=dt.UTC)
-    with db.engine.begin() as conn:
-        cfg.attributes["connection"] = conn
-        command.upgrade(cfg, "0005")
+    with database_at(url, "0005") as (db, conn):
         conn.exec_driver_sql("INSERT INTO portfolios (id, name, kind, followed, created_at) "
                              "VALUES (7, 'Mine', 'own', false, %s)" if db.engine.dialect.name
                              != "sqlite" else "INSERT INTO portfolios (id, name, kind, followed, "

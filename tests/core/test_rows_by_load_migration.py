@@ -7,15 +7,14 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
-from alembic import command
-from alembic.config import Config
 from sqlalchemy import text
 
 from core.context import AppContext
 from core.services.holders import HoldersQueries
 from core.services.importer import run
 from core.services.universe import UniverseLoader
-from core.storage.database import HEAD_REVISION, MIGRATIONS_DIR, Database
+from core.storage.database import HEAD_REVISION, Database
+from tests.migrations import database_at
 from tests.universe_sets import Filing, Holding, write_set
 
 pytestmark = pytest.mark.backends
@@ -26,13 +25,8 @@ Q1, Q2 = dt.date(2026, 3, 31), dt.date(2026, 6, 30)
 
 def _database_at_0008(url: str) -> Database:
     """Two universe filers' Q1 filings as 0008 stored them (one with two CRWV rows)."""
-    db = Database(url)
-    cfg = Config()
-    cfg.set_main_option("script_location", str(MIGRATIONS_DIR))
     now = dt.datetime(2026, 5, 2, tzinfo=dt.UTC)
-    with db.engine.begin() as conn:
-        cfg.attributes["connection"] = conn
-        command.upgrade(cfg, "0008")
+    with database_at(url, "0008") as (db, conn):
         for pid, cik, name, rows in ((1, "0000000001", "ALPHA CAPITAL", [(CW, 100, 1000),
                                                                          (CW, 50, 500)]),
                                      (2, "0000000002", "BETA PARTNERS", [(CW, 200, 2000)])):
