@@ -23,3 +23,16 @@ def database_at(url: str, revision: str) -> Iterator[tuple[Database, Connection]
         cfg.attributes["connection"] = conn
         command.upgrade(cfg, revision)
         yield db, conn
+
+
+def downgrade(url: str, revision: str) -> None:
+    """Migrate the database at `url` down to `revision` (what `alembic downgrade` does)."""
+    db = Database(url)
+    cfg = Config()
+    cfg.set_main_option("script_location", str(MIGRATIONS_DIR))
+    try:
+        with db.engine.begin() as conn:
+            cfg.attributes["connection"] = conn
+            command.downgrade(cfg, revision)
+    finally:
+        db.dispose()

@@ -119,7 +119,7 @@ class HoldersQueries:
         with self.db.session(write=False) as s:
             store = UniverseStore(s)
             rows = store.cusip_rows([cusip])
-            filings = store.filings_of_holders([cusip]) if rows else []
+            filings = store.filings_of_holders(r[0] for r in rows) if rows else []
             ticker, name, outstanding = store.security(cusip)
             if not name or name == cusip:  # a master entry without a name of its own
                 name = store.issuer(cusip) or cusip

@@ -139,7 +139,7 @@ class UniverseLoader:
                 warnings.append(f"{len(clash)} filing(s) stored under another filer's CIK "
                                 f"(kept as stored): {_listing(clash)}")  # fmt: skip
             new = [h for h in holdings if h.accession not in known]
-            filers = store.filers({h.cik: h.filer_name for h in new}, label)
+            filers, new_filers = store.filers({h.cik: h.filer_name for h in new}, label)
             yield LoadProgress("filings", 0, expected)
             ids = store.add_filings(self._filing_rows(new, filers, label, warnings))
             targets: dict[str, _Target] = {}
@@ -167,7 +167,6 @@ class UniverseLoader:
             store.record_set(label, path.name, digest, len(holdings), notices, tally.rows,
                              len(new))  # fmt: skip
             store.analyze()
-            new_filers = sum(1 for h in {n.cik for n in new} if filers.get(h) is not None)
         return LoadReport(label, path.name, len(holdings), notices, tally.rows, len(new),
                           len(holdings) - len(new), new_filers, tally.stored,
                           tuple(warnings))  # fmt: skip

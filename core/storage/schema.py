@@ -9,6 +9,7 @@ from sqlalchemy import (
     BigInteger,
     Boolean,
     CheckConstraint,
+    Computed,
     Date,
     DateTime,
     Float,
@@ -109,6 +110,9 @@ class Portfolio(Base):
     # A followed filer is synced from EDGAR; last_synced is the last complete sync.
     followed: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
     last_synced: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
+    # The name in lower case, kept by the database (migration 0010): filer search matches
+    # words against it on PostgreSQL with a plain LIKE instead of ILIKE.
+    name_key: Mapped[str | None] = mapped_column(Text, Computed("lower(name)", persisted=True))
 
     filings: Mapped[list[Filing]] = relationship(back_populates="portfolio")
 

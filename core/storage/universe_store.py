@@ -7,7 +7,8 @@ import contextlib
 import datetime as dt
 from collections.abc import Iterable, Sequence
 
-from sqlalchemy import String, and_, bindparam, func, insert, or_, select
+from sqlalchemy import Integer, String, and_, any_, bindparam, func, insert, or_, select
+from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.orm import Session
 
 from core.domain.text import one_line
@@ -55,10 +56,10 @@ class UniverseStore:
             out.update({a: (i, c or "") for a, i, c in self.s.execute(q)})
         return out
 
-    def filers(self, names: dict[str, str], label: str) -> dict[str, int]:
-        """CIK -> portfolio id for every CIK of `names` (CIK -> name as filed); filers not
-        seen before get a portfolio (a name already taken gets its CIK added) and are
-        marked as universe filers."""
+    def filers(self, names: dict[str, str], label: str) -> tuple[dict[str, int], int]:
+        """CIK -> portfolio id for every CIK of `names` (CIK -> name as filed), and how many
+        portfolios were made: filers not seen before get one (a name already taken gets
+        its CIK added) and are marked as universe filers."""
         known = dict(self.s.execute(select(t.Portfolio.cik, t.Portfolio.id)
                                     .where(t.Portfolio.cik.is_not(None))).all())  # fmt: skip
         new = [c for c in names if c not in known]
@@ -80,7 +81,7 @@ class UniverseStore:
                 known.update(made)
                 self.s.execute(insert(t.UniverseFiler.__table__),
                                [{"portfolio_id": i, "first_set": label} for i in made.values()])
-        return {c: known[c] for c in names}
+        return {c: known[c] for c in names}, len(new)
 
     def begin_rows(self, incoming: int) -> None:
         """Get ready for a load's rows (call once the load's filings are in).
@@ -231,22 +232,40 @@ class UniverseStore:
                     func.sum(fr.value_usd))
              .where(fr.cusip.in_(list(cusips)))
              .group_by(fr.filing_id, fr.share_type, fr.put_call))  # fmt: skip
-        return [tuple(r) for r in self.s.connection().execute(q)]
+        return self.s.connection().execute(q).all()
 
-    def filings_of_holders(self, cusips: Sequence[str]) -> list[tuple]:
-        """Every filing of each filer that ever reported the CUSIPs: (filing id, portfolio
-        id, period, filed, accession, form, amendment type, equity dollars or None, filer
-        name, CIK, followed)."""
-        fr, f, p = t.FilingRow, t.Filing, t.Portfolio
-        holders = (select(f.portfolio_id).join(fr, fr.filing_id == f.id)
-                   .where(fr.cusip.in_(list(cusips))).distinct())  # fmt: skip
-        q = (select(f.id, f.portfolio_id, f.period_of_report, f.filed_date, f.accession,
-                    f.form_type, f.amendment_type, t.FilingTotal.equity_usd, p.name, p.cik,
-                    p.followed)
-             .join(p, p.id == f.portfolio_id)
-             .outerjoin(t.FilingTotal, t.FilingTotal.filing_id == f.id)
-             .where(f.portfolio_id.in_(holders)))  # fmt: skip
-        return [tuple(r) for r in self.s.connection().execute(q)]
+    def filings_of_holders(self, filing_ids: Iterable[int]) -> list[tuple]:
+        """Every filing of each filer that filed one of `filing_ids` (those cusip_rows
+        found): (filing id, portfolio id, period, filed, accession, form, amendment type,
+        equity dollars or None, filer name, CIK, followed). Both steps go by key: the
+        filings by id, then each filer's filings by ix_filings_portfolio_period."""
+        f, p = t.Filing, t.Portfolio
+        conn = self.s.connection()
+        pids: set[int] = set()
+        for among in self._among(f.id, sorted(set(filing_ids))):
+            pids.update(conn.execute(select(f.portfolio_id).where(among)).scalars())
+        out: list[tuple] = []
+        for among in self._among(f.portfolio_id, sorted(pids)):
+            q = (select(f.id, f.portfolio_id, f.period_of_report, f.filed_date, f.accession,
+                        f.form_type, f.amendment_type, t.FilingTotal.equity_usd, p.name, p.cik,
+                        p.followed)
+                 .join(p, p.id == f.portfolio_id)
+                 .outerjoin(t.FilingTotal, t.FilingTotal.filing_id == f.id)
+                 .where(among))  # fmt: skip
+            out.extend(conn.execute(q).all())
+        return out
+
+    def _among(self, column, keys: list[int]):
+        """Conditions `column IN keys`, together covering every key: PostgreSQL takes one
+        array parameter of any length (one short statement, however many holders); SQLite
+        takes the keys in IN lists of _CHUNK."""
+        if not keys:
+            return
+        if self.dialect == "postgresql":
+            yield column == any_(bindparam(None, keys, type_=ARRAY(Integer)))
+            return
+        for part in _chunks(keys):
+            yield column.in_(part)
 
     def equity_totals(self, filing_ids: Sequence[int]) -> dict[int, int]:
         """Equity dollars of filings without a stored total (imported one by one)."""
@@ -284,11 +303,13 @@ class UniverseStore:
         p = t.Portfolio
 
         def holds(i: int, word: str):
+            # SQLite's LIKE ignores (ASCII) case already; lower() on every name doubled the
+            # scan. PostgreSQL's ILIKE lower-cases every name per word: name_key is the
+            # name lower-cased once, when it is written (lower() here is the same function).
             pattern = bindparam(f"w{i}", f"%{_escape(word)}%", String)
-            # SQLite's LIKE ignores case already; lower() on every name doubled the scan.
             if self.dialect == "sqlite":
                 return p.name.like(pattern, escape="\\")
-            return p.name.ilike(pattern, escape="\\")
+            return p.name_key.like(func.lower(pattern), escape="\\")
 
         match = and_(*(holds(i, w) for i, w in enumerate(words)))
         cond = or_(match, p.cik == cik) if cik else match

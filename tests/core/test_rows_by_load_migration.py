@@ -7,19 +7,20 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
-from sqlalchemy import text
+from sqlalchemy import inspect, text
 
 from core.context import AppContext
 from core.services.holders import HoldersQueries
 from core.services.importer import run
 from core.services.universe import UniverseLoader
 from core.storage.database import HEAD_REVISION, Database
-from tests.migrations import database_at
+from tests.migrations import database_at, downgrade
 from tests.universe_sets import Filing, Holding, write_set
 
 pytestmark = pytest.mark.backends
 
 CW = "21873S108"
+INDEX_COLUMNS = ["cusip", "filing_id", "share_type", "put_call", "shares", "value_usd"]
 Q1, Q2 = dt.date(2026, 3, 31), dt.date(2026, 6, 30)
 
 
@@ -62,7 +63,7 @@ def _database_at_0008(url: str) -> Database:
 def test_universe_rows_survive_and_the_next_set_gets_its_own_partition(db_url, tmp_path):
     db = _database_at_0008(db_url)
     db.upgrade()
-    assert db.current_revision() == HEAD_REVISION == "0009"
+    assert db.current_revision() == HEAD_REVISION
     db.dispose()
     ctx = AppContext.open(db_url, offline=True, seed_data=False)
     try:
@@ -118,5 +119,57 @@ def test_a_set_of_known_filings_only_adds_no_partition(db_url, tmp_path):
                 n = s.execute(text("SELECT count(*) FROM pg_inherits WHERE inhparent = "
                                    "'filing_rows'::regclass")).scalar()  # fmt: skip
                 assert n == 2  # partition 0 and the first load's; none for the second
+    finally:
+        ctx.close()
+
+
+def test_downgrade_to_0008_keeps_every_row_and_upgrades_again(db_url, tmp_path):
+    """Down from the newest revision to 0008: the partitions' rows are one plain table
+    again, with 0008's key, foreign key and CUSIP index; up again, holders add up."""
+    db = _database_at_0008(db_url)
+    db.upgrade()
+    db.dispose()
+    ctx = AppContext.open(db_url, offline=True, seed_data=False)
+    try:
+        run(UniverseLoader(ctx.db).load(write_set(tmp_path / "01jun2026-31aug2026.zip", [
+            Filing("0000000003-26-000001", "3", "GAMMA FUND", Q2, dt.date(2026, 8, 1),
+                   rows=[Holding(CW, 300, 30, issuer="COREWEAVE INC")])])))  # fmt: skip
+        with ctx.db.session(write=False) as s:
+            rows = s.execute(text("SELECT filing_id, row_number, cusip, shares FROM "
+                                  "filing_rows ORDER BY 1, 2")).all()  # fmt: skip
+    finally:
+        ctx.close()
+    assert len(rows) == 4
+    downgrade(db_url, "0008")
+    db = Database(db_url)
+    try:
+        assert db.current_revision() == "0008"
+        with db.engine.connect() as conn:
+            insp = inspect(conn)
+            assert "bulk_load" not in {c["name"] for c in insp.get_columns("filing_rows")}
+            assert "name_key" not in {c["name"] for c in insp.get_columns("portfolios")}
+            assert insp.get_pk_constraint("filing_rows")["constrained_columns"] == [
+                "filing_id", "row_number"]
+            assert [fk["referred_table"] for fk in insp.get_foreign_keys("filing_rows")] == [
+                "filings"]
+            assert [i["column_names"] for i in insp.get_indexes("filing_rows")
+                    if i["name"] == "ix_filing_rows_cusip"] == [INDEX_COLUMNS]  # fmt: skip
+            assert conn.execute(text("SELECT filing_id, row_number, cusip, shares FROM "
+                                     "filing_rows ORDER BY 1, 2")).all() == rows  # fmt: skip
+            if conn.dialect.name == "postgresql":
+                assert "filing_row_parts" not in insp.get_schema_names()
+                kind = conn.execute(text("SELECT relkind FROM pg_class WHERE relname = "
+                                         "'filing_rows'")).scalar()  # fmt: skip
+                assert kind == "r"  # a plain table again, not a partitioned one
+        db.upgrade()
+        assert db.current_revision() == HEAD_REVISION
+    finally:
+        db.dispose()
+    ctx = AppContext.open(db_url, offline=True, seed_data=False)
+    try:
+        after = HoldersQueries(ctx.db).holders(CW)
+        assert {h.name: h.shares for h in after.holders} == {"GAMMA FUND": 30}
+        assert {s.name for s in after.sold_out} == set()  # Alpha and Beta: no Q2 report
+        assert [f.name for f in HoldersQueries(ctx.db).search_filers("gamma")] == ["GAMMA FUND"]
     finally:
         ctx.close()

@@ -125,6 +125,27 @@ def test_loading_again_changes_nothing(empty_ctx, tmp_path):
         assert conn.execute(text("SELECT loaded_at FROM universe_sets")).scalar() >= loaded_at
 
 
+def test_new_filers_counts_only_the_portfolios_a_load_made(empty_ctx, tmp_path):
+    """The next quarter of the same filers makes no portfolio: 0 new filers, not one per
+    filing (one filer is new that quarter)."""
+    first = write_set(tmp_path / "01mar2026-31may2026_form13f.zip", [
+        Filing("0000000001-26-000001", "1", "ALPHA", Q1, dt.date(2026, 5, 1),
+               rows=[Holding(CRWV, 10, 1)]),
+        Filing("0000000002-26-000001", "2", "BETA", Q1, dt.date(2026, 5, 1),
+               rows=[Holding(CRWV, 20, 2)])])  # fmt: skip
+    assert load(empty_ctx, first).new_filers == 2
+    second = write_set(tmp_path / "01jun2026-31aug2026_form13f.zip", [
+        Filing("0000000001-26-000002", "1", "ALPHA", Q2, dt.date(2026, 8, 1),
+               rows=[Holding(CRWV, 10, 1)]),
+        Filing("0000000002-26-000002", "2", "BETA", Q2, dt.date(2026, 8, 1),
+               rows=[Holding(CRWV, 20, 2)]),
+        Filing("0000000003-26-000001", "3", "GAMMA", Q2, dt.date(2026, 8, 1),
+               rows=[Holding(CRWV, 30, 3)])])  # fmt: skip
+    r = load(empty_ctx, second)
+    assert (r.new_filings, r.new_filers) == (3, 1)
+    assert counts(empty_ctx)["portfolios"] == 3
+
+
 def test_a_filing_imported_from_edgar_is_the_same_filing(empty_ctx, tmp_path):
     imported = run(empty_ctx.importer.import_path(F13 / "0001894188-23-000007.txt"))
     acc = imported.accession
