@@ -193,8 +193,8 @@ def cmd_summary(ctx, args, out: TextIO) -> int:
           f"{sm.days_since_period} days since the period end)", file=out)  # fmt: skip
     left = (f"; {sm.left_out} position{'s' if sm.left_out != 1 else ''} without a price left "
             "out" if sm.left_out else "")  # fmt: skip
-    priced = any(p.priced for p in sm.positions)
-    if left and not priced:  # nothing to value: no $0 and no +0.00% made up
+    priced = not sm.nothing_valued
+    if not priced:  # nothing to value: no $0 and no +0.00% made up
         print(f"  reported: {money(sm.reported_total)}   now: no price for any position yet "
               f"({sm.left_out} left out)", file=out)  # fmt: skip
     else:

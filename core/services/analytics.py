@@ -68,6 +68,12 @@ class Summary:
     reported_counted: int | None = None
 
     @property
+    def nothing_valued(self) -> bool:
+        """Every position is left out for want of a price (an own book before its first
+        price): no value, weight or concentration to show, rather than $0 and 0%."""
+        return self.left_out > 0 and self.left_out == len(self.positions)
+
+    @property
     def change_pct(self) -> float:
         base = self.reported_total if self.reported_counted is None else self.reported_counted
         return (self.total_now / base - 1) * 100 if base else 0.0

@@ -39,6 +39,7 @@ if TYPE_CHECKING:  # numpy and the ORM load on the worker's first load, after th
 
 YEAR = dt.timedelta(days=365)
 MAX_CHANGE_ROWS = 200  # the Holdings page lists them all
+NOTHING_PRICED = "no price for any position yet"
 TICK_MS = 1000  # streamed prices reach the cards and the allocation at most once a second
 
 
@@ -177,8 +178,31 @@ class DashboardPage(QWidget):
 
     # -- loading --------------------------------------------------------------------------
     def show_portfolio(self, portfolio: PortfolioRef) -> None:
+        if self.portfolio is not None and portfolio.id != self.portfolio.id:
+            self._forget_book(portfolio)
         self.portfolio = portfolio
         self.reload()
+
+    def _forget_book(self, portfolio: PortfolioRef) -> None:
+        """Another book was picked: until its figures arrive (and its charts, a moment
+        later), the page shows none of the last book's under the new one's name."""
+        self.summary, self.pnl = None, None  # streamed prices reprice nothing meanwhile
+        own = portfolio.kind == "own"
+        self.value_card.set_title("Market value" if own else "Value now")
+        self.report_card.set_title("Earned" if own else "Last filing")
+        for card in (self.value_card, self.gain_card, self.concentration_card,
+                     self.report_card):  # fmt: skip
+            card.clear()
+        self.changes_title.setText("<b>Transactions</b>" if own else "<b>Changes</b>")
+        self.changes.set_changes([])
+        self.allocation.set_slices([], empty="Loading…")
+        if self.year_chart is not None:
+            self.year_chart.hide()
+        self.chart_note.setText("Loading…")
+        self.chart_note.show()
+        self.perf_note.setText("Loading…")
+        if self.perf_chart is not None:
+            self.perf_chart.set_report(None, "Loading…")
 
     def set_quotes(self, prices: list[PriceNow], offline: bool) -> None:
         """The quote tiles live in the window's toolbar, once; the page notes offline."""
@@ -318,7 +342,10 @@ class DashboardPage(QWidget):
                            "reported</i>")
             self.value_card.detail.setText(detail)
         top = max(s.positions, key=lambda p: p.value_now, default=None)
-        if top is not None:
+        if s.nothing_valued:  # no weights without a value: not "X 0.00%, HHI 0"
+            self.concentration_card.clear()
+            self.concentration_card.detail.setText(NOTHING_PRICED)
+        elif top is not None:
             name = top.position.ticker or issuer_label(top.position.issuer)[0]
             self.concentration_card.figure.setText(f"{name} {percent(top.weight_now or 0)}")
             self.concentration_card.figure.setToolTip("the largest position's share of the book")
@@ -379,12 +406,18 @@ class DashboardPage(QWidget):
 
     def _show_pnl(self, rows, totals) -> None:
         c = theme.colours()
-        self.value_card.figure.setText(money_short(totals.value))
-        self.value_card.figure.setToolTip(money_long(totals.value))
+        if self.summary is not None and self.summary.nothing_valued:
+            self.value_card.figure.setText("—")  # not $0: nothing has a price to value it
+            self.value_card.figure.setToolTip(NOTHING_PRICED)
+        else:
+            self.value_card.figure.setText(money_short(totals.value))
+            self.value_card.figure.setToolTip(money_long(totals.value))
         detail = f"cost {money_short(totals.cost)}" if totals.cost else "no costs entered"
         if self.summary is not None:
             detail += f"<br>{self._span(self.summary)}"
-        if totals.unpriced:
+        if self.summary is not None and self.summary.nothing_valued:
+            detail += f"<br><i>{NOTHING_PRICED}</i>"
+        elif totals.unpriced:
             detail += f"<br><i>{totals.unpriced} without a price:{BREAK}not in the value</i>"
         self.value_card.detail.setText(detail)
         if totals.pnl is None:

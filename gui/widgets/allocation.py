@@ -36,8 +36,10 @@ class AllocationDonut(QWidget):
     def sizeHint(self) -> QSize:
         return QSize(420, 240)
 
-    def set_slices(self, slices: list[Slice]) -> None:
-        """Largest first; beyond SLICES, one "Other (N)" slice."""
+    def set_slices(self, slices: list[Slice], empty: str = "No positions") -> None:
+        """Largest first; beyond SLICES, one "Other (N)" slice. `empty`: what it says
+        without any (while a book loads: that it loads)."""
+        self.empty_text = empty
         ordered = sorted(slices, key=lambda s: -s.value)
         head, tail = ordered[:SLICES], ordered[SLICES:]
         if tail:

@@ -8,7 +8,7 @@ import datetime as dt
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QLabel
 
-from core.domain.own import HoldingInput
+from core.domain.own import HoldingInput, TxInput
 from core.services.own import pnl_totals
 from gui.formatting import money_short
 from tests.gui.conftest import idle
@@ -54,6 +54,42 @@ def test_an_own_dashboard_shows_cost_value_and_gain_like_pnl(qtbot, make_window,
     assert "filing" not in words and "13f" not in words
     assert "your transactions of 2025-04-01" in d.changes_title.text()
     assert "report" not in words and "statement" not in words
+
+
+def test_an_own_book_with_nothing_priced_shows_no_value_or_concentration(qtbot, make_window,
+                                                                        gctx):  # fmt: skip
+    """Every position without a close: the cards say so, not "$0" and "X 0.00%, HHI 0"
+    (core's Summary.nothing_valued, as `summary` says it)."""
+    gctx.own.create("Mine")
+    tx = gctx.own.check_tx(TxInput("transfer-in", "QQQZ", "2025-04-03", shares="7"),
+                           use_network=False)  # accepted offline, as `tx add --offline`
+    gctx.own.add_transactions("Mine", [tx])
+    w = make_window(gctx)
+    w.portfolio_box.setCurrentText("Mine")
+    idle(qtbot, w)
+    d = w.dashboard
+    qtbot.waitUntil(lambda: d.summary is not None and d.summary.portfolio.name == "Mine",
+                    timeout=10_000)  # fmt: skip
+    assert d.summary.nothing_valued
+    assert d.value_card.figure.text() == "—" and "$0" not in d.value_card.detail.text()
+    assert "no price for any position yet" in d.value_card.detail.text()
+    assert d.concentration_card.figure.text() == "—"
+    assert d.concentration_card.detail.text() == "no price for any position yet"
+
+
+def test_another_book_never_shows_the_last_books_chart_notes(qtbot, make_window, gctx):
+    """Picking an own book right after NVIDIA's charts were drawn: before the new book's
+    charts are (a moment after its figures), no label still says what NVIDIA's did."""
+    gctx.own.create("Mine")
+    gctx.own.add("Mine", HoldingInput("CRWV", "100", "2025-04-01", cost="40"))
+    w = make_window(gctx)
+    d = w.dashboard
+    qtbot.waitUntil(lambda: d.perf_chart is not None and "filing" in d.perf_chart.note.text(),
+                    timeout=10_000)  # fmt: skip
+    w.portfolio_box.setCurrentText("Mine")  # no event processed after this
+    words = " ".join(label.text() for label in d.findChildren(QLabel)).lower()
+    assert "filing's weights" not in words and "disclosed book" not in words
+    assert d.perf_chart.note.text() == "Loading…"
 
 
 def test_the_banner_slot_takes_and_gives_back_a_widget(qtbot, make_window, gctx):
