@@ -119,12 +119,11 @@ class HoldersQueries:
         with self.db.session(write=False) as s:
             store = UniverseStore(s)
             rows = store.cusip_rows([cusip])
-            filings = store.filings_of_holders(r[0] for r in rows) if rows else []
+            where = store.filing_periods(r[0] for r in rows) if rows else {}
             ticker, name, outstanding = store.security(cusip)
             if not name or name == cusip:  # a master entry without a name of its own
                 name = store.issuer(cusip) or cusip
-            by_id = {f[0]: f for f in filings}
-            periods = tuple(sorted({by_id[r[0]][2] for r in rows if r[0] in by_id}))
+            periods = tuple(sorted({at for _pid, at in where.values()}))
             if not periods:
                 if period is not None:
                     raise NotFoundError(f"no stored filing reports {cusip}")
@@ -135,6 +134,11 @@ class HoldersQueries:
             elif period not in periods:
                 raise NotFoundError(f"no filing of period {period} reports {cusip}; periods: "
                                     + ", ".join(p.isoformat() for p in periods))  # fmt: skip
+            # Only the filers that reported it by then, at the period and at their previous
+            # report: what the list and its changes are made of.
+            filings = store.filings_at({pid for pid, at in where.values() if at <= period},
+                                       period)  # fmt: skip
+            by_id = {f[0]: f for f in filings}
             plan = _Plan(filings, period)
             missing = [fid for fid in plan.effective_now() if by_id[fid][7] is None]
             totals = store.equity_totals(missing) if missing else {}

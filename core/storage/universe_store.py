@@ -41,6 +41,7 @@ class UniverseStore:
         self.s = session
         self.dialect = session.connection().dialect.name
         self._part: tuple[int, str] | None = None  # PostgreSQL: this load's partition
+        self._loaded: str | None = None  # PostgreSQL: the partition it attached
         self._copy_sql = _COPY_ROWS
         self._deferred = False  # SQLite: the CUSIP index is built at finish_rows()
 
@@ -121,7 +122,7 @@ class UniverseStore:
             # Its foreign key is checked here in one join, not once per row.
             conn.exec_driver_sql(f"ALTER TABLE filing_rows ATTACH PARTITION {name} "
                                  f"FOR VALUES IN ({n})")  # fmt: skip
-            self._part = None
+            self._part, self._loaded = None, name
         elif self._deferred:
             self.build_cusip_index()
             self._deferred = False
@@ -212,10 +213,15 @@ class UniverseStore:
     def analyze(self) -> None:
         """PostgreSQL: fresh planner statistics for the tables a load just grew (before
         autovacuum gets to them, a name search could take a plan meant for an empty
-        table: 0.9 s instead of milliseconds)."""
+        table: 0.9 s instead of milliseconds), and for the load's own partition. Not for
+        filing_rows as a whole: that samples every partition (0.6 s after one quarter,
+        13 s after five, reading older quarters from disk, and waiting on autovacuum
+        there), and its queries read each partition by its own index and statistics."""
         if self.dialect == "postgresql":
-            self.s.connection().exec_driver_sql(
-                "ANALYZE portfolios, filings, filing_totals, universe_filers, filing_rows")
+            tables = "portfolios, filings, filing_totals, universe_filers"
+            if self._loaded is not None:
+                tables += f", {self._loaded}"
+            self.s.connection().exec_driver_sql(f"ANALYZE {tables}")
 
     def record_set(self, label: str, source: str, sha256: str, filings: int, notices: int,
                    rows: int, new_filings: int) -> None:  # fmt: skip
@@ -249,25 +255,36 @@ class UniverseStore:
              .group_by(fr.filing_id, fr.share_type, fr.put_call))  # fmt: skip
         return self.s.connection().execute(q).all()
 
-    def filings_of_holders(self, filing_ids: Iterable[int]) -> list[tuple]:
-        """Every filing of each filer that filed one of `filing_ids` (those cusip_rows
-        found): (filing id, portfolio id, period, filed, accession, form, amendment type,
-        equity dollars or None, filer name, CIK, followed). Both steps go by key: the
-        filings by id, then each filer's filings by ix_filings_portfolio_period."""
-        f, p = t.Filing, t.Portfolio
-        conn = self.s.connection()
-        pids: set[int] = set()
+    def filing_periods(self, filing_ids: Iterable[int]) -> dict[int, tuple[int, dt.date]]:
+        """filing id -> (portfolio id, period of report), read by key."""
+        f = t.Filing
+        out: dict[int, tuple[int, dt.date]] = {}
         for among in self._among(f.id, sorted(set(filing_ids))):
-            pids.update(conn.execute(select(f.portfolio_id).where(among)).scalars())
+            q = select(f.id, f.portfolio_id, f.period_of_report).where(among)
+            out.update((i, (pid, period)) for i, pid, period in self.s.connection().execute(q))
+        return out
+
+    def filings_at(self, portfolio_ids: Iterable[int], period: dt.date) -> list[tuple]:
+        """Each filer's filings at `period` and at its own previous report (its latest
+        period before): (filing id, portfolio id, period, filed, accession, form, amendment
+        type, equity dollars or None, filer name, CIK, followed). Two periods a filer,
+        however many quarters are loaded; read through ix_filings_portfolio_period."""
+        f, p = t.Filing, t.Portfolio
         out: list[tuple] = []
-        for among in self._among(f.portfolio_id, sorted(pids)):
+        for among in self._among(f.portfolio_id, sorted(set(portfolio_ids))):
+            before = (select(f.portfolio_id, func.max(f.period_of_report).label("period"))
+                      .where(among, f.period_of_report < period)
+                      .group_by(f.portfolio_id).subquery())  # fmt: skip
             q = (select(f.id, f.portfolio_id, f.period_of_report, f.filed_date, f.accession,
                         f.form_type, f.amendment_type, t.FilingTotal.equity_usd, p.name, p.cik,
                         p.followed)
                  .join(p, p.id == f.portfolio_id)
                  .outerjoin(t.FilingTotal, t.FilingTotal.filing_id == f.id)
-                 .where(among))  # fmt: skip
-            out.extend(conn.execute(q).all())
+                 .outerjoin(before, and_(before.c.portfolio_id == f.portfolio_id,
+                                         before.c.period == f.period_of_report))
+                 .where(among, or_(f.period_of_report == period,
+                                   before.c.period.is_not(None))))  # fmt: skip
+            out.extend(self.s.connection().execute(q).all())
         return out
 
     def _among(self, column, keys: list[int]):
