@@ -186,23 +186,30 @@ class DashboardPage(QWidget):
     def _forget_book(self, portfolio: PortfolioRef) -> None:
         """Another book was picked: until its figures arrive (and its charts, a moment
         later), the page shows none of the last book's under the new one's name."""
-        self.summary, self.pnl = None, None  # streamed prices reprice nothing meanwhile
         own = portfolio.kind == "own"
+        self._clear("Loading…", empty="Loading…")
         self.value_card.set_title("Market value" if own else "Value now")
         self.report_card.set_title("Earned" if own else "Last filing")
+        self.changes_title.setText("<b>Transactions</b>" if own else "<b>Changes</b>")
+        self.chart_note.show()
+
+    def _clear(self, note: str, empty: str = "No positions") -> None:
+        """None of a book's figures: cards, changes, allocation (saying `empty`) and charts
+        cleared, the charts' notes saying `note`; streamed prices reprice nothing."""
+        self.summary, self.pnl = None, None
         for card in (self.value_card, self.gain_card, self.concentration_card,
                      self.report_card):  # fmt: skip
             card.clear()
-        self.changes_title.setText("<b>Transactions</b>" if own else "<b>Changes</b>")
         self.changes.set_changes([])
-        self.allocation.set_slices([], empty="Loading…")
+        self.allocation.set_slices([], empty=empty)
         if self.year_chart is not None:
+            self.year_chart.series = None
+            self.year_chart.redraw()
             self.year_chart.hide()
-        self.chart_note.setText("Loading…")
-        self.chart_note.show()
-        self.perf_note.setText("Loading…")
+        self.chart_note.setText(note)
         if self.perf_chart is not None:
-            self.perf_chart.set_report(None, "Loading…")
+            self.perf_chart.set_report(None, note)
+        self.perf_note.setText(note)
 
     def set_quotes(self, prices: list[PriceNow], offline: bool) -> None:
         """The quote tiles live in the window's toolbar, once; the page notes offline."""
@@ -243,10 +250,6 @@ class DashboardPage(QWidget):
         """No reports (a new own portfolio): clear the cards, never keep another book's."""
         if generation != self._generation:
             return
-        self.summary, self.pnl = None, None
-        for card in (self.value_card, self.gain_card, self.concentration_card,
-                     self.report_card):  # fmt: skip
-            card.clear()
         p = self.portfolio
         if p is not None and p.kind == "filer" and "no reports" in why:
             why = no_filings_yet(p.name)  # followed, not synced yet: says when it fills
@@ -258,21 +261,14 @@ class DashboardPage(QWidget):
             self.value_card.set_title("Market value")
             self.report_card.set_title("Earned")
             self.changes_title.setText("<b>Transactions</b>")
+        self._clear(why)
         self.empty_text.setText(why)
         self.empty.setVisible(own)
         for w in (self.chart_title, self.changes_title, self.changes):
             w.setVisible(not own)
         self.value_card.detail.setText("" if own else why)
-        self.changes.set_changes([])
-        self.allocation.set_slices([])
-        if self.year_chart is not None:
-            self.year_chart.series = None
-            self.year_chart.redraw()
         self.chart_note.setText("" if own else why)
         self.chart_note.setVisible(not own)
-        if self.perf_chart is not None:
-            self.perf_chart.set_report(None, why)
-        self.perf_note.setText(why)
 
     def _apply(self, generation: int, summary: Summary, changes: ChangeSet, pnl,
                history: History | str, perf=None) -> None:  # fmt: skip
